@@ -1,0 +1,46 @@
+# Social Tech Atlas — `make run` serves the atlas, `make test` runs every test.
+# Both create or refresh the virtual environment in .venv by themselves.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+
+.PHONY: run test assets data bench load lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# Leaflet and its plugins from the npm registry into static/vendor (git-ignored).
+# Optional for `make run` (without npm the map loads them from public CDNs).
+static/vendor/.fetched: atlas/assets.py | $(STAMP)
+	$(BIN)/python -m atlas.assets
+	@touch $@
+
+assets: static/vendor/.fetched
+
+run: $(STAMP)
+	-@$(MAKE) --no-print-directory assets
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: $(STAMP)
+	-@$(MAKE) --no-print-directory assets
+	$(BIN)/python -m pytest
+
+# Regenerate the bundled coordinates with the project's own geocoder (offline gazetteer + cache).
+data: $(STAMP)
+	$(BIN)/atlas geocode data/organisations.csv --offline --force
+	$(BIN)/atlas geocode data/odc.csv --offline --force
+	$(BIN)/python -m atlas.articles.geocode_places
+	$(BIN)/atlas validate
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache .hypothesis

@@ -1,0 +1,64 @@
+"""Countries: ISO 3166-1 codes validated by pycountry, names in English and French from CLDR (Babel)."""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+import pycountry
+from babel import Locale
+
+from atlas.text import fold
+
+LANGS = ("en", "fr")
+
+
+@lru_cache(maxsize=None)
+def _territories(lang: str) -> dict[str, str]:
+    return dict(Locale(lang).territories)
+
+
+def is_country_code(code: object) -> bool:
+    """True when `code` is an assigned ISO 3166-1 alpha-2 code (upper case)."""
+    return isinstance(code, str) and len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
+
+
+def country_name(code: str, lang: str = "en") -> str:
+    """Display name of an alpha-2 code in `lang` ("MD", "fr" -> "Moldavie"); the code itself if unknown."""
+    return _territories(lang if lang in LANGS else "en").get(code, code)
+
+
+def alpha3(code: str) -> str | None:
+    """ISO alpha-3 code for an alpha-2 code ("FR" -> "FRA")."""
+    c = pycountry.countries.get(alpha_2=code)
+    return c.alpha_3 if c else None
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    for c in pycountry.countries:
+        names = {c.name, getattr(c, "common_name", ""), getattr(c, "official_name", ""), fr.gettext(c.name)}
+        names.update(_territories(lang).get(c.alpha_2, "") for lang in LANGS)
+        for name in filter(None, names):
+            index.setdefault(fold(name), c.alpha_2)
+    return index
+
+
+def resolve_country(value: object) -> str | None:
+    """Alpha-2 code for a code, an alpha-3 code or a name in English or French; None if unknown.
+
+    "fr", "FRA", "France", "Moldavie", "Côte d'Ivoire" all resolve; "Atlantis" does not.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    v = value.strip()
+    if len(v) == 2 and is_country_code(v.upper()):
+        return v.upper()
+    if len(v) == 3:
+        c = pycountry.countries.get(alpha_3=v.upper())
+        if c:
+            return c.alpha_2
+    key = fold(v).replace("’", "'")
+    return _name_index().get(key) or _name_index().get(key.replace("'", "’"))

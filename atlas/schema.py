@@ -1,0 +1,191 @@
+"""The one schema of the atlas files, and the row validation that enforces it.
+
+Every problem names the file, the row (its line number in the file; the header is line 1),
+the column and the value. An *error* drops the row; a *warning* keeps it (the value is
+cleaned when it cannot be used as is).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from atlas.categories import CATEGORY_IDS
+from atlas.countries import is_country_code
+from atlas.text import is_http_url
+
+Severity = Literal["error", "warning"]
+GEO_PRECISIONS = ("address", "city", "region", "country")
+ODC_STATUSES = ("open", "planned")
+KINDS = ("organisation", "odc")
+MAX_TEXT = 2000  # characters kept from a text cell; longer cells are cut with a warning
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MONTH = re.compile(r"(19[89]\d|20\d\d|2100)(?:-(0[1-9]|1[0-2]))?")
+GEO_SOURCE = re.compile(r"(?:cache:)?[a-z][a-z0-9_]*")
+MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#?\w+;|javascript:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file, located precisely."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file} row {self.row}"
+        what = "" if self.column is None else f" {self.column}"
+        if self.value is not None:
+            what += f" {show_value(self.value)}"
+        return f"{where}:{what} {self.message}".replace(":  ", ": ")
+
+
+def show_value(value: object, limit: int = 60) -> str:
+    """A value quoted for a message: control characters made visible, long values cut."""
+    text = "" if value is None else str(value)
+    text = text.encode("unicode_escape", "backslashreplace").decode("ascii") if any(ord(c) < 32 for c in text) else text
+    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+
+
+@dataclass(frozen=True)
+class FileSchema:
+    """Columns of one CSV file: those the header must have, those a row must fill."""
+
+    kind: str
+    filename: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    nonempty: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+ORGANISATIONS = FileSchema(
+    kind="organisation",
+    filename="organisations.csv",
+    required=("id", "name", "category", "country", "city", "address", "lat", "lon", "geo_precision",
+              "website", "description_en", "description_fr", "source"),
+    optional=("aliases", "geo_source"),
+    nonempty=("id", "name", "category", "country", "source"),
+)
+ODCS = FileSchema(
+    kind="odc",
+    filename="odc.csv",
+    required=("id", "name", "country", "city", "lat", "lon", "geo_precision", "status", "opened", "source"),
+    optional=("address", "geo_source", "description_en", "description_fr", "website"),
+    nonempty=("id", "name", "country", "status", "source"),
+)
+SCHEMAS: dict[str, FileSchema] = {s.kind: s for s in (ORGANISATIONS, ODCS)}
+TEXT_COLUMNS = ("name", "aliases", "city", "address", "description_en", "description_fr", "source")
+
+
+class _Collector:
+    """Gathers problems for one table and remembers which rows to drop."""
+
+    def __init__(self, table: pd.DataFrame, file: str) -> None:
+        self.table, self.file = table, file
+        self.problems: list[Problem] = []
+        self.drop = np.zeros(len(table), dtype=bool)
+
+    def flag(self, mask: pd.Series, column: str, message: str, severity: Severity = "error") -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        lines = self.table["_line"].to_numpy()
+        values = self.table[column].to_numpy() if column in self.table else [None] * len(lines)
+        for i in np.flatnonzero(mask):
+            self.problems.append(Problem(self.file, int(lines[i]), column, values[i], message, severity))
+        if severity == "error":
+            self.drop |= mask
+
+
+def validate_rows(table: pd.DataFrame, schema: FileSchema, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check every row of `table` (all cells as str, plus a `_line` column) against `schema`.
+
+    Returns the kept rows with typed, cleaned columns, and the problems found.
+    """
+    c = _Collector(table, file)
+    text = {col: table[col].str.strip() for col in schema.columns if col in table}
+    for col in schema.nonempty:
+        c.flag(text[col] == "", col, "is required but empty")
+    c.flag((text["id"] != "") & ~text["id"].str.fullmatch(SLUG.pattern), "id",
+           "is not a slug (lower-case letters, digits and single hyphens)")
+    if "category" in text:
+        c.flag((text["category"] != "") & ~text["category"].isin(CATEGORY_IDS), "category",
+               f"is not a known category ({', '.join(CATEGORY_IDS)})")
+    if "status" in text:
+        c.flag((text["status"] != "") & ~text["status"].isin(ODC_STATUSES), "status", "must be 'open' or 'planned'")
+    _check_countries(c, text["country"])
+    _check_coordinates(c, text)
+    _check_optional(c, text)
+    for col in TEXT_COLUMNS:
+        if col in text:
+            c.flag(text[col].str.contains(MARKUP, regex=True), col, "contains markup; it will be shown as plain text",
+                   "warning")
+            c.flag(text[col].str.len() > MAX_TEXT, col, f"is longer than {MAX_TEXT} characters; it was cut", "warning")
+
+    kept = ~c.drop
+    out = pd.DataFrame({col: (text[col][kept] if col in text else "") for col in schema.columns}, index=table.index[kept])
+    for col in TEXT_COLUMNS:
+        if col in out:
+            out[col] = out[col].str.slice(0, MAX_TEXT)
+    for col in ("lat", "lon"):
+        out[col] = pd.to_numeric(out[col].replace("", np.nan), errors="coerce").astype("float64")
+    if "website" in out:
+        out["website"] = out["website"].where(out["website"].map(is_http_url), "")
+    if "geo_source" in out:
+        out["geo_source"] = out["geo_source"].where(out["geo_source"].str.fullmatch(GEO_SOURCE.pattern), "")
+    if "opened" in out:
+        out["opened"] = out["opened"].where(out["opened"].str.fullmatch(MONTH.pattern), "")
+    out["_line"] = table["_line"][kept]
+    return out.reset_index(drop=True), c.problems
+
+
+def _check_countries(c: _Collector, country: pd.Series) -> None:
+    known = {v: is_country_code(v) for v in country.unique()}
+    c.flag((country != "") & ~country.map(known), "country", "is not an ISO 3166-1 alpha-2 country code (e.g. FR, BE)")
+
+
+def _check_coordinates(c: _Collector, text: dict[str, pd.Series]) -> None:
+    present = {}
+    for col, bound in (("lat", 90.0), ("lon", 180.0)):
+        raw = text[col]
+        num = pd.to_numeric(raw, errors="coerce")
+        filled = raw != ""
+        c.flag(filled & num.isna() & ~raw.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity"]), col,
+               "is not a number")
+        c.flag(filled & (raw.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity"]) | np.isinf(num)), col,
+               "is not a finite number")
+        c.flag(num.abs().gt(bound) & np.isfinite(num), col, f"is outside [-{bound:g}, {bound:g}]")
+        present[col] = filled
+    c.flag(present["lat"] ^ present["lon"], "lat", "and lon must be given together")
+    prec = text["geo_precision"]
+    c.flag(present["lat"] & ~prec.isin(GEO_PRECISIONS), "geo_precision",
+           f"must be one of {', '.join(GEO_PRECISIONS)} when coordinates are given")
+    c.flag(~present["lat"] & ~present["lon"], "lat", "is empty: the row is kept but not shown on the map "
+           "(run `atlas geocode`)", "warning")
+
+
+def _check_optional(c: _Collector, text: dict[str, pd.Series]) -> None:
+    if "website" in text:
+        web = text["website"]
+        ok = {v: is_http_url(v) for v in web.unique()}
+        c.flag((web != "") & ~web.map(ok), "website", "is not an http(s) URL; the link was removed", "warning")
+    if "opened" in text:
+        opened = text["opened"]
+        c.flag((opened != "") & ~opened.str.fullmatch(MONTH.pattern), "opened",
+               "is not a date of the form YYYY or YYYY-MM; it was cleared", "warning")
+    if "geo_source" in text:
+        src = text["geo_source"]
+        c.flag((src != "") & ~src.str.fullmatch(GEO_SOURCE.pattern), "geo_source",
+               "is not a geocoding source (manual, gazetteer, nominatim, cache:…)", "warning")

@@ -1,0 +1,63 @@
+"""Text helpers shared by every module: accent/case folding, escaping, URL checks."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+_SPACES = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+# Letters that NFKD does not decompose into a base letter plus accent.
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "þ": "th"})
+
+
+def fold(text: object) -> str:
+    """Lower-case, strip accents and collapse spaces: "Chișinău " -> "chisinau"."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKD", str(text).casefold().translate(_SPECIAL))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", s).strip()
+
+
+def fold_key(text: object) -> str:
+    """`fold` plus punctuation and hyphens as spaces: "Saint-Ouen" -> "saint ouen"."""
+    return _SPACES.sub(" ", _PUNCT.sub(" ", fold(text)).replace("_", " ")).strip()
+
+
+def escape(text: object) -> str:
+    """Make any data string safe inside HTML *and* inside a JavaScript template literal.
+
+    HTML-escapes (quotes included), then neutralises the characters that still
+    act inside a JS string or template: backtick, dollar and backslash.
+    """
+    if text is None:
+        return ""
+    s = html.escape(str(text), quote=True)
+    return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def is_http_url(value: object) -> bool:
+    """True for absolute http(s) URLs with a host; False for javascript:, data:, etc."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    v = value.strip()
+    if any(ord(c) < 32 or c in "<>\"'` " for c in v):
+        return False
+    parts = urlsplit(v)
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
+
+
+def safe_url(value: object) -> str:
+    """The URL if it is http(s), otherwise an empty string (never rendered as a link)."""
+    return value.strip() if is_http_url(value) else ""
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$&:")
+
+
+def escape_markdown(text: object) -> str:
+    """Text made inert for Markdown renderers: no emphasis, links, HTML or math."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))

@@ -1,0 +1,48 @@
+"""`atlas validate [PATH…]`: print every problem in the atlas files; exit 1 if there is any."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from atlas import config
+from atlas.data import load_atlas, load_file
+from atlas.schema import SCHEMAS, FileSchema, Problem
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check the data files and list every problem")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="CSV files or data folders (default: the data folder, ATLAS_DATA_DIR or data/)")
+    p.set_defaults(func=run)
+
+
+def problems_for(path: Path) -> list[Problem]:
+    """Problems of a data folder (both files, ids checked across them) or of one CSV file."""
+    if path.is_dir():
+        return load_atlas(path).problems
+    return load_file(path, schema_for(path))[1]
+
+
+def schema_for(path: Path) -> FileSchema:
+    """The schema a file follows: by its name, else ODC when its header has a `status` column."""
+    by_name = next((s for s in SCHEMAS.values() if s.filename == path.name), None)
+    if by_name:
+        return by_name
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            header = fh.readline()
+    except OSError:
+        header = ""
+    return SCHEMAS["odc"] if "status" in header.split(",") else SCHEMAS["organisation"]
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = args.paths or [config.data_dir()]
+    problems = [p for path in paths for p in problems_for(path)]
+    for p in problems:
+        print(f"{p.severity}: {p}")
+    errors = sum(p.severity == "error" for p in problems)
+    print(f"{len(problems)} problem(s): {errors} error(s), {len(problems) - errors} warning(s)"
+          if problems else "No problems found.")
+    return 1 if problems else 0
