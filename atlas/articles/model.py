@@ -1,0 +1,260 @@
+"""SOGA articles bundled with the atlas: the `Article` record and a validating loader.
+
+Each article is one `data/articles/<id>.md` file whose YAML front matter holds the fields below.
+`load_articles` keeps every article it can and reports each problem as one message naming the
+file, the field and the value. A file that cannot be read, has bad YAML, lacks a required field
+or repeats an id is left out; a bad optional value (unknown organisation id, bad date, bad
+coordinates, malformed place) is dropped and the rest of the article is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from atlas.articles.frontmatter import FrontMatterError, split_front_matter
+from atlas.countries import is_country_code
+
+REQUIRED = ("id", "title_en", "title_fr", "summary_en", "summary_fr", "source")
+OPTIONAL_TEXT = ("author", "published_note", "note", "title_en_note")
+LIST_FIELDS = ("topics", "organisations", "odcs", "places")
+KNOWN_FIELDS = frozenset(REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision"))
+PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ODC_ID = re.compile(r"^odc-[a-z]{2}(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class ArticlePlace:
+    """A place an article mentions; coordinates come from the project's geocoding pipeline."""
+
+    name: str
+    country: str
+    role: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: str = ""
+    geo_source: str = ""
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One reviewed article: bilingual titles and summaries plus what it links to in the atlas."""
+
+    id: str
+    title_en: str
+    title_fr: str
+    summary_en: str
+    summary_fr: str
+    source: str
+    author: str = ""
+    published: str = ""
+    published_precision: str = ""
+    published_note: str = ""
+    topics: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    odcs: tuple[str, ...] = ()
+    places: tuple[ArticlePlace, ...] = ()
+    note: str = ""
+    title_en_note: str = ""
+    body: str = ""
+
+    def title(self, lang: str) -> str:
+        """Title in `lang` ("fr" or anything else for English)."""
+        return self.title_fr if lang == "fr" else self.title_en
+
+    def summary(self, lang: str) -> str:
+        """Summary in `lang` ("fr" or anything else for English)."""
+        return self.summary_fr if lang == "fr" else self.summary_en
+
+    @property
+    def countries(self) -> frozenset[str]:
+        """Countries of the places the article mentions."""
+        return frozenset(p.country for p in self.places)
+
+
+def odc_country(odc_id: str) -> str:
+    """Country code encoded in an ODC id: "odc-fr-saint-ouen-sur-seine" -> "FR"."""
+    return odc_id.split("-")[1].upper()
+
+
+def load_articles(
+    folder: Path,
+    known_org_ids: Iterable[str] | None = None,
+    known_odc_ids: Iterable[str] | None = None,
+) -> tuple[list[Article], list[str]]:
+    """Articles of every `*.md` file in `folder` (newest first) and the problems found.
+
+    Organisation and ODC ids are checked against the given sets when they are passed.
+    A missing folder is reported as a problem, not raised.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [], [f"{folder}: articles folder not found"]
+    checker = _Checker(
+        frozenset(known_org_ids) if known_org_ids is not None else None,
+        frozenset(known_odc_ids) if known_odc_ids is not None else None,
+    )
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.md")):
+        article = checker.load(path)
+        if article is None:
+            continue
+        if article.id in seen:
+            checker.problem(path, "id", article.id, f"already used by {seen[article.id]}; file skipped")
+            continue
+        seen[article.id] = path.name
+        articles.append(article)
+    articles.sort(key=lambda a: a.id)
+    articles.sort(key=lambda a: a.published, reverse=True)
+    return articles, checker.problems
+
+
+class _Checker:
+    """Validates one file at a time and collects problem messages."""
+
+    def __init__(self, org_ids: frozenset[str] | None, odc_ids: frozenset[str] | None) -> None:
+        self.org_ids = org_ids
+        self.odc_ids = odc_ids
+        self.problems: list[str] = []
+
+    def problem(self, path: Path, field: str, value: object, what: str) -> None:
+        self.problems.append(f"{path.name}: field '{field}' = {value!r}: {what}")
+
+    def load(self, path: Path) -> Article | None:
+        try:
+            data, body = split_front_matter(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(f"{path.name}: cannot read the file ({exc}); file skipped")
+            return None
+        except FrontMatterError as exc:
+            self.problems.append(f"{path.name}: {exc}; file skipped")
+            return None
+        for field in sorted(set(data) - KNOWN_FIELDS):
+            self.problem(path, field, data[field], "unknown field, ignored")
+        required = {}
+        for field in REQUIRED:
+            value = data.get(field)
+            if not isinstance(value, str) or not value.strip():
+                self.problem(path, field, value, "required text is missing; file skipped")
+                return None
+            required[field] = value.strip()
+        if not _SLUG.match(required["id"]):
+            self.problem(path, "id", required["id"], "must be a lower-case slug; file skipped")
+            return None
+        published, precision = self._published(path, data.get("published"), data.get("published_precision"))
+        return Article(
+            **required,
+            **{field: self._text(path, field, data.get(field)) for field in OPTIONAL_TEXT},
+            published=published,
+            published_precision=precision,
+            topics=self._ids(path, "topics", data.get("topics"), lambda v: bool(_SLUG.match(v)), "not a slug"),
+            organisations=self._ids(
+                path, "organisations", data.get("organisations"),
+                lambda v: v in self.org_ids if self.org_ids is not None else bool(_SLUG.match(v)),
+                "unknown organisation id",
+            ),
+            odcs=self._ids(
+                path, "odcs", data.get("odcs"),
+                lambda v: v in self.odc_ids if self.odc_ids is not None else bool(_ODC_ID.match(v)),
+                "unknown ODC id",
+            ),
+            places=self._places(path, data.get("places")),
+            body=body,
+        )
+
+    def _text(self, path: Path, field: str, value: object) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.problem(path, field, value, "not text, ignored")
+            return ""
+        return value.strip()
+
+    def _list(self, path: Path, field: str, value: object) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(path, field, value, "not a list, ignored")
+            return []
+        return value
+
+    def _ids(self, path: Path, field: str, value: object, ok: Callable[[str], bool], what: str) -> tuple[str, ...]:
+        kept: list[str] = []
+        for item in self._list(path, field, value):
+            if isinstance(item, str) and ok(item.strip()):
+                if item.strip() not in kept:
+                    kept.append(item.strip())
+            else:
+                self.problem(path, field, item, f"{what}, dropped")
+        return tuple(kept)
+
+    def _published(self, path: Path, value: object, precision: object) -> tuple[str, str]:
+        if value is None or value == "":
+            return "", ""
+        if isinstance(value, dt.date):
+            value = value.isoformat()[:10]
+        text = str(value).strip()
+        found = next((p for p, fmt in PRECISIONS.items() if _parses(text, fmt)), None)
+        if found is None:
+            self.problem(path, "published", value, "not a real date as YYYY-MM-DD, YYYY-MM or YYYY; dropped")
+            return "", ""
+        if precision not in (None, "", found):
+            self.problem(path, "published_precision", precision, f"does not match the date, '{found}' used")
+        return text, found
+
+    def _places(self, path: Path, value: object) -> tuple[ArticlePlace, ...]:
+        places: list[ArticlePlace] = []
+        for item in self._list(path, "places", value):
+            if not isinstance(item, dict):
+                self.problem(path, "places", item, "not a mapping, dropped")
+                continue
+            name, country = str(item.get("name") or "").strip(), str(item.get("country") or "").strip()
+            if not name or not is_country_code(country):
+                self.problem(path, "places", item, "needs a name and an ISO alpha-2 country; dropped")
+                continue
+            lat, lon = _coordinate(item.get("lat"), 90), _coordinate(item.get("lon"), 180)
+            missing = item.get("lat") in (None, "") and item.get("lon") in (None, "")
+            if (lat is None or lon is None) and not missing:
+                self.problem(path, "places", {"name": name, "lat": item.get("lat"), "lon": item.get("lon")},
+                             "bad coordinates, dropped")
+            has = lat is not None and lon is not None
+            places.append(ArticlePlace(
+                name=name,
+                country=country,
+                role=str(item.get("role") or "").strip(),
+                lat=lat if has else None,
+                lon=lon if has else None,
+                geo_precision=str(item.get("geo_precision") or "").strip() if has else "",
+                geo_source=str(item.get("geo_source") or "").strip() if has else "",
+            ))
+        return tuple(places)
+
+
+def _parses(text: str, fmt: str) -> bool:
+    if len(text) != {"%Y-%m-%d": 10, "%Y-%m": 7, "%Y": 4}[fmt]:
+        return False
+    try:
+        dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _coordinate(value: object, limit: float) -> float | None:
+    """A finite number within ±limit, else None (booleans and text are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and -limit <= number <= limit else None
