@@ -1,0 +1,1 @@
+"""The Streamlit layer: widgets wired to the pure functions of `atlas`."""

@@ -1,0 +1,55 @@
+"""The articles panel: summaries that follow the filters, linked to the map."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas.articles.linking import articles_for, search_articles
+from atlas.articles.model import Article
+from atlas.countries import country_name
+from atlas.filters import Filters
+from atlas.i18n import t
+from atlas.text import escape_markdown as inert
+
+
+def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filters, lang: str) -> None:
+    """List the articles touching the filtered countries, searchable; a button highlights one on the map."""
+    st.subheader(t("articles", lang))
+    org_country = dict(zip(full["id"], full["country"]))
+    names = dict(zip(full["id"], full["name"]))
+    selection = articles_for(articles, filters.countries, org_country)
+    query = st.text_input(t("articles_search", lang), key="a_query", max_chars=200)
+    shown = search_articles(selection.shown, query, lang)
+    if selection.hidden:
+        st.caption(t("articles_hidden", lang, n=selection.hidden))
+    if not shown:
+        st.caption(t("articles_none", lang))
+    chosen = st.session_state.get("article", "")
+    with st.container(height=620, border=False):
+        for article in shown:
+            _card(article, names, lang, chosen == article.id)
+
+
+def _card(article: Article, names: dict[str, str], lang: str, chosen: bool) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{inert(article.title(lang))}**")
+        byline = [t("article_by", lang, author=article.author)] if article.author else []
+        byline += [article.published] if article.published else []
+        if byline:
+            st.caption(" · ".join(byline))
+        st.text(article.summary(lang))
+        orgs = [names.get(o, o) for o in (*article.organisations, *article.odcs)]
+        if orgs:
+            st.caption(f"{t('article_organisations', lang)}: " + inert(", ".join(orgs)))
+        places = sorted({f"{p.name} ({country_name(p.country, lang)})" for p in article.places})
+        if places:
+            st.caption(f"{t('article_places', lang)}: " + inert(", ".join(places)))
+        if chosen:
+            st.button(t("article_clear", lang), key=f"art_{article.id}", on_click=_choose, args=("",), type="primary")
+        else:
+            st.button(t("article_show_on_map", lang), key=f"art_{article.id}", on_click=_choose, args=(article.id,))
+
+
+def _choose(article_id: str) -> None:
+    st.session_state["article"] = article_id

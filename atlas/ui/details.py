@@ -1,0 +1,48 @@
+"""The detail panel: the full record of the entry chosen on the map or in the table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas.articles.linking import articles_mentioning
+from atlas.articles.model import Article
+from atlas.categories import category_label
+from atlas.i18n import t
+from atlas.text import escape_markdown as inert, safe_url
+
+
+def render_details(full: pd.DataFrame, lang: str, articles: list[Article]) -> None:
+    """Show the selected entry (`st.session_state["selected"]`) or a hint when there is none."""
+    st.subheader(t("details", lang))
+    selected = st.session_state.get("selected")
+    rows = full[full["id"] == selected] if selected else full.iloc[0:0]
+    if rows.empty:
+        st.caption(t("details_hint", lang))
+        return
+    row = rows.iloc[0]
+    st.markdown(f"**{inert(row['name'])}**")
+    kind = t("kind_odc", lang) if row["kind"] == "odc" else category_label(row["category"], lang)
+    st.caption(kind)
+    place = ", ".join(p for p in (row["city"], row[f"country_name_{lang}"]) if p)
+    st.text(place)
+    if row["address"]:
+        st.text(f"{t('field_address', lang)}: {row['address']}")
+    if row[f"description_{lang}"]:
+        st.text(row[f"description_{lang}"])
+    if row["kind"] == "odc":
+        status = t(f"status_{row['status']}", lang)
+        st.text(f"{t('field_status', lang)}: {status}" + (f" · {t('field_opened', lang)}: {row['opened']}" if row["opened"] else ""))
+    url = safe_url(row["website"])
+    if url:
+        st.link_button(t("website", lang), url)
+    if pd.notna(row["lat"]):
+        precision = t(f"precision_{row['geo_precision']}", lang) if row["geo_precision"] else ""
+        st.caption(f"{t('field_coordinates', lang)}: {row['lat']:.4f}, {row['lon']:.4f} · {t('field_precision', lang)} {precision}")
+    st.caption(f"{t('field_source', lang)}: {row['source']}")
+    titles = [a.title(lang) for a in articles_mentioning(articles, row["id"])]
+    if titles:
+        st.markdown(f"**{t('mentioned_in', lang)}**")
+        for title in titles:
+            st.text(f"• {title}")
+

@@ -1,0 +1,50 @@
+"""The map: built from the filtered rows, reporting clicks and (when needed) its view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas import assets, config
+from atlas.maps import MapOptions, build_map, clicked_row
+from atlas.ui.state import set_view, sync_url
+
+MAP_KEY = "atlas_map"
+
+
+@st.fragment
+def render_map(shown: pd.DataFrame, full: pd.DataFrame, lang: str, highlight: frozenset[str],
+               article_places: pd.DataFrame | None, focus: tuple[float, float] | None) -> None:
+    """Draw the map of `shown`; a click selects the entry, a pan updates the link's view."""
+    local = assets.use_local_assets()
+    view = st.session_state.get("view0")  # the link's view; live pans must not rebuild the map
+    opts = MapOptions(lang=lang, local_assets=local, tiles=config.tiles_enabled(local), highlight=highlight,
+                      center=(view.lat, view.lon) if view else None, zoom=view.zoom if view else None)
+    fmap = build_map(shown, opts, article_places)
+    wanted = ["last_object_clicked_tooltip", "center", "zoom"]
+    if st.session_state.get("f_inview"):
+        wanted.append("bounds")
+    result = st_folium(fmap, key=MAP_KEY, height=opts.height, use_container_width=True, returned_objects=wanted,
+                       center=focus, zoom=12 if focus else None)
+    _handle(result or {}, full)
+    sync_url()
+
+
+def _handle(result: dict, full: pd.DataFrame) -> None:
+    ss = st.session_state
+    row = clicked_row(result.get("last_object_clicked_tooltip"))
+    if row is not None and row in full.index and result.get("last_object_clicked_tooltip") != ss.get("_last_click"):
+        ss["_last_click"] = result["last_object_clicked_tooltip"]
+        ss["selected"] = full.at[row, "id"]
+        st.rerun()
+    center, zoom = result.get("center"), result.get("zoom")
+    if center and zoom:
+        set_view(center["lat"], center["lng"], zoom)
+    bounds = result.get("bounds")
+    if ss.get("f_inview") and bounds and bounds.get("_southWest"):
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        new = (sw["lat"], sw["lng"], ne["lat"], ne["lng"])
+        if new != ss.get("map_bounds"):
+            ss["map_bounds"] = new
+            st.rerun()

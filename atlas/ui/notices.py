@@ -1,0 +1,36 @@
+"""Messages above the map: ignored link parameters, data problems, counts, empty results."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas.i18n import t
+from atlas.schema import Problem
+from atlas.ui.state import clear_filters
+
+
+def render_notices(problems: list[Problem | str], lang: str) -> None:
+    """Warn about ignored URL parameters and about rows the loader skipped or corrected."""
+    ignored = st.session_state.get("ignored_params")
+    if ignored:
+        st.info(t("bad_params", lang, params=", ".join(ignored)), icon="ℹ️")
+    if problems:
+        st.warning(t("data_problems", lang, n=len(problems)), icon="⚠️")
+        with st.expander(t("data_problems_details", lang)):
+            st.dataframe(pd.DataFrame({"severity": [getattr(p, "severity", "error") for p in problems],
+                                       "problem": [str(p) for p in problems]}),
+                         hide_index=True, width="stretch")
+
+
+def render_summary(shown: pd.DataFrame, full: pd.DataFrame, lang: str) -> None:
+    """One line: how many entries are shown out of how many."""
+    kinds = shown["kind"].value_counts()
+    st.markdown(t("count_summary", lang, shown=len(shown), total=len(full), orgs=int(kinds.get("organisation", 0)),
+                  odcs=int(kinds.get("odc", 0))))
+
+
+def render_empty(lang: str) -> None:
+    """Say plainly that nothing matches, and offer to clear the filters."""
+    st.info(t("empty_result", lang), icon="🔍")
+    st.button(t("clear_filters", lang), on_click=clear_filters, key="clear_empty", type="primary")

@@ -1,0 +1,40 @@
+"""The table of shown rows, with downloads of exactly those rows and columns."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from atlas.export import EXPORT_COLUMNS, export_filename, export_frame, to_csv, to_geojson
+from atlas.filters import Filters
+from atlas.i18n import t
+
+TABLE_KEY = "atlas_table"
+
+
+def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[float, float] | None:
+    """Draw the table and the download buttons; returns the coordinates of a selected row."""
+    st.subheader(t("table", lang))
+    table = export_frame(shown, lang)
+    labels = {c: t(f"col_{c}", lang) for c in EXPORT_COLUMNS}
+    event = st.dataframe(table, key=TABLE_KEY, on_select="rerun", selection_mode="single-row", hide_index=True,
+                         width="stretch", height=320,
+                         column_config={c: st.column_config.Column(label) for c, label in labels.items()}
+                         | {"website": st.column_config.LinkColumn(labels["website"])})
+    st.caption(t("table_hint", lang))
+    filtered = replace(filters, countries=()) != Filters()  # narrowed by more than the countries
+    left, right = st.columns(2)
+    left.download_button(t("download_csv", lang), data=lambda: to_csv(table), on_click="ignore",
+                         file_name=export_filename(filters.countries, "csv", filtered=filtered), mime="text/csv",
+                         help=t("download_help", lang), key="dl_csv", width="stretch")
+    right.download_button(t("download_geojson", lang), data=lambda: to_geojson(table), on_click="ignore",
+                          file_name=export_filename(filters.countries, "geojson", filtered=filtered),
+                          mime="application/geo+json", key="dl_geojson", width="stretch")
+    rows = event.selection.rows if event and event.selection else []
+    if not rows:
+        return None
+    record = table.iloc[rows[0]]
+    st.session_state["selected"] = record["id"]
+    return (float(record["lat"]), float(record["lon"])) if pd.notna(record["lat"]) else None

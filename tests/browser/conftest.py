@@ -1,0 +1,122 @@
+"""Start the real app on a free local port and drive it with Playwright in Debian's Chromium.
+
+Without Chromium or the locally fetched Leaflet files (`make assets`) these tests are
+skipped — except in CI (CI=true), where a missing prerequisite is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from atlas.assets import local_assets_present
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+MAP_FRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class App:
+    """A running `streamlit run app.py` on 127.0.0.1 with its own data folder."""
+
+    def __init__(self, data_dir: Path, tmp: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_ASSETS": "local", "ATLAS_TILES": "none",
+               "ATLAS_GEOCODE_CACHE": str(tmp / "geocode.sqlite3")}
+        self.log = (tmp / f"streamlit-{self.port}.log").open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"the app did not start on {self.url}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    _require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (.ci/run installs it)")
+    _require(local_assets_present(), "Leaflet files are not fetched (run `make assets`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _app(data: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    app = App(FIXTURES / data, tmp_path_factory.mktemp(data))
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def small_app(chromium, tmp_path_factory) -> Iterator[App]:
+    yield from _app("small_atlas", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def hostile_app(chromium, tmp_path_factory) -> Iterator[App]:
+    yield from _app("hostile_atlas", tmp_path_factory)
+
+
+@pytest.fixture()
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    pg = context.new_page()
+    blocked: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    pg.blocked_requests = blocked
+    yield pg
+    context.close()

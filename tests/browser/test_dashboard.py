@@ -1,0 +1,95 @@
+"""The dashboard in a real browser: map, filters, language, download, shareable links."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import MAP_FRAME
+
+TIMEOUT = 30_000
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_text(re.compile(r"entries shown|entrées affichées"))).to_be_visible(timeout=TIMEOUT)
+
+
+def _markers(page: Page):
+    return page.frame_locator(MAP_FRAME).locator(".atlas-pin, .marker-cluster")
+
+
+def _choose_country(page: Page, name: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option", name=re.compile(name)).click()
+    page.keyboard.press("Escape")
+
+
+def test_markers_and_clusters_appear_on_the_map(page: Page, small_app) -> None:
+    _open(page, small_app.url)
+    expect(page.get_by_text("7 of 7 entries shown (5 organisations, 2 ODCs)")).to_be_visible()
+    expect(_markers(page).first).to_be_visible(timeout=TIMEOUT)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".atlas-legend")).to_contain_text("Civic tech")
+    expect(frame.locator(".leaflet-control-layers")).to_contain_text("Organisations")
+    assert page.blocked_requests == []  # ATLAS_ASSETS=local: nothing requested from a third party
+
+
+def test_choosing_a_country_changes_the_count_and_the_map(page: Page, small_app) -> None:
+    _open(page, small_app.url)
+    expect(_markers(page).first).to_be_visible(timeout=TIMEOUT)
+    _choose_country(page, "Belgium")
+    expect(page.get_by_text("1 of 7 entries shown (1 organisations, 0 ODCs)")).to_be_visible(timeout=TIMEOUT)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".atlas-pin")).to_have_count(1, timeout=TIMEOUT)
+    expect(frame.locator(".atlas-legend")).to_contain_text("Training & employment 1")
+    expect(page).to_have_url(re.compile(r"country=BE"))
+
+
+def test_french_switch_changes_labels(page: Page, small_app) -> None:
+    _open(page, small_app.url)
+    page.get_by_test_id("stSidebar").get_by_text("Français").click()
+    expect(page.get_by_role("heading", name="Atlas de la Social Tech")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("7 entrées affichées sur 7")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text("Pays", exact=True)).to_be_visible()
+    expect(page.frame_locator(MAP_FRAME).locator(".atlas-legend")).to_contain_text("Dans cette vue", timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"lang=fr"))
+
+
+def test_csv_download_holds_only_the_filtered_rows(page: Page, small_app) -> None:
+    _open(page, small_app.url + "/?country=FR")
+    expect(page.get_by_text("2 of 7 entries shown")).to_be_visible(timeout=TIMEOUT)
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name="Download CSV").click()
+    download = info.value
+    assert re.fullmatch(r"social-tech-atlas_FR_\d{4}-\d\d-\d\d\.csv", download.suggested_filename)
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    assert sorted(r["id"] for r in rows) == ["alpha-civic", "beta-commons"]
+    assert {r["country"] for r in rows} == {"FR"}
+
+
+def test_shared_link_restores_the_filters(page: Page, small_app) -> None:
+    _open(page, small_app.url + "/?lang=fr&country=FR,BE&category=training")
+    expect(page.get_by_text("1 entrées affichées sur 7")).to_be_visible(timeout=TIMEOUT)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(re.compile(r"^France \(\d+\)$"))).to_be_visible()
+    expect(sidebar.get_by_text(re.compile(r"^Belgique \(\d+\)$"))).to_be_visible()
+    expect(sidebar.get_by_text(re.compile(r"^Formation et insertion"))).to_be_visible()
+
+
+def test_invalid_link_parameters_are_ignored_with_a_notice(page: Page, small_app) -> None:
+    _open(page, small_app.url + "/?country=ZZ,BE&view=999,1,2&lang=xx")
+    expect(page.get_by_text(re.compile("were not understood and were ignored"))).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("1 of 7 entries shown")).to_be_visible()
+
+
+def test_clicking_a_marker_shows_its_record(page: Page, small_app) -> None:
+    _open(page, small_app.url + "/?country=BE")
+    pin = page.frame_locator(MAP_FRAME).locator(".atlas-pin").first
+    expect(pin).to_be_visible(timeout=TIMEOUT)
+    pin.click()
+    expect(page.get_by_text("A test coding school in Liège.").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(r"Source: test fixture"))).to_be_visible()

@@ -1,0 +1,172 @@
+"""The page's widgets through Streamlit's AppTest: filters, language, link state, download, notices."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture()
+def app(monkeypatch, tmp_path):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(FIXTURES / "small_atlas"))
+    monkeypatch.setenv("ATLAS_ASSETS", "local")
+
+    def make(**params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return make
+
+
+def summary(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "shown" in m.value or "affichées" in m.value)
+
+
+def map_script(at: AppTest) -> str:
+    import json
+
+    element = next(e for e in at.main if type(e).__name__ == "UnknownElement" and "script" in e.proto.json_args)
+    return json.loads(element.proto.json_args)["script"]
+
+
+def test_default_view_shows_everything(app) -> None:
+    at = app()
+    assert summary(at) == "7 of 7 entries shown (5 organisations, 2 ODCs)"
+    assert at.title[0].value == "Social Tech Atlas"
+    assert "Alpha Civic Lab" in map_script(at)
+    assert not at.warning  # clean data: no data-problem warning
+
+
+def test_country_filter(app) -> None:
+    at = app()
+    at.sidebar.multiselect(key="f_country").set_value(["FR", "BE"]).run()
+    assert summary(at) == "3 of 7 entries shown (3 organisations, 0 ODCs)"
+    assert at.query_params["country"] == ["FR,BE"] or at.query_params["country"] == "FR,BE"
+    script = map_script(at)
+    assert "Gamma Skills" in script and "Delta Network" not in script
+
+
+def test_category_kind_status_and_text_filters(app) -> None:
+    at = app()
+    at.sidebar.multiselect(key="f_category").set_value(["training", "civic_tech"]).run()
+    assert summary(at).startswith("2 of 7")
+    at.sidebar.multiselect(key="f_category").set_value([]).run()
+    at.sidebar.button_group(key="f_kind").set_value(["odc"]).run()
+    assert summary(at) == "2 of 7 entries shown (0 organisations, 2 ODCs)"
+    at.sidebar.button_group(key="f_status").set_value(["planned"]).run()
+    assert summary(at) == "1 of 7 entries shown (0 organisations, 1 ODCs)"
+    at.sidebar.button_group(key="f_kind").set_value([]).run()
+    at.sidebar.button_group(key="f_status").set_value([]).run()
+    at.sidebar.text_input(key="f_query").set_value("LIEGE").run()  # accent- and case-insensitive
+    assert summary(at).startswith("1 of 7")
+
+
+def test_language_switch_changes_labels(app) -> None:
+    at = app()
+    at.sidebar.radio(key="lang").set_value("fr").run()
+    assert at.title[0].value == "Atlas de la Social Tech"
+    assert summary(at) == "7 entrées affichées sur 7 (5 organisations, 2 ODC)"
+    assert "Sénégal (1)" in at.sidebar.multiselect(key="f_country").options
+    assert "Un laboratoire civic tech de test à Lyon." in map_script(at)
+
+
+def test_query_parameters_round_trip(app) -> None:
+    at = app(lang="fr", country="BE,FR", category="training", q="liège")
+    assert at.sidebar.multiselect(key="f_country").value == ["BE", "FR"]
+    assert at.sidebar.radio(key="lang").value == "fr"
+    assert summary(at).startswith("1 entrées affichées sur 7")
+    params = {k: at.query_params[k] for k in at.query_params}
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in params.items()}
+    assert flat == {"lang": "fr", "country": "BE,FR", "category": "training", "q": "liège"}
+
+
+def test_invalid_parameters_are_ignored_with_a_notice(app) -> None:
+    at = app(country="XX,BE", kind="spaceship", view="a,b,c")
+    assert summary(at).startswith("1 of 7")
+    notice = at.info[0].value
+    assert "country=XX" in notice and "kind=spaceship" in notice and "view=a,b,c" in notice
+
+
+def test_empty_result_says_so_and_offers_to_clear(app) -> None:
+    at = app(q="nothing-matches-this")
+    assert summary(at).startswith("0 of 7")
+    assert any("No entry matches" in i.value for i in at.info)
+    at.button(key="clear_empty").click().run()
+    assert summary(at).startswith("7 of 7")
+
+
+def test_download_offers_exactly_the_filtered_table(app) -> None:
+    at = app(country="FR")
+    table = next(d.value for d in at.dataframe if "description" in d.value.columns)
+    assert list(table["id"]) == ["alpha-civic", "beta-commons"]
+    from atlas.export import EXPORT_COLUMNS, to_csv
+
+    assert tuple(table.columns) == EXPORT_COLUMNS
+    rows = list(csv.DictReader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
+    assert [r["id"] for r in rows] == ["alpha-civic", "beta-commons"]
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download GeoJSON"]
+
+
+def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "small_atlas", data)
+    with (data / "organisations.csv").open("a", encoding="utf-8") as fh:
+        fh.write("bad-lat,Bad Lat,,civic_tech,FR,Paris,,123.4,2.35,city,manual,,x,x,test\n")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "1 data row(s) were skipped or corrected" in at.warning[0].value
+    assert summary(at).startswith("7 of 7")  # the good rows are all there
+    problems = at.dataframe[0].value
+    assert "row 7: lat '123.4' is outside [-90, 90]" in " ".join(problems["problem"])
+
+
+def test_articles_follow_the_country_filter(app) -> None:
+    at = app()
+    assert {"A test meeting in Umbria", "A test lab opens in Lyon"} <= {m.value.strip("*") for m in at.markdown}
+    at.sidebar.multiselect(key="f_country").set_value(["IT"]).run()
+    titles = {m.value.strip("*") for m in at.markdown}
+    assert "A test meeting in Umbria" in titles and "A test lab opens in Lyon" not in titles
+    assert "1 article(s) hidden by the filters." in [c.value for c in at.caption]
+
+
+def test_choosing_an_article_highlights_its_places_and_organisations(app) -> None:
+    at = app()
+    at.button(key="art_perugia-meeting").click().run()
+    assert at.query_params["article"] in ("perugia-meeting", ["perugia-meeting"])
+    script = map_script(at)
+    assert '"hl":[' in script  # its organisation is highlighted
+    assert script.count("\"ref\":\"place-\"") == 1  # the article-places layer, shown
+    at.text_input(key="a_query").set_value("lyon").run()
+    titles = {m.value.strip("*") for m in at.markdown}
+    assert "A test lab opens in Lyon" in titles and "A test meeting in Umbria" not in titles
+
+
+def test_marker_click_shows_record_and_articles_that_mention_it(app, monkeypatch) -> None:
+    at = app()
+    from atlas.data import load_atlas
+
+    frame = load_atlas(FIXTURES / "small_atlas").frame
+    row = int(frame.index[frame["id"] == "delta-network"][0])
+    import streamlit_folium
+
+    monkeypatch.setattr(streamlit_folium, "st_folium",
+                        lambda *a, **k: {"last_object_clicked_tooltip": f"Delta NetworkPerugia, Italy#{row}"})
+    monkeypatch.setattr("atlas.ui.map_panel.st_folium",
+                        lambda *a, **k: {"last_object_clicked_tooltip": f"Delta NetworkPerugia, Italy#{row}"})
+    at.run()
+    texts = [x.value for x in at.text]
+    assert "A test network in Perugia." in texts
+    assert "• A test meeting in Umbria" in texts
