@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from atlas.articles.linking import article_places_frame
 from atlas.filters import apply_filters
 from atlas.i18n import normalise_lang, t
-from atlas.maps import article_places_points
+from atlas.maps import article_places_points, view_bounds
 from atlas.ui.articles_panel import render_articles
 from atlas.ui.charts_panel import render_charts
 from atlas.ui.details import render_details
@@ -48,7 +49,9 @@ with side_col:
 charts_box = st.container()
 table_focus = render_table(shown, lang, filters)
 with map_col:
-    render_map(shown, full, lang, highlight, places_points, table_focus)
+    focus_rows = pd.concat([shown[shown["id"].isin(highlight)], places_points]) if chosen else None
+    render_map(shown, full, lang, highlight, places_points, table_focus,
+               view_bounds(focus_rows) if focus_rows is not None else None)
 with details_box:
     render_details(full, lang, articles)
 with charts_box:

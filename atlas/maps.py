@@ -23,6 +23,7 @@ from atlas.categories import CATEGORIES, ODC_CATEGORY, category_label
 from atlas.i18n import t
 from atlas.text import escape, safe_url
 
+CATEGORY_INDEX = {c.id: i for i, c in enumerate(CATEGORIES)}
 PLANNED_STYLE = len(CATEGORIES)
 PLACE_STYLE = PLANNED_STYLE + 1
 COORD_SCALE = 10_000  # coordinates sent as integers of 1e-4 degree (about 11 m)
@@ -40,6 +41,7 @@ class MapOptions:
     highlight: frozenset[str] = field(default_factory=frozenset)
     center: tuple[float, float] | None = None
     zoom: int | None = None
+    fit: list[list[float]] | None = None  # bounds to show instead of fitting every row
     height: int = 640
 
 
@@ -59,8 +61,7 @@ def encode_points(frame: pd.DataFrame, lang: str, rich: bool, highlight: frozens
     frame = frame[frame["lat"].notna() & frame["lon"].notna()]
     cities, city_codes = _table(frame["city"])
     countries, country_codes = _table(frame[f"country_name_{lang}"])
-    cat_index = {c.id: i for i, c in enumerate(CATEGORIES)}
-    style = frame["category"].map(cat_index).fillna(0).astype(int).to_numpy()
+    style = frame["category"].map(CATEGORY_INDEX).fillna(0).astype(int).to_numpy()
     planned = (frame["kind"].eq("odc") & frame["status"].eq("planned")).to_numpy()
     style = np.where(planned, PLANNED_STYLE, style)
     style = np.where(frame["kind"].eq("place").to_numpy(), PLACE_STYLE, style)
@@ -106,8 +107,9 @@ class PointLayer(MarkerCluster):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_data = {{ this.payload }};
         var {{ this.get_name() }} = (function () {
-            var d = {{ this.payload }};
+            var d = {{ this.get_name() }}_data;
             var st = {{ this.styles }};
             var txt = {{ this.texts }};
             var S = {{ this.scale }};
@@ -145,9 +147,15 @@ class PointLayer(MarkerCluster):
                 m.bindPopup(popup.bind(null, i), {maxWidth: 320});
                 markers[i] = m;
             }
-            cluster.addLayers ? cluster.addLayers(markers) : markers.forEach(function (m) { cluster.addLayer(m); });
-            return cluster;
+            var plain = markers.filter(function (m, i) { return !hl[i]; });
+            cluster.addLayers ? cluster.addLayers(plain) : plain.forEach(function (m) { cluster.addLayer(m); });
+            if (!d.hl || !d.hl.length) { return cluster; }
+            var layer = L.featureGroup([cluster]);  // highlighted markers stay out of the clusters
+            d.hl.forEach(function (i) { layer.addLayer(markers[i]); });
+            return layer;
         })();
+        (window.atlasLayers = window.atlasLayers || []).push({layer: {{ this.get_name() }}, data: {{ this.get_name() }}_data,
+                                                              scale: {{ this.scale }}});
         {% endmacro %}
     """)
 
@@ -162,21 +170,40 @@ class PointLayer(MarkerCluster):
 
 
 class Legend(MacroElement):
-    """A Leaflet control listing each category shown with its count, and the ODC symbols."""
+    """A Leaflet control: each marker style with how many of its points lie in the map's current view.
+
+    The counts start as those of the filtered rows and follow every pan, zoom and layer toggle.
+    """
 
     _template = Template("""
         {% macro html(this, kwargs) %}{% endmacro %}
         {% macro script(this, kwargs) %}
-        (function () {
+        (function (map) {
             var legend = L.control({position: 'bottomright'});
             legend.onAdd = function () {
                 var div = L.DomUtil.create('div', 'atlas-legend');
                 div.innerHTML = {{ this.html_json }};
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
+            legend.addTo(map);
+            function update() {
+                var counts = {}, b = map.getBounds();
+                (window.atlasLayers || []).forEach(function (entry) {
+                    if (!map.hasLayer(entry.layer)) { return; }
+                    var d = entry.data, S = entry.scale;
+                    for (var i = 0; i < d.lat.length; i++) {
+                        if (b.contains([d.lat[i] / S, d.lon[i] / S])) { counts[d.style[i]] = (counts[d.style[i]] || 0) + 1; }
+                    }
+                });
+                legend.getContainer().querySelectorAll('[data-style]').forEach(function (el) {
+                    el.textContent = counts[el.getAttribute('data-style')] || 0;
+                });
+            }
+            map.on('moveend overlayadd overlayremove', update);
+            map.whenReady(update);
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
@@ -186,20 +213,51 @@ class Legend(MacroElement):
         self.html_json = to_json(html)
 
 
-def legend_html(frame: pd.DataFrame, lang: str) -> str:
-    """Legend rows (escaped): category label, colour and count in `frame`; ODC open/planned symbols."""
+def legend_html(frame: pd.DataFrame, lang: str, with_places: bool = False) -> str:
+    """Legend rows (escaped): a swatch, label and count per marker style present in `frame`.
+
+    Counts carry `data-style`, the style code the map uses, so the browser can update them.
+    """
     counts = frame["category"].value_counts()
-    rows = [f'<div><span class="atlas-swatch" style="background:{c.colour}"></span>{escape(c.label(lang))} '
-            f'<b>{int(counts.get(c.id, 0))}</b></div>' for c in CATEGORIES if counts.get(c.id, 0)]
+    rows = [_legend_row(i, f'<span class="atlas-swatch" style="background:{c.colour}"></span>', c.label(lang),
+                        int(counts.get(c.id, 0)))
+            for i, c in enumerate(CATEGORIES) if counts.get(c.id, 0) and c.id != ODC_CATEGORY]
     odc = frame[frame["kind"] == "odc"]
     if len(odc):
         n_open = int((odc["status"] == "open").sum())
-        rows.append(f'<div><span class="atlas-swatch atlas-square" style="background:#FF7900"></span>'
-                    f'{escape(t("odc_open", lang))} <b>{n_open}</b></div>')
-        rows.append(f'<div><span class="atlas-swatch atlas-square atlas-hollow"></span>'
-                    f'{escape(t("odc_planned", lang))} <b>{len(odc) - n_open}</b></div>')
+        rows.append(_legend_row(CATEGORY_INDEX[ODC_CATEGORY], '<span class="atlas-swatch atlas-square" '
+                                'style="background:#FF7900"></span>', t("odc_open", lang), n_open))
+        rows.append(_legend_row(PLANNED_STYLE, '<span class="atlas-swatch atlas-square atlas-hollow"></span>',
+                                t("odc_planned", lang), len(odc) - n_open))
+    if with_places:
+        rows.append(_legend_row(PLACE_STYLE, '<span class="atlas-swatch atlas-diamond"></span>',
+                                t("kind_place", lang), 0))
     return (f'<details open><summary class="atlas-legend-title">{escape(t("legend", lang))}</summary>'
             + "".join(rows) + "</details>")
+
+
+def _legend_row(style: int, swatch: str, label: str, count: int) -> str:
+    return f'<div>{swatch}{escape(label)} <b data-style="{style}">{count}</b></div>'
+
+
+class FitBounds(MacroElement):
+    """Frame `bounds` once the map has its final size (the iframe is resized after the map is made)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, bounds) {
+            map.fitBounds(bounds);
+            var refit = function () { map.invalidateSize(); map.fitBounds(bounds); };
+            var timer = setTimeout(refit, 300);
+            map.once('mousedown touchstart wheel keydown', function () { clearTimeout(timer); });
+        })({{ this._parent.get_name() }}, {{ this.bounds }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = to_json(bounds)
 
 
 class BaseOutlines(MacroElement):
@@ -234,11 +292,11 @@ MAP_CSS = """
 .atlas-planned span{border-style:dashed;box-shadow:none}
 .atlas-place span{border-radius:2px;transform:rotate(45deg);border-color:#fff}
 .atlas-hl span{box-shadow:0 0 0 3px #d7263d,0 0 8px 3px rgba(215,38,61,.6)}
-.atlas-legend{background:rgba(255,255,255,.95);padding:6px 9px;border-radius:6px;font:12px/1.5 sans-serif;
+.atlas-legend{background:rgba(255,255,255,.92);padding:5px 8px;border-radius:6px;font:11px/1.45 sans-serif;
   box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:260px}
 .atlas-legend-title{font-weight:600;margin-bottom:2px;cursor:pointer}
 .atlas-swatch{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px}
-.atlas-square{border-radius:2px}.atlas-hollow{border:2px dashed #FF7900;background:#fff;width:7px;height:7px}
+.atlas-square{border-radius:2px}.atlas-diamond{background:#7b3294;border-radius:1px;transform:rotate(45deg);width:9px;height:9px}.atlas-hollow{border:2px dashed #FF7900;background:#fff;width:7px;height:7px}
 .atlas-popup p{margin:.4em 0}.atlas-cat{font-weight:600}
 </style>
 """
@@ -267,7 +325,7 @@ def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFram
                            show=bool(opts.highlight))
         _localise(layer, opts.local_assets)
         layer.add_to(m)
-    Legend(legend_html(frame, opts.lang)).add_to(m)
+    Legend(legend_html(frame, opts.lang, with_places=article_places is not None and len(article_places) > 0)).add_to(m)
     fullscreen = Fullscreen(position="topleft", title=t("fullscreen", opts.lang),
                             title_cancel=t("fullscreen_exit", opts.lang))
     if opts.local_assets:
@@ -276,7 +334,7 @@ def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFram
     fullscreen.add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     if opts.center is None:
-        m.fit_bounds(view_bounds(frame))
+        FitBounds(opts.fit or view_bounds(frame)).add_to(m)
     return m
 
 

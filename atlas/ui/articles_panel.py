@@ -26,6 +26,7 @@ def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filter
     if not shown:
         st.caption(t("articles_none", lang))
     chosen = st.session_state.get("article", "")
+    shown = sorted(shown, key=lambda a: a.id != chosen)  # the highlighted article first
     with st.container(height=620, border=False):
         for article in shown:
             _card(article, names, lang, chosen == article.id)

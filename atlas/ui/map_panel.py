@@ -8,19 +8,24 @@ from streamlit_folium import st_folium
 
 from atlas import assets, config
 from atlas.maps import MapOptions, build_map, clicked_row
-from atlas.ui.state import set_view, sync_url
+from atlas.ui.state import current_filters, set_view, sync_url
+from atlas.urlstate import View
 
 MAP_KEY = "atlas_map"
 
 
 @st.fragment
 def render_map(shown: pd.DataFrame, full: pd.DataFrame, lang: str, highlight: frozenset[str],
-               article_places: pd.DataFrame | None, focus: tuple[float, float] | None) -> None:
-    """Draw the map of `shown`; a click selects the entry, a pan updates the link's view."""
+               article_places: pd.DataFrame | None, focus: tuple[float, float] | None,
+               fit: list[list[float]] | None = None) -> None:
+    """Draw the map of `shown`; a click selects the entry, a pan updates the link's view.
+
+    `focus` centres the map on one point (a table row); `fit` frames a chosen article.
+    """
     local = assets.use_local_assets()
-    view = st.session_state.get("view0")  # the link's view; live pans must not rebuild the map
+    view = link_view()
     opts = MapOptions(lang=lang, local_assets=local, tiles=config.tiles_enabled(local), highlight=highlight,
-                      center=(view.lat, view.lon) if view else None, zoom=view.zoom if view else None)
+                      center=(view.lat, view.lon) if view else None, zoom=view.zoom if view else None, fit=fit)
     fmap = build_map(shown, opts, article_places)
     wanted = ["last_object_clicked_tooltip", "center", "zoom"]
     if st.session_state.get("f_inview"):
@@ -29,6 +34,17 @@ def render_map(shown: pd.DataFrame, full: pd.DataFrame, lang: str, highlight: fr
                        center=focus, zoom=12 if focus else None)
     _handle(result or {}, full)
     sync_url()
+
+
+def link_view() -> View | None:
+    """The view a shared link asked for, kept until the filters change (then the map fits the data).
+
+    Live pans are not used here: they must not rebuild the map.
+    """
+    ss = st.session_state
+    if ss.get("view0") and ss.get("view0_filters") != current_filters().without_bounds():
+        ss["view0"] = None
+    return ss.get("view0")
 
 
 def _handle(result: dict, full: pd.DataFrame) -> None:

@@ -26,6 +26,7 @@ def init_from_url() -> None:
     ss["view"] = ss["view0"] = state.view
     ss["article"] = state.article
     ss["ignored_params"] = state.ignored
+    ss["view0_filters"] = state.filters
     ss["_initialised"] = True
 
 
