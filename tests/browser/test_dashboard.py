@@ -93,3 +93,17 @@ def test_clicking_a_marker_shows_its_record(page: Page, small_app) -> None:
     pin.click()
     expect(page.get_by_text("A test coding school in Liège.").first).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text(re.compile(r"Source: test fixture"))).to_be_visible()
+
+
+def test_selecting_a_table_row_focuses_the_map_and_shows_the_record(page: Page, small_app) -> None:
+    _open(page, small_app.url)
+    expect(_markers(page).first).to_be_visible(timeout=TIMEOUT)
+    grid = page.get_by_test_id("stDataFrame")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 2 + 17)  # the row checkbox of the third row (Liège)
+    expect(page.get_by_text("A test coding school in Liège.").first).to_be_visible(timeout=TIMEOUT)
+    iframe = page.locator(MAP_FRAME)
+    page.wait_for_function(
+        "f => { const m = f.contentWindow.map; return m && Math.abs(m.getCenter().lat - 50.63) < 0.05; }",
+        arg=iframe.element_handle(), timeout=TIMEOUT)
