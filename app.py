@@ -33,6 +33,7 @@ st.caption(t("app_subtitle", lang))
 render_notices([*atlas.problems, *article_problems], lang)
 
 shown = apply_filters(full, filters)
+on_map = shown if filters.bounds is None else apply_filters(full, filters.without_bounds())  # the view filters the rest
 render_summary(shown, full, lang)
 if shown.empty:
     render_empty(lang)
@@ -49,8 +50,8 @@ with side_col:
 charts_box = st.container()
 table_focus = render_table(shown, lang, filters)
 with map_col:
-    focus_rows = pd.concat([shown[shown["id"].isin(highlight)], places_points]) if chosen else None
-    render_map(shown, full, lang, highlight, places_points, table_focus,
+    focus_rows = pd.concat([on_map[on_map["id"].isin(highlight)], places_points]) if chosen else None
+    render_map(on_map, full, lang, highlight, places_points, table_focus,
                view_bounds(focus_rows) if focus_rows is not None else None)
 with details_box:
     render_details(full, lang, articles)

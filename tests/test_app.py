@@ -170,3 +170,13 @@ def test_marker_click_shows_record_and_articles_that_mention_it(app, monkeypatch
     texts = [x.value for x in at.text]
     assert "A test network in Perugia." in texts
     assert "• A test meeting in Umbria" in texts
+
+
+def test_only_what_the_map_shows(app) -> None:
+    at = app()
+    at.session_state["map_bounds"] = (40.0, -5.0, 48.0, 6.0)  # south, west, north, east: Lyon and Nantes
+    at.run()
+    assert summary(at).startswith("7 of 7")  # the toggle is off: bounds are ignored
+    at.sidebar.toggle(key="f_inview").set_value(True).run()
+    assert summary(at) == "2 of 7 entries shown (2 organisations, 0 ODCs)"
+    assert at.query_params["inview"] in ("1", ["1"])

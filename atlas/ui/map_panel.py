@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas import assets, config
+from atlas.filters import Bounds
 from atlas.maps import MapOptions, build_map, clicked_row
 from atlas.ui.state import current_filters, set_view, sync_url
 from atlas.urlstate import View
@@ -27,9 +30,8 @@ def render_map(shown: pd.DataFrame, full: pd.DataFrame, lang: str, highlight: fr
     opts = MapOptions(lang=lang, local_assets=local, tiles=config.tiles_enabled(local), highlight=highlight,
                       center=(view.lat, view.lon) if view else None, zoom=view.zoom if view else None, fit=fit)
     fmap = build_map(shown, opts, article_places)
-    wanted = ["last_object_clicked_tooltip", "center", "zoom"]
-    if st.session_state.get("f_inview"):
-        wanted.append("bounds")
+    # Fixed for the map's lifetime (the component reads it once); pans rerun this fragment only.
+    wanted = ["last_object_clicked_tooltip", "center", "zoom", "bounds"]
     result = st_folium(fmap, key=MAP_KEY, height=opts.height, use_container_width=True, returned_objects=wanted,
                        center=focus, zoom=12 if focus else None)
     _handle(result or {}, full)
@@ -47,6 +49,16 @@ def link_view() -> View | None:
     return ss.get("view0")
 
 
+def bounds_of(bounds: object) -> Bounds | None:
+    """(south, west, north, east) from the map's reported bounds; None until the map has real ones."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
+        values = tuple(float(v) for v in (sw["lat"], sw["lng"], ne["lat"], ne["lng"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+    return values if all(math.isfinite(v) for v in values) else None
+
+
 def _handle(result: dict, full: pd.DataFrame) -> None:
     ss = st.session_state
     row = clicked_row(result.get("last_object_clicked_tooltip"))
@@ -57,10 +69,8 @@ def _handle(result: dict, full: pd.DataFrame) -> None:
     center, zoom = result.get("center"), result.get("zoom")
     if center and zoom:
         set_view(center["lat"], center["lng"], zoom)
-    bounds = result.get("bounds")
-    if ss.get("f_inview") and bounds and bounds.get("_southWest"):
-        sw, ne = bounds["_southWest"], bounds["_northEast"]
-        new = (sw["lat"], sw["lng"], ne["lat"], ne["lng"])
+    new = bounds_of(result.get("bounds"))
+    if ss.get("f_inview") and new is not None:
         if new != ss.get("map_bounds"):
             ss["map_bounds"] = new
             st.rerun()

@@ -107,3 +107,15 @@ def test_selecting_a_table_row_focuses_the_map_and_shows_the_record(page: Page, 
     page.wait_for_function(
         "f => { const m = f.contentWindow.map; return m && Math.abs(m.getCenter().lat - 50.63) < 0.05; }",
         arg=iframe.element_handle(), timeout=TIMEOUT)
+
+
+def test_only_what_the_map_shows_follows_the_view(page: Page, small_app) -> None:
+    _open(page, small_app.url + "/?view=46.5,2.5,6")
+    expect(_markers(page).first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_test_id("stSidebar").get_by_text("Only what the map shows").click()
+    expect(page.get_by_text(re.compile(r"^[1-6] of 7 entries shown"))).to_be_visible(timeout=TIMEOUT)  # Dakar is out
+    expect(page).to_have_url(re.compile(r"inview=1"))
+    iframe = page.locator(MAP_FRAME)
+    iframe.evaluate("f => f.contentWindow.map.setView([45.76, 4.84], 11)")  # zoom onto Lyon
+    expect(page.get_by_text("1 of 7 entries shown (1 organisations, 0 ODCs)")).to_be_visible(timeout=TIMEOUT)
+    expect(page.frame_locator(MAP_FRAME).locator(".atlas-pin").first).to_be_visible()  # the map keeps its markers
