@@ -53,18 +53,32 @@ class OnlineError(Exception):
         self.fatal = fatal
 
 
-class _MaskSecret(logging.Filter):
-    """Masks the API key in geopy's own log records (its debug log shows request URLs)."""
+_SECRETS: set[str] = set()
 
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "***"), ()
-        return True
+def mask_in_logs(secret: str) -> None:
+    """Mask `secret` as *** in every log record from now on, whatever logger or handler emits it.
+
+    geopy's and urllib3's records quote request URLs, which carry an API key; a filter on one
+    logger would miss the others, so the record factory itself does the masking (installed once).
+    """
+    if not _SECRETS:
+        make_record = logging.getLogRecordFactory()
+
+        def masking_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make_record(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):
+                return record
+            if any(s in message for s in _SECRETS):
+                for s in _SECRETS:
+                    message = message.replace(s, "***")
+                record.msg, record.args = message, ()
+            return record
+
+        logging.setLogRecordFactory(masking_factory)
+    _SECRETS.add(secret)
 
 
 class _RateLimiter(RateLimiter):
@@ -183,7 +197,7 @@ def source_from_env(**options: Any) -> OnlineSource:
         if param is None:
             raise ConfigurationError(f"ATLAS_GEOCODER_API_KEY is set but geopy's {cls.__name__} takes no API key")
         kwargs[param] = api_key
-        logging.getLogger("geopy").addFilter(_MaskSecret(api_key))
+        mask_in_logs(api_key)
     try:
         geocoder = cls(**kwargs)
     except (GeopyError, TypeError, ValueError) as exc:
