@@ -61,21 +61,22 @@ def decode(params: Mapping[str, object]) -> UrlState:
     if lang not in LANGS:
         ignored.append(f"lang={lang}")
         lang = "en"
+    countries = _choose(params, "country", None, ignored, check=lambda v: is_country_code(v.upper()) and v.isalpha())
     filters = Filters(
-        countries=_choose(params, "country", None, ignored, check=lambda v: is_country_code(v.upper()) and v.isalpha()),
+        countries=tuple(dict.fromkeys(c.upper() for c in countries)),  # "FR,fr" is France once
         categories=_choose(params, "category", CATEGORY_IDS, ignored),
         kinds=_choose(params, "kind", KINDS, ignored),
         statuses=_choose(params, "status", ODC_STATUSES, ignored),
         query=str(params.get("q", ""))[:MAX_QUERY],
     )
-    filters = Filters(tuple(c.upper() for c in filters.countries), filters.categories, filters.kinds,
-                      filters.statuses, filters.query)
     view = None
     if "view" in params:
         view = _view(str(params["view"]))
         if view is None:
             ignored.append(f"view={params['view']}")
     in_view = str(params.get("inview", "")) == "1"
+    if str(params.get("inview", "")) not in ("", "0", "1"):
+        ignored.append(f"inview={params['inview']}")
     article = str(params.get("article", ""))[:100]
     known = {"lang", "country", "category", "kind", "status", "q", "view", "inview", "article"}
     ignored += [k for k in params if k not in known]
