@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import altair as alt
 import pandas as pd
 
 from atlas.categories import CATEGORIES, category_label
+from atlas.countries import country_name
 from atlas.i18n import t
 from atlas.shapes import world_geojson
 
@@ -57,26 +60,43 @@ def odc_openings(frame: pd.DataFrame, lang: str) -> alt.Chart | None:
     return alt.layer(bars, line).resolve_scale(y="independent")
 
 
-def choropleth(frame: pd.DataFrame, lang: str) -> alt.Chart:
-    """Countries shaded by their number of entries; shapes come from a bundled package (works offline)."""
+def choropleth(frame: pd.DataFrame, lang: str) -> dict:
+    """Vega-Lite spec: countries shaded by their number of entries, from bundled shapes (works offline).
+
+    The shapes (Europe, Africa and the Middle East, plus any other country with entries) are
+    built once per language; only the small table of counts changes with the filters.
+    """
     counts = frame.groupby("country").size()
-    names = frame.drop_duplicates("country").set_index("country")[f"country_name_{lang}"]
-    features = []
-    for feature in world_geojson(precision=1)["features"]:
-        code = feature["id"]
-        if code not in counts.index and not _in_region(feature["geometry"]["coordinates"]):
-            continue
-        features.append({**feature, "properties": {"iso": code, "n": int(counts.get(code, 0)),
-                                                   "name": str(names.get(code, code))}})
-    shapes = alt.Data(values=features)
-    return alt.Chart(shapes, title=t("chart_choropleth", lang)).mark_geoshape(stroke="#ffffff", strokeWidth=0.4).encode(
-        color=alt.condition("datum.properties.n > 0",
-                            alt.Color("properties.n:Q", title=t("chart_count", lang),
-                                      scale=alt.Scale(scheme="teals", type="sqrt")),
-                            alt.value("#e9ecea")),
-        tooltip=[alt.Tooltip("properties.name:N", title=t("country", lang)),
-                 alt.Tooltip("properties.n:Q", title=t("chart_count", lang))],
-    ).project(type="mercator", center=[15, 30], scale=260).properties(height=340)
+    shapes = _region_shapes(lang)
+    shown = {f["id"] for f in shapes}
+    extra = [f for f in _all_shapes(lang) if f["id"] in counts.index and f["id"] not in shown]
+    return {
+        "title": t("chart_choropleth", lang),
+        "height": 340,
+        "data": {"values": [*shapes, *extra]},
+        "transform": [{"lookup": "id", "default": 0,
+                       "from": {"data": {"values": [{"iso": c, "n": int(n)} for c, n in counts.items()]},
+                                "key": "iso", "fields": ["n"]}}],
+        "projection": {"type": "mercator", "center": [15, 30], "scale": 260},
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+        "encoding": {
+            "color": {"condition": {"test": "datum.n > 0", "field": "n", "type": "quantitative",
+                                    "title": t("chart_count", lang), "scale": {"scheme": "teals", "type": "sqrt"}},
+                      "value": "#e9ecea"},
+            "tooltip": [{"field": "properties.name", "type": "nominal", "title": t("country", lang)},
+                        {"field": "n", "type": "quantitative", "title": t("chart_count", lang)}],
+        },
+    }
+
+
+@lru_cache(maxsize=2)
+def _all_shapes(lang: str) -> tuple[dict, ...]:
+    return tuple({**f, "properties": {"name": country_name(f["id"], lang)}} for f in world_geojson(precision=1)["features"])
+
+
+@lru_cache(maxsize=2)
+def _region_shapes(lang: str) -> tuple[dict, ...]:
+    return tuple(f for f in _all_shapes(lang) if _in_region(f["geometry"]["coordinates"]))
 
 
 REGION = (-35.0, -26.0, 72.0, 60.0)  # south, west, north, east: Europe, Africa and the Middle East

@@ -42,8 +42,16 @@ def test_odc_openings_by_year_and_none_without_dates(frame) -> None:
 
 
 def test_choropleth_counts_per_country_from_bundled_shapes(frame) -> None:
-    spec = charts.choropleth(frame[frame["country"] == "FR"], "en").to_dict()
-    features = spec["data"]["values"]
-    counts = {f["id"]: f["properties"]["n"] for f in features}
-    assert counts["FR"] == 2 and counts["BE"] == 0
-    assert "US" not in counts  # outside the region shown and without entries
+    spec = charts.choropleth(frame[frame["country"] == "FR"], "fr")
+    shapes = {f["id"]: f["properties"]["name"] for f in spec["data"]["values"]}
+    assert shapes["BE"] == "Belgique" and "US" not in shapes  # outside the region and without entries
+    counts = {r["iso"]: r["n"] for r in spec["transform"][0]["from"]["data"]["values"]}
+    assert counts == {"FR": 2}
+    us = frame.assign(country="US")
+    assert "US" in {f["id"] for f in charts.choropleth(us, "en")["data"]["values"]}
+
+
+def test_choropleth_spec_is_valid_vega_lite(frame) -> None:
+    import altair as alt
+
+    alt.Chart.from_dict(charts.choropleth(frame, "en"))  # raises on an invalid spec

@@ -21,4 +21,4 @@ def render_charts(shown: pd.DataFrame, lang: str) -> None:
         left.caption(t("chart_no_dates", lang))
     else:
         left.altair_chart(openings, width="stretch")
-    right.altair_chart(charts.choropleth(shown, lang), width="stretch")
+    right.vega_lite_chart(charts.choropleth(shown, lang), width="stretch")
