@@ -42,5 +42,9 @@ data: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# 20 concurrent visitors against a local app for 60 s (loopback only); see README "Many visitors".
+load: $(STAMP)
+	$(BIN)/python -m bench.load --sessions 20 --seconds 60
+
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache .hypothesis

@@ -12,6 +12,7 @@ from atlas.filters import Filters
 from atlas.i18n import t
 
 TABLE_KEY = "atlas_table"
+EAGER_DOWNLOAD_ROWS = 5_000
 
 
 def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[float, float] | None:
@@ -26,10 +27,15 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     st.caption(t("table_hint", lang))
     filtered = replace(filters, countries=()) != Filters()  # narrowed by more than the countries
     left, right = st.columns(2)
-    left.download_button(t("download_csv", lang), data=lambda: to_csv(table), on_click="ignore",
+    # Small files go with the page; large ones are built on click (a deferred file can be lost
+    # when other sessions rerun before the browser fetches it, so it is kept for big tables only).
+    eager = len(table) <= EAGER_DOWNLOAD_ROWS
+    left.download_button(t("download_csv", lang), data=to_csv(table) if eager else lambda: to_csv(table),
+                         on_click="ignore",
                          file_name=export_filename(filters.countries, "csv", filtered=filtered), mime="text/csv",
                          help=t("download_help", lang), key="dl_csv", width="stretch")
-    right.download_button(t("download_geojson", lang), data=lambda: to_geojson(table), on_click="ignore",
+    right.download_button(t("download_geojson", lang), data=to_geojson(table) if eager else lambda: to_geojson(table),
+                          on_click="ignore",
                           file_name=export_filename(filters.countries, "geojson", filtered=filtered),
                           mime="application/geo+json", key="dl_geojson", width="stretch")
     rows = event.selection.rows if event and event.selection else []
