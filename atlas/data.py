@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,24 +42,26 @@ def read_table(path: Path, schema: FileSchema, label: str | None = None) -> tupl
         raw = path.read_bytes()
     except OSError as exc:
         return _empty(schema), [Problem(label, None, None, None, f"cannot be read ({exc.strerror or exc})")]
-    if not raw.strip():
+    if not raw or raw.isspace():  # (not raw.strip(), without copying the file)
         return _empty(schema), [Problem(label, None, None, None, "is empty (expected a header line and rows)")]
-    text, bad_lines = _decode(raw)
-    problems = [Problem(label, n, None, None, "is not valid UTF-8 (save the file as UTF-8); row skipped")
-                for n in sorted(bad_lines)]
-    records, header, parse_problems = _parse(text, label)
-    problems += parse_problems
+    fast = _parse_fast(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    if fast is not None:  # plain, valid UTF-8 CSV: one record per line
+        problems: list[Problem] = []
+        header, table = fast
+        records: list[tuple[int, list[str]]] = []
+    else:
+        records, header, problems = _parse(_decode(raw), label)
     if header is None:
         return _empty(schema), problems
     header_problems = _check_header(header, schema, label)
     problems += header_problems
     if any(p.severity == "error" for p in header_problems):
         return _empty(schema), problems
+    if fast is not None:
+        return _finish(table, header, schema, np.arange(2, len(table) + 2, dtype=np.int64)), problems
     width = len(header)
     rows, lines = [], []
     for line, fields in records:
-        if line in bad_lines:
-            continue
         if len(fields) != width:
             problems.append(Problem(label, line, None, None,
                                     f"has {len(fields)} fields but the header has {width}; row skipped"))
@@ -66,42 +70,124 @@ def read_table(path: Path, schema: FileSchema, label: str | None = None) -> tupl
         lines.append(line)
     table = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     table = table.astype(str) if rows else table
+    return _finish(table, header, schema, np.asarray(lines, dtype=np.int64)), problems
+
+
+def _finish(table: pd.DataFrame, header: list[str], schema: FileSchema, lines: np.ndarray) -> pd.DataFrame:
     for col in schema.optional:
         if col not in table:
             table[col] = ""
-    table["_line"] = np.asarray(lines, dtype=np.int64)
-    return table, problems
+    table["_line"] = lines
+    return table
+
+
+# A CSV line the `csv` module and Arrow's reader split identically: quoted fields ("" for a quote)
+# or unquoted fields without quotes, separated by commas (checked with RE2, one line at a time).
+_PLAIN_LINE = r'^(?:"(?:[^"]|"")*"|[^",]*)(?:,(?:"(?:[^"]|"")*"|[^",]*))*$'
+_VISIBLE = r'[!#-+\--~]'  # a visible ASCII character other than comma and quote: the row is not blank
+
+
+def _parse_fast(raw: bytes) -> tuple[list[str], pd.DataFrame] | None:
+    """Header and string frame of a plain, well-formed UTF-8 CSV file, read with Arrow; None when unsure.
+
+    Used only when every line is one record that the `csv` module would read the same way:
+    no quoted line breaks, no blank lines, no stray quotes, the same number of fields on every
+    line. Anything else (including a missing pyarrow) returns None and the careful reader runs,
+    so problems are reported exactly as before. Data lines are then lines 2, 3, … of the file.
+    `raw` has no BOM; invalid UTF-8 makes Arrow's reader fail, hence None.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow comes with pandas/streamlit
+        return None
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+        if b"\r" in raw:
+            return None
+    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(raw)], dtype=np.int64)),
+                                             pa.py_buffer(raw))
+    try:
+        whole.validate(full=True)  # checks the UTF-8; the string functions below assume it
+    except pa.ArrowInvalid:
+        return None
+    lines = pc.split_pattern(whole, "\n").flatten()
+    if len(lines) and lines[-1].as_py() == "":
+        lines = lines.slice(0, len(lines) - 1)
+    if len(lines) < 2:
+        return None
+    if not (pc.max(pc.utf8_length(lines)).as_py() < csv.field_size_limit()
+            and pc.all(pc.match_substring_regex(lines, _PLAIN_LINE)).as_py()
+            and pc.all(pc.match_substring_regex(lines, _VISIBLE)).as_py()):
+        return None
+    header = [h.strip() for h in next(csv.reader([lines[0].as_py()], strict=True))]
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        parsed = pacsv.read_csv(
+            pa.BufferReader(raw),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
+                                              newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if parsed.num_rows != len(lines) - 1:
+        return None
+    frame = pd.DataFrame({i: parsed.column(n).to_pandas() for i, n in enumerate(names)})
+    frame.columns = header
+    return header, frame
 
 
 def _empty(schema: FileSchema) -> pd.DataFrame:
     return pd.DataFrame({col: pd.Series(dtype=object) for col in (*schema.columns, "_line")})
 
 
-def _decode(raw: bytes) -> tuple[str, set[int]]:
-    """UTF-8 text (BOM removed) and the line numbers that held bytes which are not UTF-8."""
+# Bytes that are not UTF-8, as `_decode` keeps them (surrogateescape: U+DC80..U+DCFF).
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _decode(raw: bytes) -> str:
+    """Text of the file (BOM removed); each byte that is not UTF-8 becomes a lone surrogate (`_UNDECODABLE`)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    try:
-        return raw.decode("utf-8"), set()
-    except UnicodeDecodeError:
-        text = raw.decode("utf-8", errors="surrogateescape")
-    bad = {n for n, line in enumerate(text.splitlines(), start=1) if any("\udc80" <= ch <= "\udcff" for ch in line)}
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), bad
+    return raw.decode("utf-8", errors="surrogateescape")
 
 
 def _parse(text: str, label: str) -> tuple[list[tuple[int, list[str]]], list[str] | None, list[Problem]]:
-    """CSV records with the line each starts on; stops cleanly at malformed CSV."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """CSV records with the line each starts on, and the header.
+
+    A record holding bytes that are not UTF-8 is reported and skipped. Malformed CSV (say, an
+    unclosed quote) is reported at the line its record starts on, and reading resumes on the next
+    line, so the good rows after it are kept. Lines are counted as the `csv` module counts them.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    undecodable = _UNDECODABLE.search(text) is not None
     records: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
-    start = 1
-    try:
-        for fields in reader:
-            if fields and any(f.strip() for f in fields):
-                records.append((start, fields))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        problems.append(Problem(label, start, None, None, f"is malformed CSV ({exc}); this row and the rest of the file were skipped"))
+    first = 0  # index in `lines` where the current reader starts
+    while first < len(lines):
+        reader = csv.reader(islice(lines, first, None), strict=True)
+        start = first + 1
+        try:
+            for fields in reader:
+                if fields and any(f.strip() for f in fields):
+                    if undecodable and any(_UNDECODABLE.search(f) for f in fields):
+                        skip = bool(records)  # a data row is skipped; the header is read with U+FFFD for the bytes
+                        problems.append(Problem(label, start, None, None,
+                                                "is not valid UTF-8 (save the file as UTF-8)" + ("; row skipped" * skip)))
+                        fields = [] if skip else [f.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                                                  for f in fields]
+                    if fields:
+                        records.append((start, fields))
+                start = first + reader.line_num + 1
+            break
+        except csv.Error as exc:
+            problems.append(Problem(label, start, None, None, f"is malformed CSV ({exc}); row skipped"))
+            if not records:  # the header itself: no column names to read the rest with
+                break
+            first = start  # resume on the line after the one the bad record starts on
     if not records:
         problems.append(Problem(label, None, None, None, "has no header line"))
         return [], None, problems
@@ -113,7 +199,7 @@ def _check_header(header: list[str], schema: FileSchema, label: str) -> list[Pro
     problems = []
     seen: dict[str, int] = {}
     for i, name in enumerate(header, start=1):
-        if name in seen:
+        if name in seen and name:  # unnamed columns (say, trailing commas) are ignored like unknown ones
             problems.append(Problem(label, 1, name, None,
                                     f"appears twice in the header (columns {seen[name]} and {i}); file skipped"))
         seen.setdefault(name, i)
@@ -173,6 +259,8 @@ def _combine(parts: list[pd.DataFrame], problems: list[Problem], labels: dict[st
     for col in FRAME_COLUMNS:
         if col not in frame:
             frame[col] = ""
+        elif col not in ("lat", "lon"):  # a column only one kind has (aliases): empty, not NaN, for the other
+            frame[col] = frame[col].fillna("")
     dup = frame["id"].duplicated(keep="first").to_numpy()
     for i in np.flatnonzero(dup):
         row = frame.iloc[i]
@@ -183,11 +271,49 @@ def _combine(parts: list[pd.DataFrame], problems: list[Problem], labels: dict[st
     for lang in ("en", "fr"):
         names = {c: country_name(c, lang) for c in codes}
         frame[f"country_name_{lang}"] = frame["country"].map(names).astype(str)
-    frame[SEARCH_COLUMN] = [
-        fold(" ".join(parts_)) for parts_ in zip(frame["name"], frame["aliases"].fillna(""), frame["city"],
-                                                 frame["description_en"].fillna(""), frame["description_fr"].fillna(""))
-    ]
+    frame[SEARCH_COLUMN] = search_keys(frame)
     frame = frame[[*FRAME_COLUMNS, SEARCH_COLUMN]].copy()
     for col in ("kind", "category", "country", "geo_precision", "status"):
         frame[col] = frame[col].astype(str)
     return frame
+
+
+SEARCHED = ("name", "aliases", "city", "description_en", "description_fr")
+
+
+def search_keys(frame: pd.DataFrame) -> pd.Series:
+    """`fold` of the searched columns joined by spaces, for every row of `frame`.
+
+    `fold` works character by character and then collapses whitespace, so folding a text equals
+    folding each of its whitespace-separated words and joining the non-empty results with one
+    space. The words are cut and joined by Arrow; each distinct word is folded once, by `fold`.
+    """
+    parts = [frame[c].fillna("").astype(str) for c in SEARCHED]
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow comes with pandas/streamlit
+        return pd.Series([fold(" ".join(p)) for p in zip(*parts)], index=frame.index, dtype="str")
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype="str")
+    joined = pc.binary_join_element_wise(*(pa.array(p, pa.large_string()) for p in parts), pa.scalar(" ", pa.large_string()))
+    if isinstance(joined, pa.ChunkedArray):
+        joined = joined.combine_chunks()
+    words = pc.ascii_split_whitespace(joined)  # splits at ASCII whitespace only; `fold` handles the rest
+    offsets = words.offsets.to_numpy().astype(np.int64)
+    flat = words.flatten()
+    codes = pc.dictionary_encode(flat)
+    folded = pa.array([w.lower() if w.isascii() and w.isprintable() else fold(w)
+                       for w in codes.dictionary.to_pylist()], pa.large_string()).take(codes.indices)
+    kept = pc.greater(pc.binary_length(folded), 0)
+    if not pc.all(kept).as_py():  # words that fold to nothing (lone accents) are dropped
+        keep = kept.to_numpy(zero_copy_only=False)
+        rows = np.repeat(np.arange(len(words)), np.diff(offsets))
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=len(words)))]).astype(np.int64)
+        folded = folded.filter(kept)
+    keys = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets - offsets[0]), folded),
+                          pa.scalar(" ", pa.large_string()))
+    out = keys.to_pandas()
+    out.index = frame.index
+    return out
+

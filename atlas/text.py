@@ -46,7 +46,10 @@ def is_http_url(value: object) -> bool:
     v = value.strip()
     if any(ord(c) < 32 or c in "<>\"'` " for c in v):
         return False
-    parts = urlsplit(v)
+    try:
+        parts = urlsplit(v)
+    except ValueError:  # e.g. "http://[" (an unclosed IPv6 host)
+        return False
     return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
 
 

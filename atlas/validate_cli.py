@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 from pathlib import Path
 
 from atlas import config
@@ -30,11 +31,11 @@ def schema_for(path: Path) -> FileSchema:
     if by_name:
         return by_name
     try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            header = fh.readline()
-    except OSError:
-        header = ""
-    return SCHEMAS["odc"] if "status" in header.split(",") else SCHEMAS["organisation"]
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            header = next(csv.reader([fh.readline()]), [])
+    except (OSError, csv.Error):
+        header = []
+    return SCHEMAS["odc"] if "status" in {h.strip() for h in header} else SCHEMAS["organisation"]
 
 
 def run(args: argparse.Namespace) -> int:
