@@ -70,22 +70,23 @@ def choropleth(frame: pd.DataFrame, lang: str) -> dict:
     shapes = _region_shapes(lang)
     shown = {f["id"] for f in shapes}
     extra = [f for f in _all_shapes(lang) if f["id"] in counts.index and f["id"] not in shown]
+    lookup = {"lookup": "id", "from": {"data": {"values": [{"iso": c, "n": int(n)} for c, n in counts.items()]},
+                                       "key": "iso", "fields": ["n"]}}
+    name = {"field": "properties.name", "type": "nominal", "title": t("country", lang)}
     return {
         "title": t("chart_choropleth", lang),
         "height": 340,
         "data": {"values": [*shapes, *extra]},
-        "transform": [{"lookup": "id", "default": 0,
-                       "from": {"data": {"values": [{"iso": c, "n": int(n)} for c, n in counts.items()]},
-                                "key": "iso", "fields": ["n"]}}],
         "projection": {"type": "mercator", "center": [15, 30], "scale": 260},
-        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
-        "encoding": {
-            "color": {"condition": {"test": "datum.n > 0", "field": "n", "type": "quantitative",
-                                    "title": t("chart_count", lang), "scale": {"scheme": "teals", "type": "sqrt"}},
-                      "value": "#e9ecea"},
-            "tooltip": [{"field": "properties.name", "type": "nominal", "title": t("country", lang)},
-                        {"field": "n", "type": "quantitative", "title": t("chart_count", lang)}],
-        },
+        "layer": [
+            {"mark": {"type": "geoshape", "fill": "#e3e8e6", "stroke": "#ffffff", "strokeWidth": 0.4},
+             "encoding": {"tooltip": [name]}},
+            {"transform": [lookup, {"filter": "datum.n > 0"}],
+             "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+             "encoding": {"color": {"field": "n", "type": "quantitative", "title": t("chart_count", lang),
+                                    "scale": {"scheme": "teals", "type": "sqrt"}},
+                          "tooltip": [name, {"field": "n", "type": "quantitative", "title": t("chart_count", lang)}]}},
+        ],
     }
 
 

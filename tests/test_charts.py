@@ -45,7 +45,7 @@ def test_choropleth_counts_per_country_from_bundled_shapes(frame) -> None:
     spec = charts.choropleth(frame[frame["country"] == "FR"], "fr")
     shapes = {f["id"]: f["properties"]["name"] for f in spec["data"]["values"]}
     assert shapes["BE"] == "Belgique" and "US" not in shapes  # outside the region and without entries
-    counts = {r["iso"]: r["n"] for r in spec["transform"][0]["from"]["data"]["values"]}
+    counts = {r["iso"]: r["n"] for r in spec["layer"][1]["transform"][0]["from"]["data"]["values"]}
     assert counts == {"FR": 2}
     us = frame.assign(country="US")
     assert "US" in {f["id"] for f in charts.choropleth(us, "en")["data"]["values"]}
