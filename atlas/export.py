@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import math
 import re
 
+import numpy as np
 import pandas as pd
 
 from atlas.categories import category_label
@@ -17,7 +20,8 @@ EXPORT_COLUMNS = (
     "geo_precision", "status", "opened", "website", "description", "source",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+MAX_NAMED_COUNTRIES = 6  # beyond this, a file name gives the number of countries, not their codes
 
 
 def export_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -39,12 +43,78 @@ def neutralise(value: object) -> object:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with a BOM, so spreadsheets detect the encoding) with every text cell neutralised."""
+    """UTF-8 CSV (with a BOM, so spreadsheets detect the encoding) with every text cell neutralised.
+
+    Lines end with CRLF (RFC 4180): the csv writer then quotes every cell holding a CR or an LF,
+    so a line break inside a cell can never start a row of its own.
+    """
     safe = frame.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise)
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+            safe[col] = neutralise_column(safe[col])
+    fast = _csv_bytes(safe)
+    return b"\xef\xbb\xbf" + fast if fast is not None else \
+        safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+_FORMULA_HINT = "^[=+\\-@\t\r]"  # the cells `neutralise` may change: those starting with a _FORMULA_START
+
+
+def neutralise_column(values: pd.Series) -> pd.Series:
+    """`neutralise` of every cell; for text columns only the cells starting like a formula are visited."""
+    if values.dtype == object or not pd.api.types.is_string_dtype(values):
+        return values.map(neutralise)
+    hint = values.str.contains(_FORMULA_HINT, regex=True).to_numpy(dtype=bool, na_value=False)
+    if not hint.any():
+        return values
+    out = values.copy()
+    out[hint] = [neutralise(v) for v in values[hint]]
+    return out
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes | None:
+    """UTF-8 bytes of `frame.to_csv(index=False, lineterminator="\\r\\n")`, built column-wise by Arrow.
+
+    For frames of two or more text and float64 columns (None for anything else). The cells are
+    those pandas writes (floats as numpy prints them, missing values empty) and the quoting is the
+    `csv` writer's QUOTE_MINIMAL: a cell holding a comma, a quote, CR or LF is put in quotes, with
+    its quotes doubled.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow comes with pandas/streamlit
+        return None
+    if len(frame.columns) < 2:  # (a lone empty cell would be written as "")
+        return None
+    def lit(value: str) -> pa.Scalar:
+        return pa.scalar(value, pa.large_string())
+
+    cells = []
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == np.float64:
+            text = values.to_numpy().astype(str)
+            text[values.isna().to_numpy()] = ""
+            column = pa.array(text, pa.large_string())
+        elif pd.api.types.is_string_dtype(values) and values.dtype != object:
+            column = pc.fill_null(pa.array(values, pa.large_string()), lit(""))
+        else:
+            return None
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        quote = pc.match_substring_regex(column, '[,"\r\n]')
+        if pc.any(quote).as_py():
+            quoted = pc.binary_join_element_wise(lit('"'), pc.replace_substring(column, '"', '""'), lit('"'), lit(""))
+            column = pc.if_else(quote, quoted, column)
+        cells.append(column)
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow([str(c) for c in frame.columns])
+    if not len(frame):
+        return header.getvalue().encode("utf-8")
+    rows = pc.binary_join_element_wise(*cells, lit(","))
+    body = pc.binary_join(pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows), lit("\r\n"))
+    return header.getvalue().encode("utf-8") + body[0].as_buffer().to_pybytes() + b"\r\n"
 
 
 def to_geojson(frame: pd.DataFrame) -> bytes:
@@ -71,9 +141,13 @@ def _plain(value: object) -> object:
 
 def export_filename(countries: tuple[str, ...], extension: str, today: dt.date | None = None,
                     filtered: bool = False) -> str:
-    """A name that says what was filtered: `social-tech-atlas_FR-BE_2026-11-28.csv`."""
+    """A name that says what was filtered: `social-tech-atlas_BE-FR_2026-11-28.csv` (codes sorted).
+
+    More than MAX_NAMED_COUNTRIES countries give `..._12-countries_...`, so the name stays short.
+    """
     day = (today or dt.date.today()).isoformat()
-    codes = "-".join(sorted(c for c in countries if is_country_code(c)))
+    valid = sorted({c for c in countries if is_country_code(c)})
+    codes = "-".join(valid) if len(valid) <= MAX_NAMED_COUNTRIES else f"{len(valid)}-countries"
     scope = codes or ("filtered" if filtered else "all")
     if codes and filtered:
         scope += "_filtered"

@@ -45,11 +45,25 @@ def filter_mask(frame: pd.DataFrame, f: Filters) -> np.ndarray:
         mask &= frame["kind"].isin(f.kinds).to_numpy()
     if f.statuses:
         mask &= (frame["kind"].ne("odc") | frame["status"].isin(f.statuses)).to_numpy()
-    for word in fold(f.query).split():
-        mask &= frame[SEARCH_COLUMN].str.contains(word, regex=False).to_numpy()
     if f.bounds is not None:
         mask &= in_bounds(frame, f.bounds)
+    for word in fold(f.query).split():  # the text search, the slow part, only looks at rows still in
+        rows = np.flatnonzero(mask)
+        if not rows.size:
+            break
+        keys = frame[SEARCH_COLUMN] if rows.size == len(frame) else frame[SEARCH_COLUMN].iloc[rows]
+        mask[rows] = keys.str.contains(literal_pattern(word), regex=True).to_numpy(dtype=bool)
     return mask
+
+
+def literal_pattern(word: str) -> str:
+    """A regular expression matching `word` literally, in Python's `re` and in RE2 alike.
+
+    (For Arrow-backed text pandas searches with RE2, which finds a literal several times faster
+    than a plain substring search.) Every ASCII character other than a letter or digit is
+    preceded by a backslash, which both engines read as that character itself.
+    """
+    return "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in word)
 
 
 def apply_filters(frame: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -58,11 +72,22 @@ def apply_filters(frame: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 
 def in_bounds(frame: pd.DataFrame, bounds: Bounds) -> np.ndarray:
-    """Rows whose coordinates lie inside `bounds`; handles views across the antimeridian."""
+    """Rows whose coordinates lie inside `bounds`; handles views across the antimeridian.
+
+    Across the antimeridian a view comes either wrapped (west 170, east -170) or, as Leaflet
+    reports it after a pan, unwrapped (west 170, east 190, or west -190, east -170); a view
+    360° wide or more holds every longitude.
+    """
     south, west, north, east = bounds
-    lat, lon = frame["lat"].to_numpy(), frame["lon"].to_numpy()
+    lat, lon = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
     inside_lat = (lat >= south) & (lat <= north)
-    inside_lon = (lon >= west) & (lon <= east) if west <= east else (lon >= west) | (lon <= east)
+    if -180 <= west <= east <= 180:
+        inside_lon = (lon >= west) & (lon <= east)
+    elif east - west >= 360:
+        inside_lon = np.isfinite(lon)
+    else:
+        with np.errstate(invalid="ignore"):
+            inside_lon = np.mod(lon - west, 360.0) <= (east - west) % 360.0
     return inside_lat & inside_lon
 
 
