@@ -296,24 +296,22 @@ def search_keys(frame: pd.DataFrame) -> pd.Series:
         return pd.Series([fold(" ".join(p)) for p in zip(*parts)], index=frame.index, dtype="str")
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="str")
-    joined = pc.binary_join_element_wise(*(pa.array(p, pa.large_string()) for p in parts), pa.scalar(" ", pa.large_string()))
+    space = pa.scalar(" ", pa.large_string())
+    joined = pc.binary_join_element_wise(*(pa.array(p, pa.large_string()) for p in parts), space)
     if isinstance(joined, pa.ChunkedArray):
         joined = joined.combine_chunks()
-    words = pc.ascii_split_whitespace(joined)  # splits at ASCII whitespace only; `fold` handles the rest
+    words = pc.ascii_split_whitespace(joined)  # at ASCII whitespace only; `fold` handles the rest
     offsets = words.offsets.to_numpy().astype(np.int64)
-    flat = words.flatten()
-    codes = pc.dictionary_encode(flat)
+    codes = pc.dictionary_encode(words.flatten())
     folded = pa.array([w.lower() if w.isascii() and w.isprintable() else fold(w)
                        for w in codes.dictionary.to_pylist()], pa.large_string()).take(codes.indices)
     kept = pc.greater(pc.binary_length(folded), 0)
-    if not pc.all(kept).as_py():  # words that fold to nothing (lone accents) are dropped
+    if not pc.all(kept).as_py():  # words that fold to nothing (lone accents, empty pieces) are dropped
         keep = kept.to_numpy(zero_copy_only=False)
         rows = np.repeat(np.arange(len(words)), np.diff(offsets))
         offsets = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=len(words)))]).astype(np.int64)
         folded = folded.filter(kept)
-    keys = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets - offsets[0]), folded),
-                          pa.scalar(" ", pa.large_string()))
+    keys = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets - offsets[0]), folded), space)
     out = keys.to_pandas()
     out.index = frame.index
     return out
-

@@ -1,12 +1,15 @@
 """Building the folium map from compact column arrays (not one Python object per marker).
 
 Points travel to the browser as a few JSON arrays (quantised coordinates, escaped names,
-small integer codes into shared tables); one JavaScript loop makes the markers. Every data
-string passes through `atlas.text.escape` before it reaches the page.
+small integer codes into shared tables; `pack_points` puts the numbers into one base64 string,
+9 bytes a point); one JavaScript loop makes the markers, which get their tooltip and popup
+when first drawn on their own. Every data string passes through `atlas.text.escape` before it
+reaches the page, and no data is ever read as a Jinja template (`DataScript`).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,43 +54,126 @@ def to_json(value: object) -> str:
             .replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def _map_columns(frame: pd.DataFrame, lang: str, rich: bool, highlight: bool) -> list[str]:
+    """The columns the map reads (selecting them first keeps row filtering from copying the rest)."""
+    wanted = ["lat", "lon", "name", "city", f"country_name_{lang}", "category", "kind", "status"]
+    wanted += ["id"] if highlight else []
+    wanted += [f"description_{lang}", "website"] if rich else []
+    return [c for c in wanted if c in frame]
+
+
+def escape_all(values: object) -> list[str]:
+    """`escape` of every value, in one call on the values joined by NUL when none holds a NUL.
+
+    `escape` only replaces characters one by one (never NUL), so escaping the joined text and
+    splitting it again is escaping each value.
+    """
+    texts = values if isinstance(values, list) else list(values)
+    try:
+        joined = "\0".join(texts)
+    except TypeError:  # not all strings
+        texts = ["" if v is None else str(v) for v in texts]
+        joined = "\0".join(texts)
+    if joined.count("\0") != max(len(texts) - 1, 0):
+        return [escape(v) for v in texts]
+    return escape(joined).split("\0") if texts else []
+
+
 def encode_points(frame: pd.DataFrame, lang: str, rich: bool, highlight: frozenset[str] = frozenset(),
                   ref_prefix: str = "") -> dict:
     """Column arrays for the browser: coordinates, escaped names and codes into shared tables.
 
     `row` holds each point's index label in `frame`; the map reports it back on click
     (after `ref_prefix`, so that points of other layers are never taken for atlas rows).
+    `pack_points` turns these arrays into the smaller form the page receives.
     """
-    frame = frame[frame["lat"].notna() & frame["lon"].notna()]
+    data = _columns(frame, lang, rich, highlight, ref_prefix)
+    return {key: value.tolist() if isinstance(value, np.ndarray) else value for key, value in data.items()}
+
+
+def _columns(frame: pd.DataFrame, lang: str, rich: bool, highlight: frozenset[str] = frozenset(),
+             ref_prefix: str = "") -> dict:
+    """`encode_points`, with numpy arrays where it has lists of numbers."""
+    frame = frame[_map_columns(frame, lang, rich, bool(highlight))]
+    frame = frame[frame["lat"].notna().to_numpy() & frame["lon"].notna().to_numpy()]
     cities, city_codes = _table(frame["city"])
     countries, country_codes = _table(frame[f"country_name_{lang}"])
-    style = frame["category"].map(CATEGORY_INDEX).fillna(0).astype(int).to_numpy()
-    planned = (frame["kind"].eq("odc") & frame["status"].eq("planned")).to_numpy()
+    codes, categories = pd.factorize(frame["category"], sort=False)  # missing: code -1, the appended 0
+    style = np.array([CATEGORY_INDEX.get(c, 0) for c in categories] + [0], dtype=np.int64)[codes]
+    kind = frame["kind"].to_numpy()
+    planned = (kind == "odc") & (frame["status"].to_numpy() == "planned")
     style = np.where(planned, PLANNED_STYLE, style)
-    style = np.where(frame["kind"].eq("place").to_numpy(), PLACE_STYLE, style)
+    style = np.where(kind == "place", PLACE_STYLE, style)
     data: dict[str, object] = {
-        "lat": np.rint(frame["lat"].to_numpy() * COORD_SCALE).astype(np.int64).tolist(),
-        "lon": np.rint(frame["lon"].to_numpy() * COORD_SCALE).astype(np.int64).tolist(),
-        "name": [escape(n) for n in frame["name"]],
+        "lat": np.rint(frame["lat"].to_numpy(dtype=float) * COORD_SCALE).astype(np.int64),
+        "lon": np.rint(frame["lon"].to_numpy(dtype=float) * COORD_SCALE).astype(np.int64),
+        "name": escape_all(frame["name"].tolist()),
         "city": city_codes,
         "country": country_codes,
-        "style": style.tolist(),
-        "row": frame.index.to_numpy().tolist(),
+        "style": style,
+        "row": frame.index.to_numpy(),
         "ref": ref_prefix,
-        "cities": [escape(c) for c in cities],
-        "countries": [escape(c) for c in countries],
+        "cities": escape_all(cities),
+        "countries": escape_all(countries),
     }
     if highlight:
-        data["hl"] = np.flatnonzero(frame["id"].isin(highlight).to_numpy()).tolist()
+        data["hl"] = np.flatnonzero(frame["id"].isin(highlight).to_numpy())
     if rich:
-        data["desc"] = [escape(_short(d)) for d in frame[f"description_{lang}"].fillna("")]
-        data["web"] = [escape(safe_url(w)) for w in frame["website"].fillna("")]
+        data["desc"] = escape_all(_short(d) for d in frame[f"description_{lang}"].fillna(""))
+        data["web"] = escape_all(safe_url(w) for w in frame["website"].fillna(""))
     return data
 
 
-def _table(values: pd.Series) -> tuple[list[str], list[int]]:
+LAT_OFFSET, LON_OFFSET = 90 * COORD_SCALE, 180 * COORD_SCALE  # make coordinates non-negative for packing
+PLACE_BITS = 20  # place codes below 2**20 share 3 bytes with the 4-bit style code
+
+
+def pack_points(data: dict) -> dict:
+    """`encode_points` arrays in the compact form the page decodes (`PointLayer`'s script).
+
+    - `pts`: base64 of 9 bytes a point, three 3-byte little-endian integers: latitude + 90° and
+      longitude + 180° in 1e-4 degree, then the place code plus the style code × 2**20;
+    - `places`: the escaped city of each place, `pc` its code into `countries` (escaped names);
+    - `row0` when the rows are consecutive index labels, else `rowd`: differences between them.
+
+    `name`, `ref`, `hl`, `desc` and `web` are passed on as they are.
+    """
+    lat = np.asarray(data["lat"], dtype=np.int64) + LAT_OFFSET
+    lon = np.asarray(data["lon"], dtype=np.int64) + LON_OFFSET
+    n_countries = max(len(data["countries"]), 1)
+    pair = np.asarray(data["city"], dtype=np.int64) * n_countries + np.asarray(data["country"], dtype=np.int64)
+    codes, uniques = pd.factorize(pair, sort=False)
+    style = np.asarray(data["style"], dtype=np.int64)
+    out: dict[str, object] = {"name": data["name"], "ref": data["ref"]}
+    if len(uniques) >= 2 ** PLACE_BITS or (style >= 16).any() or (style < 0).any():  # pragma: no cover - huge maps
+        out.update(place=codes.tolist(), style=style.tolist())
+        third = np.zeros(len(lat), dtype=np.int64)
+    else:
+        third = codes.astype(np.int64) | (style << PLACE_BITS)
+    packed = np.empty((len(lat), 9), dtype=np.uint8)
+    for k, values in ((0, lat), (3, lon), (6, third)):
+        for b in range(3):
+            packed[:, k + b] = (values >> (8 * b)) & 0xFF
+    out["pts"] = base64.b64encode(packed.tobytes()).decode("ascii")
+    out["places"] = [data["cities"][int(p) // n_countries] for p in uniques]
+    out["pc"] = (uniques % n_countries).tolist()
+    out["countries"] = data["countries"]
+    rows = np.asarray(data["row"])
+    if rows.dtype.kind in "iu" and (len(rows) < 2 or (np.diff(rows) == 1).all()):
+        out["row0"] = int(rows[0]) if len(rows) else 0
+    elif rows.dtype.kind in "iu":
+        out["rowd"] = np.diff(rows, prepend=0).tolist()
+    else:
+        out["rowv"] = data["row"]
+    for key in ("hl", "desc", "web"):
+        if key in data:
+            out[key] = data[key].tolist() if isinstance(data[key], np.ndarray) else data[key]
+    return out
+
+
+def _table(values: pd.Series) -> tuple[list[str], np.ndarray]:
     codes, uniques = pd.factorize(values.fillna(""), sort=False)
-    return list(uniques), codes.tolist()
+    return uniques.tolist(), codes
 
 
 def _short(text: str, limit: int = 220) -> str:
@@ -102,14 +188,72 @@ def styles(lang: str) -> list[dict]:
     return out
 
 
-class PointLayer(MarkerCluster):
+class RenderedText(Element):
+    """Text already rendered, placed in the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class DataScript:
+    """Mixin for elements whose script carries data in the attributes named by `data_attributes`.
+
+    branca's `MacroElement.render` turns each rendered script into a new Jinja *template* (and
+    renders that again): the data would be lexed as template source — seconds for 100,000 points,
+    a `TemplateSyntaxError` for a name holding `{%`, and template code run on the server for a
+    name holding `{{ … }}`. Here branca renders the script with a placeholder instead, and the
+    real script, rendered once with the data as values, replaces it as plain text.
+    """
+
+    data_attributes: tuple[str, ...] = ("payload",)
+
+    def render(self, **kwargs) -> None:
+        saved = {name: getattr(self, name) for name in self.data_attributes}
+        for name in saved:
+            setattr(self, name, "null")
+        try:
+            super().render(**kwargs)
+        finally:
+            for name, value in saved.items():
+                setattr(self, name, value)
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(RenderedText(script), name=self.get_name())
+
+
+class PointLayer(DataScript, MarkerCluster):
     """A clustered layer whose markers are made in the browser from `encode_points` arrays."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }}_data = {{ this.payload }};
+        var {{ this.get_name() }}_points = (function (p) {
+            // pack_points' compact form back to columns: lat/lon in 1e-4 degree, style, place, row label
+            var n = p.name.length, s = atob(p.pts), lat = new Int32Array(n), lon = new Int32Array(n),
+                style = p.style || new Uint8Array(n), place = p.place || new Int32Array(n), row = new Array(n),
+                places = [];
+            function u24(j) { return s.charCodeAt(j) | s.charCodeAt(j + 1) << 8 | s.charCodeAt(j + 2) << 16; }
+            for (var i = 0, j = 0, r = 0; i < n; i++, j += 9) {
+                lat[i] = u24(j) - {{ this.lat_offset }};
+                lon[i] = u24(j + 3) - {{ this.lon_offset }};
+                if (!p.place) {
+                    var c = u24(j + 6);
+                    place[i] = c & {{ 2 ** this.place_bits - 1 }};
+                    style[i] = c >> {{ this.place_bits }};
+                }
+                row[i] = p.rowd ? (r += p.rowd[i]) : (p.rowv ? p.rowv[i] : p.row0 + i);
+            }
+            for (var k = 0; k < p.places.length; k++) {
+                places.push(p.places[k] + (p.places[k] ? ', ' : '') + p.countries[p.pc[k]]);
+            }
+            return {lat: lat, lon: lon, row: row, name: p.name, style: style, place: place, places: places,
+                    ref: p.ref, hl: p.hl, desc: p.desc, web: p.web};
+        })({{ this.get_name() }}_data);
         var {{ this.get_name() }} = (function () {
-            var d = {{ this.get_name() }}_data;
+            var d = {{ this.get_name() }}_points;
             var st = {{ this.styles }};
             var txt = {{ this.texts }};
             var S = {{ this.scale }};
@@ -131,30 +275,47 @@ class PointLayer(MarkerCluster):
             function popup(i) {
                 var s = st[d.style[i]], h = '<div class="atlas-popup"><b>' + d.name[i] + '</b><br>' +
                     '<span class="atlas-cat" style="color:' + s.colour + '">' + s.label + '</span><br>' +
-                    d.cities[d.city[i]] + (d.cities[d.city[i]] ? ', ' : '') + d.countries[d.country[i]];
+                    d.places[d.place[i]];
                 if (d.desc && d.desc[i]) { h += '<p>' + d.desc[i] + '</p>'; }
                 if (d.web && d.web[i]) {
                     h += '<a href="' + d.web[i] + '" target="_blank" rel="noopener noreferrer">' + txt.website + '</a><br>';
                 }
                 return h + '<i>' + txt.details + '</i></div>';
             }
+            // A marker gets its tooltip and popup when it is first drawn on its own (not inside a
+            // cluster): making them for 100,000 markers up front takes about a second.
+            var Point = L.Marker.extend({
+                onAdd: function (map) {
+                    L.Marker.prototype.onAdd.call(this, map);
+                    if (!this._tooltip) {
+                        var i = this._atlasIndex;
+                        this.bindTooltip('<b>' + d.name[i] + '</b><br>' + d.places[d.place[i]] +
+                            '<span hidden>#' + d.ref + d.row[i] + '</span>');
+                        this.bindPopup(popup.bind(null, i), {maxWidth: 320});
+                    }
+                    return this;
+                }
+            });
             var markers = new Array(d.lat.length);
             for (var i = 0; i < d.lat.length; i++) {
-                var m = L.marker([d.lat[i] / S, d.lon[i] / S], {icon: icon(d.style[i], hl[i])});
-                m.bindTooltip('<b>' + d.name[i] + '</b><br>' + d.cities[d.city[i]] +
-                    (d.cities[d.city[i]] ? ', ' : '') + d.countries[d.country[i]] +
-                    '<span hidden>#' + d.ref + d.row[i] + '</span>');
-                m.bindPopup(popup.bind(null, i), {maxWidth: 320});
+                var m = new Point([d.lat[i] / S, d.lon[i] / S], {icon: icon(d.style[i], hl[i])});
+                m._atlasIndex = i;
                 markers[i] = m;
             }
             var plain = markers.filter(function (m, i) { return !hl[i]; });
-            cluster.addLayers ? cluster.addLayers(plain) : plain.forEach(function (m) { cluster.addLayer(m); });
+            if (cluster.addLayers) {
+                // markercluster checks each marker added to a group not yet on a map against all those
+                // waiting (quadratic: seconds for 100,000); on the map it clusters them in chunks
+                cluster.once('add', function () { cluster.addLayers(plain); });
+            } else {
+                plain.forEach(function (m) { cluster.addLayer(m); });
+            }
             if (!d.hl || !d.hl.length) { return cluster; }
             var layer = L.featureGroup([cluster]);  // highlighted markers stay out of the clusters
             d.hl.forEach(function (i) { layer.addLayer(markers[i]); });
             return layer;
         })();
-        (window.atlasLayers = window.atlasLayers || []).push({layer: {{ this.get_name() }}, data: {{ this.get_name() }}_data,
+        (window.atlasLayers = window.atlasLayers || []).push({layer: {{ this.get_name() }}, data: {{ this.get_name() }}_points,
                                                               scale: {{ this.scale }}});
         {% endmacro %}
     """)
@@ -162,7 +323,8 @@ class PointLayer(MarkerCluster):
     def __init__(self, payload: dict, lang: str, name: str, clustered: bool = True, show: bool = True) -> None:
         super().__init__(name=name, show=show, options={"chunkedLoading": True, "maxClusterRadius": 50,
                                                         "spiderfyOnMaxZoom": True, "showCoverageOnHover": False})
-        self.payload = to_json(payload)
+        self.payload = to_json(pack_points(payload))
+        self.lat_offset, self.lon_offset, self.place_bits = LAT_OFFSET, LON_OFFSET, PLACE_BITS
         self.styles = to_json(styles(lang))
         self.texts = to_json({"website": escape(t("website", lang)), "details": escape(t("details_below", lang))})
         self.scale = COORD_SCALE
@@ -260,7 +422,7 @@ class FitBounds(MacroElement):
         self.bounds = to_json(bounds)
 
 
-class BaseOutlines(MacroElement):
+class BaseOutlines(DataScript, MacroElement):
     """Country outlines drawn from bundled data: a base map that needs no tile server."""
 
     _template = Template("""
@@ -274,6 +436,8 @@ class BaseOutlines(MacroElement):
         super().__init__()
         self._name = "BaseOutlines"
         self.data = world_outlines_json()
+
+    data_attributes = ("data",)
 
 
 @lru_cache(maxsize=1)
@@ -313,14 +477,16 @@ def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFram
         BaseOutlines().add_to(m)
     m.get_root().header.add_child(Element(MAP_CSS))
     rich = len(frame) <= RICH_POPUP_LIMIT
-    orgs, odcs = frame[frame["kind"] == "organisation"], frame[frame["kind"] == "odc"]
+    frame = frame[_map_columns(frame, opts.lang, rich, bool(opts.highlight))]  # not the other columns
+    kind = frame["kind"].to_numpy()
+    orgs, odcs = frame[kind == "organisation"], frame[kind == "odc"]
     for part, key, clustered in ((orgs, "layer_organisations", True), (odcs, "layer_odcs", False)):
-        layer = PointLayer(encode_points(part, opts.lang, rich, opts.highlight), opts.lang,
+        layer = PointLayer(_columns(part, opts.lang, rich, opts.highlight), opts.lang,
                            name=t(key, opts.lang), clustered=clustered)
         _localise(layer, opts.local_assets)
         layer.add_to(m)
     if article_places is not None and len(article_places):
-        layer = PointLayer(encode_points(article_places, opts.lang, True, opts.highlight, ref_prefix="place-"),
+        layer = PointLayer(_columns(article_places, opts.lang, True, opts.highlight, ref_prefix="place-"),
                            opts.lang, name=t("layer_article_places", opts.lang), clustered=False,
                            show=bool(opts.highlight))
         _localise(layer, opts.local_assets)
@@ -355,7 +521,8 @@ def article_places_points(places: pd.DataFrame, titles: dict[str, str], lang: st
 
 def view_bounds(frame: pd.DataFrame) -> list[list[float]]:
     """South-west and north-east corners that fit the mapped rows (Europe when there are none)."""
-    located = frame[frame["lat"].notna() & frame["lon"].notna()]
+    located = frame[["lat", "lon"]]
+    located = located[located["lat"].notna() & located["lon"].notna()]
     if located.empty:
         (s, w), (n, e) = EUROPE_VIEW
     else:
