@@ -24,7 +24,7 @@ init_from_url()
 lang = normalise_lang(st.session_state.get("lang"))
 atlas = current_atlas()
 full = atlas.frame
-articles, article_problems = current_articles(full)
+articles, article_problems = current_articles()
 filters = current_filters(st.session_state.get("map_bounds"))
 
 render_sidebar(full, lang, filters)

@@ -71,6 +71,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "chart_cumulative": {"en": "Open centres (cumulative)", "fr": "Centres ouverts (cumul)"},
     "chart_no_dates": {"en": "No opening dates in this selection.", "fr": "Aucune date d'ouverture dans cette sélection."},
     "table": {"en": "Table", "fr": "Tableau"},
+    "table_first_rows": {"en": "The table lists the first {rows} of {total} rows; the downloads hold all of them.",
+                         "fr": "Le tableau montre les {rows} premières lignes sur {total} ; les téléchargements les contiennent toutes."},
     "table_hint": {"en": "Select a row to focus the map on it.", "fr": "Sélectionnez une ligne pour centrer la carte dessus."},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger en CSV"},
     "download_geojson": {"en": "Download GeoJSON", "fr": "Télécharger en GeoJSON"},

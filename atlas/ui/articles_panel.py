@@ -16,8 +16,9 @@ from atlas.text import escape_markdown as inert
 def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filters, lang: str) -> None:
     """List the articles touching the filtered countries, searchable; a button highlights one on the map."""
     st.subheader(t("articles", lang))
-    org_country = dict(zip(full["id"], full["country"]))
-    names = dict(zip(full["id"], full["name"]))
+    linked = full[full["id"].isin({i for a in articles for i in (*a.organisations, *a.odcs)})]
+    org_country = dict(zip(linked["id"], linked["country"]))
+    names = dict(zip(linked["id"], linked["name"]))
     selection = articles_for(articles, filters.countries, org_country)
     query = st.text_input(t("articles_search", lang), key="a_query", max_chars=200)
     shown = search_articles(selection.shown, query, lang)

@@ -13,6 +13,7 @@ from atlas.i18n import t
 
 TABLE_KEY = "atlas_table"
 EAGER_DOWNLOAD_ROWS = 5_000
+TABLE_ROWS = 1_000  # rows sent to the browser's table; downloads always hold every shown row
 
 
 def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[float, float] | None:
@@ -20,7 +21,9 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     st.subheader(t("table", lang))
     table = export_frame(shown, lang)
     labels = {c: t(f"col_{c}", lang) for c in EXPORT_COLUMNS}
-    event = st.dataframe(table, key=TABLE_KEY, on_select="rerun", selection_mode="single-row", hide_index=True,
+    if len(table) > TABLE_ROWS:
+        st.caption(t("table_first_rows", lang, rows=TABLE_ROWS, total=len(table)))
+    event = st.dataframe(table.head(TABLE_ROWS), key=TABLE_KEY, on_select="rerun", selection_mode="single-row", hide_index=True,
                          width="stretch", height=320,
                          column_config={c: st.column_config.Column(label) for c, label in labels.items()}
                          | {"website": st.column_config.LinkColumn(labels["website"])})
