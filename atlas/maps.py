@@ -22,7 +22,7 @@ from folium.plugins import Fullscreen, MarkerCluster
 from folium.template import Template
 
 from atlas import assets
-from atlas.categories import CATEGORIES, ODC_CATEGORY, category_label
+from atlas.categories import CATEGORIES, ODC_CATEGORY
 from atlas.i18n import t
 from atlas.text import escape, safe_url
 

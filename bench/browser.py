@@ -27,16 +27,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.server import AppServer
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -57,46 +55,6 @@ NEW_MAP_DRAWN = """() => {
 }"""
 MARK_OLD = """() => document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(
     f => { try { f.contentWindow.__benchOld = true; } catch (e) {} })"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class App:
-    """`streamlit run app.py` on 127.0.0.1 with its own data folder (as tests/browser/conftest.py)."""
-
-    def __init__(self, data_dir: Path, tmp: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_ASSETS": "local", "ATLAS_TILES": "none",
-               "ATLAS_GEOCODE_CACHE": str(tmp / "geocode.sqlite3")}
-        self.log_path = tmp / f"streamlit-{self.port}.log"
-        self.log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"the app did not start on {self.url}; see {self.log_path}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 def _country_label(code: str) -> str:
@@ -161,7 +119,7 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
             country = load_atlas(folder).frame["country"].value_counts().index[0]
             expected, total = expected_count(folder, country)
         log(f"{total:,} entries, {expected:,} in {country}; starting the app")
-        app = App(folder, tmp)
+        app = AppServer(folder, tmp, env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"})
         result: dict = {"rows": rows, "entries": total, "country": country, "country_entries": expected,
                         "reps": reps, "chromium": CHROMIUM}
         try:

@@ -38,9 +38,7 @@ import os
 import platform
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -53,7 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.server import ROOT, AppServer
+
 MAX_SESSIONS = 50
 MAX_SECONDS = 600
 SAMPLE_EVERY = 0.5  # seconds between memory samples
@@ -94,56 +93,6 @@ def bounded(value: float, low: float, high: float, name: str) -> float:
 
 
 # --- the app under test ------------------------------------------------------------------------------
-
-class Server:
-    """`streamlit run app.py` on `host`, on a free port, with its own log file."""
-
-    def __init__(self, host: str, data_dir: Path, workdir: Path) -> None:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-            s.bind((host, 0))
-            self.port = s.getsockname()[1]
-        self.host = host
-        netloc = f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
-        self.http = f"http://{netloc}"
-        self.ws = f"ws://{netloc}/_stcore/stream"
-        self.log_path = workdir / "streamlit.log"
-        env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_GEOCODE_CACHE": str(workdir / "geocode.sqlite3")}
-        env.pop("ATLAS_GEOCODER_API_KEY", None)
-        self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", host, "--server.port",
-             str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{self.http}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"the app did not start on {self.http}; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log.close()
-
-    def log_errors(self) -> list[str]:
-        """Tracebacks and error lines the server wrote to its log."""
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return [line for line in text.splitlines() if "Traceback" in line or " ERROR " in line
-                or line.startswith(("ERROR", "Exception"))]
-
 
 class MemorySampler(threading.Thread):
     """RSS (and CPU time) of the server process every SAMPLE_EVERY seconds, in its own thread."""
@@ -249,7 +198,7 @@ def _summary_patterns() -> list[re.Pattern[str]]:
 class Visitor:
     """One browser tab: a websocket session that changes filters and downloads the CSV."""
 
-    def __init__(self, number: int, server: Server, stats: Stats, rng: random.Random, deadline: float,
+    def __init__(self, number: int, server: AppServer, stats: Stats, rng: random.Random, deadline: float,
                  think: float, timeout: float, pool: concurrent.futures.Executor) -> None:
         self.number, self.server, self.stats, self.rng = number, server, stats, rng
         self.deadline, self.think, self.timeout, self.pool = deadline, think, timeout, pool
@@ -404,7 +353,7 @@ class Visitor:
         widget = self.widgets["dl_csv"]
         if widget.url:
             start = time.monotonic()
-            url = urllib.parse.urljoin(self.server.http + "/", widget.url.lstrip("/"))
+            url = urllib.parse.urljoin(self.server.url + "/", widget.url.lstrip("/"))
             loop = asyncio.get_running_loop()
             status, disposition, body = await loop.run_in_executor(self.pool, _get, url, self.timeout)
             if status != 200:
@@ -427,8 +376,8 @@ class Visitor:
         answer = msg.backend_operation_response
         if answer.error_msg:
             raise ProtocolError("download", f"deferred file refused: {answer.error_msg}")
-        url = urllib.parse.urljoin(self.server.http + "/", answer.deferred_file.url.lstrip("/"))
-        if urllib.parse.urlsplit(url).hostname != urllib.parse.urlsplit(self.server.http).hostname:
+        url = urllib.parse.urljoin(self.server.url + "/", answer.deferred_file.url.lstrip("/"))
+        if urllib.parse.urlsplit(url).hostname != urllib.parse.urlsplit(self.server.url).hostname:
             raise ProtocolError("download", f"the file URL leaves the server: {url}")
         loop = asyncio.get_running_loop()
         status, disposition, body = await loop.run_in_executor(self.pool, _get, url, until - time.monotonic())
@@ -536,7 +485,7 @@ def _check_csv(body: bytes, disposition: str, expected_rows: int | None) -> int:
 
 # --- the run -----------------------------------------------------------------------------------------
 
-async def drive(server: Server, args: argparse.Namespace, stats: Stats) -> None:
+async def drive(server: AppServer, args: argparse.Namespace, stats: Stats) -> None:
     rng = random.Random(args.seed)
     deadline = stats.t0 + args.seconds
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.sessions, thread_name_prefix="get") as pool:
@@ -649,9 +598,9 @@ def main(argv: list[str] | None = None) -> int:
         data_dir, data_label = _data_dir(args, workdir, log)
         report["settings"]["data"] = data_label
         log(f"starting the app on {args.host} ({data_label})")
-        server = Server(args.host, data_dir, workdir)
+        server = AppServer(data_dir, workdir, host=args.host)
         try:
-            log(f"app up at {server.http}; warming up with one visit")
+            log(f"app up at {server.url}; warming up with one visit")
             warm = Stats(time.monotonic())
             asyncio.run(drive(server, argparse.Namespace(**{**vars(args), "sessions": 1, "seconds": 3.0,
                                                             "think": 0.0}), warm))

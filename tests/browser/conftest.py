@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from atlas.assets import local_assets_present
+from bench.server import AppServer
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -36,45 +32,6 @@ def _require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class App:
-    """A running `streamlit run app.py` on 127.0.0.1 with its own data folder."""
-
-    def __init__(self, data_dir: Path, tmp: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_ASSETS": "local", "ATLAS_TILES": "none",
-               "ATLAS_GEOCODE_CACHE": str(tmp / "geocode.sqlite3")}
-        self.log = (tmp / f"streamlit-{self.port}.log").open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"the app did not start on {self.url}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     _require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (.ci/run installs it)")
@@ -87,19 +44,19 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
-def _app(data: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    app = App(FIXTURES / data, tmp_path_factory.mktemp(data))
+def _app(data: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    app = AppServer(FIXTURES / data, tmp_path_factory.mktemp(data), env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"})
     yield app
     app.stop()
 
 
 @pytest.fixture(scope="session")
-def small_app(chromium, tmp_path_factory) -> Iterator[App]:
+def small_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
     yield from _app("small_atlas", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def hostile_app(chromium, tmp_path_factory) -> Iterator[App]:
+def hostile_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
     yield from _app("hostile_atlas", tmp_path_factory)
 
 

@@ -1,0 +1,65 @@
+"""The real app as a subprocess on a free local port: shared by the browser tests, the browser
+benchmark and the load script."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class AppServer:
+    """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file."""
+
+    def __init__(self, data_dir: Path, workdir: Path, host: str = "127.0.0.1",
+                 env: Mapping[str, str] | None = None, timeout: float = 90.0) -> None:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.bind((host, 0))
+            self.port = s.getsockname()[1]
+        self.host = host
+        netloc = f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
+        self.url = f"http://{netloc}"
+        self.ws = f"ws://{netloc}/_stcore/stream"
+        self.log_path = workdir / f"streamlit-{self.port}.log"
+        environment = {k: v for k, v in os.environ.items() if k != "ATLAS_GEOCODER_API_KEY"}
+        environment.update(ATLAS_DATA_DIR=str(data_dir), ATLAS_GEOCODE_CACHE=str(workdir / "geocode.sqlite3"),
+                           **(env or {}))
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", host, "--server.port",
+             str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+            cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"the app did not start on {self.url}; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+    def log_errors(self) -> list[str]:
+        """Tracebacks and error lines the server wrote to its log."""
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return [line for line in text.splitlines() if "Traceback" in line or " ERROR " in line
+                or line.startswith(("ERROR", "Exception"))]
