@@ -22,12 +22,18 @@ def _watch_dialogs(page: Page) -> list[str]:
     return dialogs
 
 
-def test_hostile_names_show_literally_in_popup_tooltip_and_panel(page: Page, hostile_app) -> None:
-    dialogs = _watch_dialogs(page)
-    page.goto(hostile_app.url + "/?view=48.8566,2.3522,12&kind=organisation")
+def _first_pin(page: Page, url: str):
+    """Open `url` and return the map frame and its first marker, once drawn."""
+    page.goto(url)
     frame = page.frame_locator(MAP_FRAME)
     pin = frame.locator(".atlas-pin").first
     expect(pin).to_be_visible(timeout=TIMEOUT)
+    return frame, pin
+
+
+def test_hostile_names_show_literally_in_popup_tooltip_and_panel(page: Page, hostile_app) -> None:
+    dialogs = _watch_dialogs(page)
+    frame, pin = _first_pin(page, hostile_app.url + "/?view=48.8566,2.3522,12&kind=organisation")
     pin.hover()
     expect(frame.locator(".leaflet-tooltip")).to_contain_text("<img src=x onerror=alert(1)>", timeout=TIMEOUT)
     pin.click()
@@ -43,10 +49,7 @@ def test_hostile_names_show_literally_in_popup_tooltip_and_panel(page: Page, hos
 
 def test_backticks_and_template_syntax_do_not_break_or_run(page: Page, hostile_app) -> None:
     dialogs = _watch_dialogs(page)
-    page.goto(hostile_app.url + "/?view=45.76,4.84,12&kind=organisation")
-    frame = page.frame_locator(MAP_FRAME)
-    pin = frame.locator(".atlas-pin").first
-    expect(pin).to_be_visible(timeout=TIMEOUT)
+    frame, pin = _first_pin(page, hostile_app.url + "/?view=45.76,4.84,12&kind=organisation")
     pin.click()
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Tick `${alert(5)}`", timeout=TIMEOUT)
