@@ -27,17 +27,17 @@ def _local(package: str, file: str) -> str:
     return f"{STATIC_URL}/{package.split('@')[0]}/{file}"
 
 
-LOCAL_JS = {
+# Local URL of every front-end file the map uses, keyed by the name folium gives it in
+# `default_js`/`default_css`; a name missing here fails loudly instead of reaching a CDN.
+LOCAL_URLS = {
     "leaflet": _local("leaflet", "dist/leaflet.js"),
-    "jquery": _local("jquery", "dist/jquery.min.js"),
-    "markercluster": _local("leaflet.markercluster", "dist/leaflet.markercluster.js"),
-    "fullscreen": _local("leaflet.fullscreen", "Control.FullScreen.js"),
-}
-LOCAL_CSS = {
     "leaflet_css": _local("leaflet", "dist/leaflet.css"),
-    "markercluster_css": _local("leaflet.markercluster", "dist/MarkerCluster.css"),
-    "markercluster_default_css": _local("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
-    "fullscreen_css": _local("leaflet.fullscreen", "Control.FullScreen.css"),
+    "jquery": _local("jquery", "dist/jquery.min.js"),
+    "markerclusterjs": _local("leaflet.markercluster", "dist/leaflet.markercluster.js"),
+    "markerclustercss": _local("leaflet.markercluster", "dist/MarkerCluster.css"),
+    "markerclusterdefaultcss": _local("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
+    "Control.Fullscreen.js": _local("leaflet.fullscreen", "Control.FullScreen.js"),
+    "Control.FullScreen.css": _local("leaflet.fullscreen", "Control.FullScreen.css"),
 }
 
 

@@ -470,7 +470,6 @@ def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFram
     """The atlas map of `frame`: organisations and ODCs as toggleable layers, legend, fullscreen."""
     m = folium.Map(location=opts.center or (50.0, 10.0), zoom_start=opts.zoom or 4, tiles=None, max_zoom=18,
                    maxZoom=18, min_zoom=2, control_scale=True, world_copy_jump=True)
-    _set_assets(m, opts.local_assets)
     if opts.tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     else:
@@ -481,24 +480,17 @@ def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFram
     kind = frame["kind"].to_numpy()
     orgs, odcs = frame[kind == "organisation"], frame[kind == "odc"]
     for part, key, clustered in ((orgs, "layer_organisations", True), (odcs, "layer_odcs", False)):
-        layer = PointLayer(_columns(part, opts.lang, rich, opts.highlight), opts.lang,
-                           name=t(key, opts.lang), clustered=clustered)
-        _localise(layer, opts.local_assets)
-        layer.add_to(m)
+        PointLayer(_columns(part, opts.lang, rich, opts.highlight), opts.lang,
+                   name=t(key, opts.lang), clustered=clustered).add_to(m)
     if article_places is not None and len(article_places):
-        layer = PointLayer(_columns(article_places, opts.lang, True, opts.highlight, ref_prefix="place-"),
-                           opts.lang, name=t("layer_article_places", opts.lang), clustered=False,
-                           show=bool(opts.highlight))
-        _localise(layer, opts.local_assets)
-        layer.add_to(m)
+        PointLayer(_columns(article_places, opts.lang, True, opts.highlight, ref_prefix="place-"),
+                   opts.lang, name=t("layer_article_places", opts.lang), clustered=False,
+                   show=bool(opts.highlight)).add_to(m)
     Legend(legend_html(frame, opts.lang, with_places=article_places is not None and len(article_places) > 0)).add_to(m)
-    fullscreen = Fullscreen(position="topleft", title=t("fullscreen", opts.lang),
-                            title_cancel=t("fullscreen_exit", opts.lang))
-    if opts.local_assets:
-        fullscreen.default_js = [("Control.Fullscreen.js", assets.LOCAL_JS["fullscreen"])]
-        fullscreen.default_css = [("Control.FullScreen.css", assets.LOCAL_CSS["fullscreen_css"])]
-    fullscreen.add_to(m)
+    Fullscreen(position="topleft", title=t("fullscreen", opts.lang),
+               title_cancel=t("fullscreen_exit", opts.lang)).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    use_assets(m, opts.local_assets)
     if opts.center is None:
         FitBounds(opts.fit or view_bounds(frame)).add_to(m)
     return m
@@ -533,21 +525,22 @@ def view_bounds(frame: pd.DataFrame) -> list[list[float]]:
     return [[float(s), float(w)], [float(n), float(e)]]
 
 
-def _set_assets(m: folium.Map, local: bool) -> None:
-    """Only what the map needs: Leaflet and jQuery; from this server when `local`."""
-    if local:
-        m.default_js = [("leaflet", assets.LOCAL_JS["leaflet"]), ("jquery", assets.LOCAL_JS["jquery"])]
-        m.default_css = [("leaflet_css", assets.LOCAL_CSS["leaflet_css"])]
-    else:
-        m.default_js = [js for js in folium.Map.default_js if js[0] in {"leaflet", "jquery"}]
-        m.default_css = [css for css in folium.Map.default_css if css[0] == "leaflet_css"]
+MAP_ASSETS = {"leaflet", "jquery", "leaflet_css"}  # of folium.Map's defaults, all this map needs
 
 
-def _localise(layer: MarkerCluster, local: bool) -> None:
+def use_assets(m: folium.Map, local: bool) -> None:
+    """Only the front-end files the map needs, from this server when `local` (call once built)."""
+    m.default_js = [a for a in m.default_js if a[0] in MAP_ASSETS]
+    m.default_css = [a for a in m.default_css if a[0] in MAP_ASSETS]
     if local:
-        layer.default_js = [("markerclusterjs", assets.LOCAL_JS["markercluster"])]
-        layer.default_css = [("markerclustercss", assets.LOCAL_CSS["markercluster_css"]),
-                             ("markerclusterdefaultcss", assets.LOCAL_CSS["markercluster_default_css"])]
+        for element in _elements(m):
+            for attr in ("default_js", "default_css"):
+                if getattr(element, attr, None):
+                    setattr(element, attr, [(name, assets.LOCAL_URLS[name]) for name, _ in getattr(element, attr)])
+
+
+def _elements(element: Element) -> list[Element]:
+    return [element, *(e for child in element._children.values() for e in _elements(child))]
 
 
 def clicked_row(tooltip: str | None) -> int | None:

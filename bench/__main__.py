@@ -164,9 +164,7 @@ def naive_map(frame: pd.DataFrame, rich: bool) -> bytes:
     from atlas.text import escape, safe_url
 
     m = folium.Map(location=(50.0, 10.0), zoom_start=4, tiles=None, max_zoom=18, maxZoom=18, min_zoom=2)
-    maps._set_assets(m, True)
     cluster = MarkerCluster(name="Organisations")
-    maps._localise(cluster, True)
     cluster.add_to(m)
     located = frame[frame["lat"].notna() & frame["lon"].notna()]
     for row in located.itertuples(index=False):
@@ -178,6 +176,7 @@ def naive_map(frame: pd.DataFrame, rich: bool) -> bytes:
                 html += f'<a href="{escape(safe_url(row.website))}" target="_blank">Website</a>'
         folium.Marker([row.lat, row.lon], popup=folium.Popup(html, max_width=320),
                       tooltip=escape(row.name)).add_to(cluster)
+    maps.use_assets(m, True)
     return served(m)
 
 
