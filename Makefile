@@ -5,16 +5,32 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 PORT   ?= 8501
 
-.PHONY: run test assets data bench load lint clean
+.PHONY: run test assets data bench load lint lock clean
 
-$(STAMP): pyproject.toml
+# Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test]'
 	@touch $(STAMP)
+
+# Refresh the lock after changing dependencies in pyproject.toml (`make lock UPGRADE=1` moves every
+# pin to the newest release the ranges allow).
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'pip-tools>=7.4'
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+		$(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
+
+# Static checks: ruff (lint and format) and mypy; part of `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Leaflet and its plugins from the npm registry into static/vendor (git-ignored).
 # Optional for `make run` (without npm the map loads them from public CDNs).
@@ -30,6 +46,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest
 
 # Regenerate the bundled coordinates with the project's own geocoder (offline gazetteer + cache).

@@ -51,8 +51,15 @@ charts_box = st.container()
 table_focus = render_table(shown, lang, filters)
 with map_col:
     focus_rows = pd.concat([on_map[on_map["id"].isin(highlight)], places_points]) if chosen else None
-    render_map(on_map, full, lang, highlight, places_points, table_focus,
-               view_bounds(focus_rows) if focus_rows is not None else None)
+    render_map(
+        on_map,
+        full,
+        lang,
+        highlight,
+        places_points,
+        table_focus,
+        view_bounds(focus_rows) if focus_rows is not None else None,
+    )
 with details_box:
     render_details(full, lang, articles)
 with charts_box:

@@ -16,8 +16,11 @@ VENDOR_DIR = config.PROJECT_ROOT / "static" / "vendor"
 # npm package -> files the map needs, relative to the unpacked package folder.
 PACKAGES: dict[str, tuple[str, ...]] = {
     "leaflet@1.9.4": ("dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png", "dist/images/layers-2x.png"),
-    "leaflet.markercluster@1.5.3": ("dist/leaflet.markercluster.js", "dist/MarkerCluster.css",
-                                    "dist/MarkerCluster.Default.css"),
+    "leaflet.markercluster@1.5.3": (
+        "dist/leaflet.markercluster.js",
+        "dist/MarkerCluster.css",
+        "dist/MarkerCluster.Default.css",
+    ),
     "jquery@3.7.1": ("dist/jquery.min.js",),
     "leaflet.fullscreen@3.0.2": ("Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg"),
 }
@@ -65,7 +68,9 @@ def fetch(vendor_dir: Path = VENDOR_DIR) -> list[str]:
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         for package, files in PACKAGES.items():
-            out = subprocess.run([npm, "pack", package, "--silent"], cwd=tmp, check=True, capture_output=True, text=True)
+            out = subprocess.run(
+                [npm, "pack", package, "--silent"], cwd=tmp, check=True, capture_output=True, text=True
+            )
             tgz = Path(tmp) / out.stdout.strip().splitlines()[-1]
             target = vendor_dir / package.split("@")[0]
             with tarfile.open(tgz) as tar:

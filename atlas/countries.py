@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pycountry
 from babel import Locale
 
+from atlas.i18n import LANGS
 from atlas.text import fold
 
-LANGS = ("en", "fr")
 
-
-@lru_cache(maxsize=None)
+@cache
 def _territories(lang: str) -> dict[str, str]:
     return dict(Locale(lang).territories)
 
 
 def is_country_code(code: object) -> bool:
     """True when `code` is an assigned ISO 3166-1 alpha-2 code (upper case)."""
-    return isinstance(code, str) and len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
+    return (
+        isinstance(code, str)
+        and len(code) == 2
+        and code.isupper()
+        and pycountry.countries.get(alpha_2=code) is not None
+    )
 
 
 def country_name(code: str, lang: str = "en") -> str:

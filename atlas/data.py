@@ -21,9 +21,26 @@ from atlas.text import fold
 csv.field_size_limit(64 * 1024 * 1024)
 
 FRAME_COLUMNS = (
-    "id", "kind", "name", "aliases", "category", "country", "country_name_en", "country_name_fr", "city",
-    "address", "lat", "lon", "geo_precision", "geo_source", "website", "description_en", "description_fr",
-    "status", "opened", "source",
+    "id",
+    "kind",
+    "name",
+    "aliases",
+    "category",
+    "country",
+    "country_name_en",
+    "country_name_fr",
+    "city",
+    "address",
+    "lat",
+    "lon",
+    "geo_precision",
+    "geo_source",
+    "website",
+    "description_en",
+    "description_fr",
+    "status",
+    "opened",
+    "source",
 )
 SEARCH_COLUMN = "search_key"  # folded name, aliases, city and descriptions, for free-text search
 
@@ -45,10 +62,11 @@ def read_table(path: Path, schema: FileSchema, label: str | None = None) -> tupl
     if not raw or raw.isspace():  # (not raw.strip(), without copying the file)
         return _empty(schema), [Problem(label, None, None, None, "is empty (expected a header line and rows)")]
     fast = _parse_fast(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    header: list[str] | None
+    records: list[tuple[int, list[str]]] = []
     if fast is not None:  # plain, valid UTF-8 CSV: one record per line
         problems: list[Problem] = []
         header, table = fast
-        records: list[tuple[int, list[str]]] = []
     else:
         records, header, problems = _parse(_decode(raw), label)
     if header is None:
@@ -63,8 +81,9 @@ def read_table(path: Path, schema: FileSchema, label: str | None = None) -> tupl
     rows, lines = [], []
     for line, fields in records:
         if len(fields) != width:
-            problems.append(Problem(label, line, None, None,
-                                    f"has {len(fields)} fields but the header has {width}; row skipped"))
+            problems.append(
+                Problem(label, line, None, None, f"has {len(fields)} fields but the header has {width}; row skipped")
+            )
             continue
         rows.append(fields)
         lines.append(line)
@@ -84,7 +103,7 @@ def _finish(table: pd.DataFrame, header: list[str], schema: FileSchema, lines: n
 # A CSV line the `csv` module and Arrow's reader split identically: quoted fields ("" for a quote)
 # or unquoted fields without quotes, separated by commas (checked with RE2, one line at a time).
 _PLAIN_LINE = r'^(?:"(?:[^"]|"")*"|[^",]*)(?:,(?:"(?:[^"]|"")*"|[^",]*))*$'
-_VISIBLE = r'[!#-+\--~]'  # a visible ASCII character other than comma and quote: the row is not blank
+_VISIBLE = r"[!#-+\--~]"  # a visible ASCII character other than comma and quote: the row is not blank
 
 
 def _parse_fast(raw: bytes) -> tuple[list[str], pd.DataFrame] | None:
@@ -106,8 +125,9 @@ def _parse_fast(raw: bytes) -> tuple[list[str], pd.DataFrame] | None:
         raw = raw.replace(b"\r\n", b"\n")
         if b"\r" in raw:
             return None
-    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(raw)], dtype=np.int64)),
-                                             pa.py_buffer(raw))
+    whole = pa.LargeStringArray.from_buffers(
+        1, pa.py_buffer(np.array([0, len(raw)], dtype=np.int64)), pa.py_buffer(raw)
+    )
     try:
         whole.validate(full=True)  # checks the UTF-8; the string functions below assume it
     except pa.ArrowInvalid:
@@ -117,9 +137,11 @@ def _parse_fast(raw: bytes) -> tuple[list[str], pd.DataFrame] | None:
         lines = lines.slice(0, len(lines) - 1)
     if len(lines) < 2:
         return None
-    if not (pc.max(pc.utf8_length(lines)).as_py() < csv.field_size_limit()
-            and pc.all(pc.match_substring_regex(lines, _PLAIN_LINE)).as_py()
-            and pc.all(pc.match_substring_regex(lines, _VISIBLE)).as_py()):
+    if not (
+        pc.max(pc.utf8_length(lines)).as_py() < csv.field_size_limit()
+        and pc.all(pc.match_substring_regex(lines, _PLAIN_LINE)).as_py()
+        and pc.all(pc.match_substring_regex(lines, _VISIBLE)).as_py()
+    ):
         return None
     header = [h.strip() for h in next(csv.reader([lines[0].as_py()], strict=True))]
     names = [f"c{i}" for i in range(len(header))]
@@ -127,10 +149,20 @@ def _parse_fast(raw: bytes) -> tuple[list[str], pd.DataFrame] | None:
         parsed = pacsv.read_csv(
             pa.BufferReader(raw),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
-                                              newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+            parse_options=pacsv.ParseOptions(
+                delimiter=",",
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.large_string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, ValueError):
         return None
     if parsed.num_rows != len(lines) - 1:
@@ -175,10 +207,20 @@ def _parse(text: str, label: str) -> tuple[list[tuple[int, list[str]]], list[str
                 if fields and any(f.strip() for f in fields):
                     if undecodable and any(_UNDECODABLE.search(f) for f in fields):
                         skip = bool(records)  # a data row is skipped; the header is read with U+FFFD for the bytes
-                        problems.append(Problem(label, start, None, None,
-                                                "is not valid UTF-8 (save the file as UTF-8)" + ("; row skipped" * skip)))
-                        fields = [] if skip else [f.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                                                  for f in fields]
+                        problems.append(
+                            Problem(
+                                label,
+                                start,
+                                None,
+                                None,
+                                "is not valid UTF-8 (save the file as UTF-8)" + ("; row skipped" * skip),
+                            )
+                        )
+                        fields = (
+                            []
+                            if skip
+                            else [f.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for f in fields]
+                        )
                     if fields:
                         records.append((start, fields))
                 start = first + reader.line_num + 1
@@ -200,19 +242,25 @@ def _check_header(header: list[str], schema: FileSchema, label: str) -> list[Pro
     seen: dict[str, int] = {}
     for i, name in enumerate(header, start=1):
         if name in seen and name:  # unnamed columns (say, trailing commas) are ignored like unknown ones
-            problems.append(Problem(label, 1, name, None,
-                                    f"appears twice in the header (columns {seen[name]} and {i}); file skipped"))
+            problems.append(
+                Problem(
+                    label, 1, name, None, f"appears twice in the header (columns {seen[name]} and {i}); file skipped"
+                )
+            )
         seen.setdefault(name, i)
     missing = [c for c in schema.required if c not in seen]
     if missing:
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";\t|"):
             hint = " — the file seems to use another delimiter than ','"
-        problems.append(Problem(label, 1, None, None,
-                                f"header lacks required column(s) {', '.join(missing)}{hint}; file skipped"))
+        problems.append(
+            Problem(label, 1, None, None, f"header lacks required column(s) {', '.join(missing)}{hint}; file skipped")
+        )
     unknown = [c for c in header if c not in schema.columns and c]
     if unknown:
-        problems.append(Problem(label, 1, None, None, f"has unknown column(s) {', '.join(unknown)}; ignored", "warning"))
+        problems.append(
+            Problem(label, 1, None, None, f"has unknown column(s) {', '.join(unknown)}; ignored", "warning")
+        )
     return problems
 
 
@@ -264,8 +312,11 @@ def _combine(parts: list[pd.DataFrame], problems: list[Problem], labels: dict[st
     dup = frame["id"].duplicated(keep="first").to_numpy()
     for i in np.flatnonzero(dup):
         row = frame.iloc[i]
-        problems.append(Problem(labels[row["kind"]], int(row["_line"]), "id", row["id"],
-                                "is already used by another row; row skipped"))
+        problems.append(
+            Problem(
+                labels[row["kind"]], int(row["_line"]), "id", row["id"], "is already used by another row; row skipped"
+            )
+        )
     frame = frame.loc[~dup].reset_index(drop=True)
     codes = frame["country"].unique()
     for lang in ("en", "fr"):
@@ -293,7 +344,7 @@ def search_keys(frame: pd.DataFrame) -> pd.Series:
         import pyarrow as pa
         import pyarrow.compute as pc
     except ImportError:  # pragma: no cover - pyarrow comes with pandas/streamlit
-        return pd.Series([fold(" ".join(p)) for p in zip(*parts)], index=frame.index, dtype="str")
+        return pd.Series([fold(" ".join(p)) for p in zip(*parts, strict=True)], index=frame.index, dtype="str")
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="str")
     space = pa.scalar(" ", pa.large_string())
@@ -303,8 +354,10 @@ def search_keys(frame: pd.DataFrame) -> pd.Series:
     words = pc.ascii_split_whitespace(joined)  # at ASCII whitespace only; `fold` handles the rest
     offsets = words.offsets.to_numpy().astype(np.int64)
     codes = pc.dictionary_encode(words.flatten())
-    folded = pa.array([w.lower() if w.isascii() and w.isprintable() else fold(w)
-                       for w in codes.dictionary.to_pylist()], pa.large_string()).take(codes.indices)
+    folded = pa.array(
+        [w.lower() if w.isascii() and w.isprintable() else fold(w) for w in codes.dictionary.to_pylist()],
+        pa.large_string(),
+    ).take(codes.indices)
     kept = pc.greater(pc.binary_length(folded), 0)
     if not pc.all(kept).as_py():  # words that fold to nothing (lone accents, empty pieces) are dropped
         keep = kept.to_numpy(zero_copy_only=False)

@@ -16,8 +16,23 @@ from atlas.categories import category_label
 from atlas.countries import is_country_code
 
 EXPORT_COLUMNS = (
-    "id", "kind", "name", "category", "category_label", "country", "country_name", "city", "address", "lat", "lon",
-    "geo_precision", "status", "opened", "website", "description", "source",
+    "id",
+    "kind",
+    "name",
+    "category",
+    "category_label",
+    "country",
+    "country_name",
+    "city",
+    "address",
+    "lat",
+    "lon",
+    "geo_precision",
+    "status",
+    "opened",
+    "website",
+    "description",
+    "source",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
@@ -27,8 +42,11 @@ MAX_NAMED_COUNTRIES = 6  # beyond this, a file name gives the number of countrie
 def export_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The documented export columns, with category label, country name and description in `lang`."""
     labels = {c: category_label(c, lang) for c in frame["category"].unique()}
-    out = frame.assign(category_label=frame["category"].map(labels).astype(str),
-                       country_name=frame[f"country_name_{lang}"], description=frame[f"description_{lang}"])
+    out = frame.assign(
+        category_label=frame["category"].map(labels).astype(str),
+        country_name=frame[f"country_name_{lang}"],
+        description=frame[f"description_{lang}"],
+    )
     return out[list(EXPORT_COLUMNS)].reset_index(drop=True)
 
 
@@ -53,8 +71,11 @@ def to_csv(frame: pd.DataFrame) -> bytes:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = neutralise_column(safe[col])
     fast = _csv_bytes(safe)
-    return b"\xef\xbb\xbf" + fast if fast is not None else \
-        safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return (
+        b"\xef\xbb\xbf" + fast
+        if fast is not None
+        else safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    )
 
 
 _FORMULA_HINT = "^[=+\\-@\t\r]"  # the cells `neutralise` may change: those starting with a _FORMULA_START
@@ -87,6 +108,7 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes | None:
         return None
     if len(frame.columns) < 2:  # (a lone empty cell would be written as "")
         return None
+
     def lit(value: str) -> pa.Scalar:
         return pa.scalar(value, pa.large_string())
 
@@ -124,13 +146,16 @@ def to_geojson(frame: pd.DataFrame) -> bytes:
     for record in frame.to_dict("records"):
         lat, lon = record.get("lat"), record.get("lon")
         located = isinstance(lat, float) and isinstance(lon, float) and math.isfinite(lat) and math.isfinite(lon)
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]} if located else None,
-            "properties": {c: _plain(record[c]) for c in columns},
-        })
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]} if located else None,
+                "properties": {c: _plain(record[c]) for c in columns},
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def _plain(value: object) -> object:
@@ -139,8 +164,9 @@ def _plain(value: object) -> object:
     return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
-def export_filename(countries: tuple[str, ...], extension: str, today: dt.date | None = None,
-                    filtered: bool = False) -> str:
+def export_filename(
+    countries: tuple[str, ...], extension: str, today: dt.date | None = None, filtered: bool = False
+) -> str:
     """A name that says what was filtered: `social-tech-atlas_BE-FR_2026-11-28.csv` (codes sorted).
 
     More than MAX_NAMED_COUNTRIES countries give `..._12-countries_...`, so the name stays short.

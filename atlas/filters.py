@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,4 +94,5 @@ def in_bounds(frame: pd.DataFrame, bounds: Bounds) -> np.ndarray:
 
 def option_counts(frame: pd.DataFrame, f: Filters, column: str, field: str) -> pd.Series:
     """Counts per value of `column` under every filter except the one on `field` (for option labels)."""
-    return apply_filters(frame, replace(f, **{field: ()})).groupby(column, sort=False).size()
+    unset: dict[str, Any] = {field: ()}
+    return apply_filters(frame, replace(f, **unset)).groupby(column, sort=False).size()

@@ -7,10 +7,12 @@ DEFAULT_LANG = "en"
 
 TRANSLATIONS: dict[str, dict[str, str]] = {
     "app_title": {"en": "Social Tech Atlas", "fr": "Atlas de la Social Tech"},
-    "app_subtitle": {"en": "Europe's social-tech organisations and the Orange Digital Center network, "
-                           "from the articles of the Social Good Accelerator.",
-                     "fr": "Les organisations européennes de la Social Tech et le réseau des Orange Digital Centers, "
-                           "d'après les articles du Social Good Accelerator."},
+    "app_subtitle": {
+        "en": "Europe's social-tech organisations and the Orange Digital Center network, "
+        "from the articles of the Social Good Accelerator.",
+        "fr": "Les organisations européennes de la Social Tech et le réseau des Orange Digital Centers, "
+        "d'après les articles du Social Good Accelerator.",
+    },
     "language": {"en": "Language", "fr": "Langue"},
     "filters": {"en": "Filters", "fr": "Filtres"},
     "country": {"en": "Country", "fr": "Pays"},
@@ -25,15 +27,21 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "odc_open": {"en": "ODC open", "fr": "ODC ouvert"},
     "odc_planned": {"en": "ODC planned", "fr": "ODC en projet"},
     "search": {"en": "Search name, city, description", "fr": "Rechercher nom, ville, description"},
-    "search_help": {"en": "Accents and case are ignored; every word must match.",
-                    "fr": "Les accents et la casse sont ignorés ; chaque mot doit correspondre."},
+    "search_help": {
+        "en": "Accents and case are ignored; every word must match.",
+        "fr": "Les accents et la casse sont ignorés ; chaque mot doit correspondre.",
+    },
     "only_map_view": {"en": "Only what the map shows", "fr": "Seulement ce que montre la carte"},
-    "only_map_view_help": {"en": "Keep the rows inside the map's current view; pan or zoom to update.",
-                           "fr": "Garder les lignes visibles dans la vue actuelle de la carte ; déplacez ou zoomez pour mettre à jour."},
+    "only_map_view_help": {
+        "en": "Keep the rows inside the map's current view; pan or zoom to update.",
+        "fr": "Garder les lignes visibles dans la vue actuelle de la carte ; déplacez ou zoomez pour mettre à jour.",
+    },
     "clear_filters": {"en": "Clear all filters", "fr": "Effacer tous les filtres"},
     "choose": {"en": "Choose…", "fr": "Choisir…"},
-    "count_summary": {"en": "{shown} of {total} entries shown ({orgs} organisations, {odcs} ODCs)",
-                      "fr": "{shown} entrées affichées sur {total} ({orgs} organisations, {odcs} ODC)"},
+    "count_summary": {
+        "en": "{shown} of {total} entries shown ({orgs} organisations, {odcs} ODCs)",
+        "fr": "{shown} entrées affichées sur {total} ({orgs} organisations, {odcs} ODC)",
+    },
     "empty_result": {"en": "No entry matches these filters.", "fr": "Aucune entrée ne correspond à ces filtres."},
     "map": {"en": "Map", "fr": "Carte"},
     "legend": {"en": "In this view", "fr": "Dans cette vue"},
@@ -45,8 +53,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "fullscreen": {"en": "Full screen", "fr": "Plein écran"},
     "fullscreen_exit": {"en": "Exit full screen", "fr": "Quitter le plein écran"},
     "details": {"en": "Selected entry", "fr": "Entrée sélectionnée"},
-    "details_hint": {"en": "Click a marker or a table row to see its full record here.",
-                     "fr": "Cliquez sur un marqueur ou une ligne du tableau pour voir sa fiche ici."},
+    "details_hint": {
+        "en": "Click a marker or a table row to see its full record here.",
+        "fr": "Cliquez sur un marqueur ou une ligne du tableau pour voir sa fiche ici.",
+    },
     "field_name": {"en": "Name", "fr": "Nom"},
     "field_city": {"en": "City", "fr": "Ville"},
     "field_address": {"en": "Address", "fr": "Adresse"},
@@ -69,36 +79,55 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "chart_count": {"en": "Entries", "fr": "Entrées"},
     "chart_year": {"en": "Year", "fr": "Année"},
     "chart_cumulative": {"en": "Open centres (cumulative)", "fr": "Centres ouverts (cumul)"},
-    "chart_no_dates": {"en": "No opening dates in this selection.", "fr": "Aucune date d'ouverture dans cette sélection."},
+    "chart_no_dates": {
+        "en": "No opening dates in this selection.",
+        "fr": "Aucune date d'ouverture dans cette sélection.",
+    },
     "table": {"en": "Table", "fr": "Tableau"},
-    "table_first_rows": {"en": "The table lists the first {rows} of {total} rows; the downloads hold all of them.",
-                         "fr": "Le tableau montre les {rows} premières lignes sur {total} ; les téléchargements les contiennent toutes."},
-    "table_hint": {"en": "Select a row to focus the map on it.", "fr": "Sélectionnez une ligne pour centrer la carte dessus."},
+    "table_first_rows": {
+        "en": "The table lists the first {rows} of {total} rows; the downloads hold all of them.",
+        "fr": "Le tableau montre les {rows} premières lignes sur {total} ; les téléchargements les contiennent toutes.",
+    },
+    "table_hint": {
+        "en": "Select a row to focus the map on it.",
+        "fr": "Sélectionnez une ligne pour centrer la carte dessus.",
+    },
     "download_csv": {"en": "Download CSV", "fr": "Télécharger en CSV"},
     "download_geojson": {"en": "Download GeoJSON", "fr": "Télécharger en GeoJSON"},
-    "download_help": {"en": "Exactly the rows and columns shown in the table.",
-                      "fr": "Exactement les lignes et colonnes du tableau."},
+    "download_help": {
+        "en": "Exactly the rows and columns shown in the table.",
+        "fr": "Exactement les lignes et colonnes du tableau.",
+    },
     "articles": {"en": "Articles", "fr": "Articles"},
     "articles_search": {"en": "Search the articles", "fr": "Rechercher dans les articles"},
-    "articles_hidden": {"en": "{n} article(s) hidden by the filters.", "fr": "{n} article(s) masqué(s) par les filtres."},
+    "articles_hidden": {
+        "en": "{n} article(s) hidden by the filters.",
+        "fr": "{n} article(s) masqué(s) par les filtres.",
+    },
     "articles_none": {"en": "No article matches.", "fr": "Aucun article ne correspond."},
     "article_show_on_map": {"en": "Show on map", "fr": "Voir sur la carte"},
     "article_clear": {"en": "Clear article highlight", "fr": "Retirer la mise en évidence"},
     "article_by": {"en": "by {author}", "fr": "par {author}"},
     "article_organisations": {"en": "Organisations", "fr": "Organisations"},
     "article_places": {"en": "Places", "fr": "Lieux"},
-    "data_problems": {"en": "{n} data row(s) were skipped or corrected: see the details.",
-                      "fr": "{n} ligne(s) de données ignorée(s) ou corrigée(s) : voir le détail."},
+    "data_problems": {
+        "en": "{n} data row(s) were skipped or corrected: see the details.",
+        "fr": "{n} ligne(s) de données ignorée(s) ou corrigée(s) : voir le détail.",
+    },
     "data_problems_details": {"en": "Data problems", "fr": "Problèmes de données"},
-    "bad_params": {"en": "Some link parameters were not understood and were ignored: {params}",
-                   "fr": "Certains paramètres du lien n'ont pas été compris et ont été ignorés : {params}"},
+    "bad_params": {
+        "en": "Some link parameters were not understood and were ignored: {params}",
+        "fr": "Certains paramètres du lien n'ont pas été compris et ont été ignorés : {params}",
+    },
     "about": {"en": "About the data", "fr": "À propos des données"},
-    "about_text": {"en": "Organisations, Orange Digital Centers and places named in SOGA's articles, completed with "
-                         "public facts. Each row cites its source. Coordinates come from the atlas's geocoder; "
-                         "their precision is shown in each record.",
-                   "fr": "Organisations, Orange Digital Centers et lieux cités dans les articles du SOGA, complétés "
-                         "par des faits publics. Chaque ligne cite sa source. Les coordonnées viennent du géocodeur "
-                         "de l'atlas ; leur précision figure dans chaque fiche."},
+    "about_text": {
+        "en": "Organisations, Orange Digital Centers and places named in SOGA's articles, completed with "
+        "public facts. Each row cites its source. Coordinates come from the atlas's geocoder; "
+        "their precision is shown in each record.",
+        "fr": "Organisations, Orange Digital Centers et lieux cités dans les articles du SOGA, complétés "
+        "par des faits publics. Chaque ligne cite sa source. Les coordonnées viennent du géocodeur "
+        "de l'atlas ; leur précision figure dans chaque fiche.",
+    },
     "col_id": {"en": "id", "fr": "id"},
     "col_name": {"en": "Name", "fr": "Nom"},
     "col_kind": {"en": "Kind", "fr": "Type"},

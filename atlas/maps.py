@@ -50,8 +50,12 @@ class MapOptions:
 
 def to_json(value: object) -> str:
     """JSON safe to place inside a <script> element."""
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-            .replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("</", "<\\/")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _map_columns(frame: pd.DataFrame, lang: str, rich: bool, highlight: bool) -> list[str]:
@@ -79,8 +83,9 @@ def escape_all(values: object) -> list[str]:
     return escape(joined).split("\0") if texts else []
 
 
-def encode_points(frame: pd.DataFrame, lang: str, rich: bool, highlight: frozenset[str] = frozenset(),
-                  ref_prefix: str = "") -> dict:
+def encode_points(
+    frame: pd.DataFrame, lang: str, rich: bool, highlight: frozenset[str] = frozenset(), ref_prefix: str = ""
+) -> dict:
     """Column arrays for the browser: coordinates, escaped names and codes into shared tables.
 
     `row` holds each point's index label in `frame`; the map reports it back on click
@@ -91,8 +96,9 @@ def encode_points(frame: pd.DataFrame, lang: str, rich: bool, highlight: frozens
     return {key: value.tolist() if isinstance(value, np.ndarray) else value for key, value in data.items()}
 
 
-def _columns(frame: pd.DataFrame, lang: str, rich: bool, highlight: frozenset[str] = frozenset(),
-             ref_prefix: str = "") -> dict:
+def _columns(
+    frame: pd.DataFrame, lang: str, rich: bool, highlight: frozenset[str] = frozenset(), ref_prefix: str = ""
+) -> dict:
     """`encode_points`, with numpy arrays where it has lists of numbers."""
     frame = frame[_map_columns(frame, lang, rich, bool(highlight))]
     frame = frame[frame["lat"].notna().to_numpy() & frame["lon"].notna().to_numpy()]
@@ -145,7 +151,7 @@ def pack_points(data: dict) -> dict:
     codes, uniques = pd.factorize(pair, sort=False)
     style = np.asarray(data["style"], dtype=np.int64)
     out: dict[str, object] = {"name": data["name"], "ref": data["ref"]}
-    if len(uniques) >= 2 ** PLACE_BITS or (style >= 16).any() or (style < 0).any():  # pragma: no cover - huge maps
+    if len(uniques) >= 2**PLACE_BITS or (style >= 16).any() or (style < 0).any():  # pragma: no cover - huge maps
         out.update(place=codes.tolist(), style=style.tolist())
         third = np.zeros(len(lat), dtype=np.int64)
     else:
@@ -321,8 +327,16 @@ class PointLayer(DataScript, MarkerCluster):
     """)
 
     def __init__(self, payload: dict, lang: str, name: str, clustered: bool = True, show: bool = True) -> None:
-        super().__init__(name=name, show=show, options={"chunkedLoading": True, "maxClusterRadius": 50,
-                                                        "spiderfyOnMaxZoom": True, "showCoverageOnHover": False})
+        super().__init__(
+            name=name,
+            show=show,
+            options={
+                "chunkedLoading": True,
+                "maxClusterRadius": 50,
+                "spiderfyOnMaxZoom": True,
+                "showCoverageOnHover": False,
+            },
+        )
         self.payload = to_json(pack_points(payload))
         self.lat_offset, self.lon_offset, self.place_bits = LAT_OFFSET, LON_OFFSET, PLACE_BITS
         self.styles = to_json(styles(lang))
@@ -381,21 +395,44 @@ def legend_html(frame: pd.DataFrame, lang: str, with_places: bool = False) -> st
     Counts carry `data-style`, the style code the map uses, so the browser can update them.
     """
     counts = frame["category"].value_counts()
-    rows = [_legend_row(i, f'<span class="atlas-swatch" style="background:{c.colour}"></span>', c.label(lang),
-                        int(counts.get(c.id, 0)))
-            for i, c in enumerate(CATEGORIES) if counts.get(c.id, 0) and c.id != ODC_CATEGORY]
+    rows = [
+        _legend_row(
+            i,
+            f'<span class="atlas-swatch" style="background:{c.colour}"></span>',
+            c.label(lang),
+            int(counts.get(c.id, 0)),
+        )
+        for i, c in enumerate(CATEGORIES)
+        if counts.get(c.id, 0) and c.id != ODC_CATEGORY
+    ]
     odc = frame[frame["kind"] == "odc"]
     if len(odc):
         n_open = int((odc["status"] == "open").sum())
-        rows.append(_legend_row(CATEGORY_INDEX[ODC_CATEGORY], '<span class="atlas-swatch atlas-square" '
-                                'style="background:#FF7900"></span>', t("odc_open", lang), n_open))
-        rows.append(_legend_row(PLANNED_STYLE, '<span class="atlas-swatch atlas-square atlas-hollow"></span>',
-                                t("odc_planned", lang), len(odc) - n_open))
+        rows.append(
+            _legend_row(
+                CATEGORY_INDEX[ODC_CATEGORY],
+                '<span class="atlas-swatch atlas-square" style="background:#FF7900"></span>',
+                t("odc_open", lang),
+                n_open,
+            )
+        )
+        rows.append(
+            _legend_row(
+                PLANNED_STYLE,
+                '<span class="atlas-swatch atlas-square atlas-hollow"></span>',
+                t("odc_planned", lang),
+                len(odc) - n_open,
+            )
+        )
     if with_places:
-        rows.append(_legend_row(PLACE_STYLE, '<span class="atlas-swatch atlas-diamond"></span>',
-                                t("kind_place", lang), 0))
-    return (f'<details open><summary class="atlas-legend-title">{escape(t("legend", lang))}</summary>'
-            + "".join(rows) + "</details>")
+        rows.append(
+            _legend_row(PLACE_STYLE, '<span class="atlas-swatch atlas-diamond"></span>', t("kind_place", lang), 0)
+        )
+    return (
+        f'<details open><summary class="atlas-legend-title">{escape(t("legend", lang))}</summary>'
+        + "".join(rows)
+        + "</details>"
+    )
 
 
 def _legend_row(style: int, swatch: str, label: str, count: int) -> str:
@@ -468,8 +505,16 @@ MAP_CSS = """
 
 def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFrame | None = None) -> folium.Map:
     """The atlas map of `frame`: organisations and ODCs as toggleable layers, legend, fullscreen."""
-    m = folium.Map(location=opts.center or (50.0, 10.0), zoom_start=opts.zoom or 4, tiles=None, max_zoom=18,
-                   maxZoom=18, min_zoom=2, control_scale=True, world_copy_jump=True)
+    m = folium.Map(
+        location=opts.center or (50.0, 10.0),
+        zoom_start=opts.zoom or 4,
+        tiles=None,
+        max_zoom=18,
+        maxZoom=18,
+        min_zoom=2,
+        control_scale=True,
+        world_copy_jump=True,
+    )
     if opts.tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     else:
@@ -480,15 +525,21 @@ def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFram
     kind = frame["kind"].to_numpy()
     orgs, odcs = frame[kind == "organisation"], frame[kind == "odc"]
     for part, key, clustered in ((orgs, "layer_organisations", True), (odcs, "layer_odcs", False)):
-        PointLayer(_columns(part, opts.lang, rich, opts.highlight), opts.lang,
-                   name=t(key, opts.lang), clustered=clustered).add_to(m)
+        PointLayer(
+            _columns(part, opts.lang, rich, opts.highlight), opts.lang, name=t(key, opts.lang), clustered=clustered
+        ).add_to(m)
     if article_places is not None and len(article_places):
-        PointLayer(_columns(article_places, opts.lang, True, opts.highlight, ref_prefix="place-"),
-                   opts.lang, name=t("layer_article_places", opts.lang), clustered=False,
-                   show=bool(opts.highlight)).add_to(m)
+        PointLayer(
+            _columns(article_places, opts.lang, True, opts.highlight, ref_prefix="place-"),
+            opts.lang,
+            name=t("layer_article_places", opts.lang),
+            clustered=False,
+            show=bool(opts.highlight),
+        ).add_to(m)
     Legend(legend_html(frame, opts.lang, with_places=article_places is not None and len(article_places) > 0)).add_to(m)
-    Fullscreen(position="topleft", title=t("fullscreen", opts.lang),
-               title_cancel=t("fullscreen_exit", opts.lang)).add_to(m)
+    Fullscreen(
+        position="topleft", title=t("fullscreen", opts.lang), title_cancel=t("fullscreen_exit", opts.lang)
+    ).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     use_assets(m, opts.local_assets)
     if opts.center is None:
@@ -503,12 +554,21 @@ def article_places_points(places: pd.DataFrame, titles: dict[str, str], lang: st
     """
     from atlas.countries import country_name
 
-    return pd.DataFrame({
-        "id": places["id"], "kind": "place", "category": "", "status": "", "name": places["name"],
-        "city": "", f"country_name_{lang}": [country_name(c, lang) for c in places["country"]],
-        "lat": places["lat"].astype(float), "lon": places["lon"].astype(float), "website": "",
-        f"description_{lang}": [" · ".join(titles.get(a, a) for a in ids) for ids in places["article_ids"]],
-    })
+    return pd.DataFrame(
+        {
+            "id": places["id"],
+            "kind": "place",
+            "category": "",
+            "status": "",
+            "name": places["name"],
+            "city": "",
+            f"country_name_{lang}": [country_name(c, lang) for c in places["country"]],
+            "lat": places["lat"].astype(float),
+            "lon": places["lon"].astype(float),
+            "website": "",
+            f"description_{lang}": [" · ".join(titles.get(a, a) for a in ids) for ids in places["article_ids"]],
+        }
+    )
 
 
 def view_bounds(frame: pd.DataFrame) -> list[list[float]]:
@@ -518,8 +578,16 @@ def view_bounds(frame: pd.DataFrame) -> list[list[float]]:
     if located.empty:
         (s, w), (n, e) = EUROPE_VIEW
     else:
-        s, n = located["lat"].quantile([0.02, 0.98]).tolist() if len(located) > 50 else (located["lat"].min(), located["lat"].max())
-        w, e = located["lon"].quantile([0.02, 0.98]).tolist() if len(located) > 50 else (located["lon"].min(), located["lon"].max())
+        s, n = (
+            located["lat"].quantile([0.02, 0.98]).tolist()
+            if len(located) > 50
+            else (located["lat"].min(), located["lat"].max())
+        )
+        w, e = (
+            located["lon"].quantile([0.02, 0.98]).tolist()
+            if len(located) > 50
+            else (located["lon"].min(), located["lon"].max())
+        )
         pad_lat, pad_lon = max((n - s) * 0.08, 0.3), max((e - w) * 0.08, 0.3)
         s, n, w, e = max(s - pad_lat, -85), min(n + pad_lat, 85), max(w - pad_lon, -180), min(e + pad_lon, 180)
     return [[float(s), float(w)], [float(n), float(e)]]

@@ -77,8 +77,21 @@ class FileSchema:
 ORGANISATIONS = FileSchema(
     kind="organisation",
     filename="organisations.csv",
-    required=("id", "name", "category", "country", "city", "address", "lat", "lon", "geo_precision",
-              "website", "description_en", "description_fr", "source"),
+    required=(
+        "id",
+        "name",
+        "category",
+        "country",
+        "city",
+        "address",
+        "lat",
+        "lon",
+        "geo_precision",
+        "website",
+        "description_en",
+        "description_fr",
+        "source",
+    ),
     optional=("aliases", "geo_source"),
     nonempty=("id", "name", "category", "country", "source"),
 )
@@ -101,7 +114,7 @@ class _Collector:
         self.problems: list[Problem] = []
         self.drop = np.zeros(len(table), dtype=bool)
 
-    def flag(self, mask: pd.Series, column: str, message: str, severity: Severity = "error") -> None:
+    def flag(self, mask: pd.Series | np.ndarray, column: str, message: str, severity: Severity = "error") -> None:
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
@@ -122,16 +135,22 @@ def validate_rows(table: pd.DataFrame, schema: FileSchema, file: str) -> tuple[p
     text = {col: table[col].str.strip() for col in schema.columns if col in table}
     for col in schema.nonempty:
         c.flag(text[col] == "", col, "is required but empty")
-    c.flag((text["id"] != "") & ~text["id"].str.fullmatch(SLUG.pattern), "id",
-           "is not a slug (lower-case letters, digits and single hyphens)")
+    c.flag(
+        (text["id"] != "") & ~text["id"].str.fullmatch(SLUG.pattern),
+        "id",
+        "is not a slug (lower-case letters, digits and single hyphens)",
+    )
     if "category" in text:
-        c.flag((text["category"] != "") & ~text["category"].isin(CATEGORY_IDS), "category",
-               f"is not a known category ({', '.join(CATEGORY_IDS)})")
+        c.flag(
+            (text["category"] != "") & ~text["category"].isin(CATEGORY_IDS),
+            "category",
+            f"is not a known category ({', '.join(CATEGORY_IDS)})",
+        )
     if "status" in text:
         c.flag((text["status"] != "") & ~text["status"].isin(ODC_STATUSES), "status", "must be 'open' or 'planned'")
     _check_countries(c, text["country"])
     _check_coordinates(c, text)
-    web_ok = http_url_mask(text["website"]) if "website" in text else None
+    web_ok = http_url_mask(text["website"]) if "website" in text else np.ones(len(table), dtype=bool)
     _check_optional(c, text, web_ok)
     for col in TEXT_COLUMNS:
         if col in text:
@@ -139,7 +158,9 @@ def validate_rows(table: pd.DataFrame, schema: FileSchema, file: str) -> tuple[p
             c.flag(text[col].str.len() > MAX_TEXT, col, f"is longer than {MAX_TEXT} characters; it was cut", "warning")
 
     kept = ~c.drop
-    out = pd.DataFrame({col: (text[col][kept] if col in text else "") for col in schema.columns}, index=table.index[kept])
+    out = pd.DataFrame(
+        {col: (text[col][kept] if col in text else "") for col in schema.columns}, index=table.index[kept]
+    )
     for col in TEXT_COLUMNS:
         if col in out:
             out[col] = out[col].str.slice(0, MAX_TEXT)
@@ -166,18 +187,31 @@ def _check_coordinates(c: _Collector, text: dict[str, pd.Series]) -> None:
         raw = text[col]
         num = pd.to_numeric(raw, errors="coerce")
         filled = raw != ""
-        c.flag(filled & num.isna() & ~raw.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity"]), col,
-               "is not a number")
-        c.flag(filled & (raw.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity"]) | np.isinf(num)), col,
-               "is not a finite number")
+        c.flag(
+            filled & num.isna() & ~raw.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity"]),
+            col,
+            "is not a number",
+        )
+        c.flag(
+            filled & (raw.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity"]) | np.isinf(num)),
+            col,
+            "is not a finite number",
+        )
         c.flag(num.abs().gt(bound) & np.isfinite(num), col, f"is outside [-{bound:g}, {bound:g}]")
         present[col] = filled
     c.flag(present["lat"] ^ present["lon"], "lat", "and lon must be given together")
     prec = text["geo_precision"]
-    c.flag(present["lat"] & ~prec.isin(GEO_PRECISIONS), "geo_precision",
-           f"must be one of {', '.join(GEO_PRECISIONS)} when coordinates are given")
-    c.flag(~present["lat"] & ~present["lon"], "lat", "is empty: the row is kept but not shown on the map "
-           "(run `atlas geocode`)", "warning")
+    c.flag(
+        present["lat"] & ~prec.isin(GEO_PRECISIONS),
+        "geo_precision",
+        f"must be one of {', '.join(GEO_PRECISIONS)} when coordinates are given",
+    )
+    c.flag(
+        ~present["lat"] & ~present["lon"],
+        "lat",
+        "is empty: the row is kept but not shown on the map (run `atlas geocode`)",
+        "warning",
+    )
 
 
 def http_url_mask(values: pd.Series) -> np.ndarray:
@@ -201,15 +235,23 @@ def markup_mask(values: pd.Series) -> np.ndarray:
     return out
 
 
-def _check_optional(c: _Collector, text: dict[str, pd.Series], web_ok: np.ndarray | None) -> None:
+def _check_optional(c: _Collector, text: dict[str, pd.Series], web_ok: np.ndarray) -> None:
     if "website" in text:
         web = text["website"]
         c.flag((web != "").to_numpy() & ~web_ok, "website", "is not an http(s) URL; the link was removed", "warning")
     if "opened" in text:
         opened = text["opened"]
-        c.flag((opened != "") & ~opened.str.fullmatch(MONTH.pattern), "opened",
-               "is not a date of the form YYYY or YYYY-MM; it was cleared", "warning")
+        c.flag(
+            (opened != "") & ~opened.str.fullmatch(MONTH.pattern),
+            "opened",
+            "is not a date of the form YYYY or YYYY-MM; it was cleared",
+            "warning",
+        )
     if "geo_source" in text:
         src = text["geo_source"]
-        c.flag((src != "") & ~src.str.fullmatch(GEO_SOURCE.pattern), "geo_source",
-               "is not a geocoding source (manual, gazetteer, nominatim, cache:…)", "warning")
+        c.flag(
+            (src != "") & ~src.str.fullmatch(GEO_SOURCE.pattern),
+            "geo_source",
+            "is not a geocoding source (manual, gazetteer, nominatim, cache:…)",
+            "warning",
+        )

@@ -21,9 +21,14 @@ def world_geojson(precision: int = 2) -> dict:
         shape = info.get("geoJSON") or {}
         for feature in shape.get("features", []) if isinstance(shape, dict) and code else []:
             geometry = feature["geometry"]
-            features.append({"type": "Feature", "id": code, "properties": {"iso": code},
-                             "geometry": {"type": geometry["type"],
-                                          "coordinates": _round(geometry["coordinates"], precision)}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": code,
+                    "properties": {"iso": code},
+                    "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"], precision)},
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -55,7 +55,7 @@ def is_http_url(value: object) -> bool:
 
 def safe_url(value: object) -> str:
     """The URL if it is http(s), otherwise an empty string (never rendered as a link)."""
-    return value.strip() if is_http_url(value) else ""
+    return value.strip() if isinstance(value, str) and is_http_url(value) else ""
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$&:")

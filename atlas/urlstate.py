@@ -29,7 +29,7 @@ class UrlState:
     """Everything a link can carry; `ignored` lists the parameters that were not understood."""
 
     lang: str = "en"
-    filters: Filters = Filters()
+    filters: Filters = field(default_factory=Filters)
     in_view: bool = False
     view: View | None = None
     article: str = ""
@@ -41,11 +41,13 @@ def _values(raw: object) -> list[str]:
     return [v.strip() for item in items for v in str(item).split(",") if v.strip()]
 
 
-def _choose(params: Mapping[str, object], name: str, allowed: tuple[str, ...] | None, ignored: list[str],
-            check=None) -> tuple[str, ...]:
+def _choose(
+    params: Mapping[str, object], name: str, allowed: tuple[str, ...] | None, ignored: list[str], check=None
+) -> tuple[str, ...]:
     if name not in params:
         return ()
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for v in _values(params[name]):
         ok = check(v) if check else v in (allowed or ())
         (good if ok else bad).append(v)

@@ -13,8 +13,12 @@ from atlas.schema import SCHEMAS, FileSchema, Problem
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check the data files and list every problem")
-    p.add_argument("paths", nargs="*", type=Path,
-                   help="CSV files or data folders (default: the data folder, ATLAS_DATA_DIR or data/)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="CSV files or data folders (default: the data folder, ATLAS_DATA_DIR or data/)",
+    )
     p.set_defaults(func=run)
 
 
@@ -44,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     for p in problems:
         print(f"{p.severity}: {p}")
     errors = sum(p.severity == "error" for p in problems)
-    print(f"{len(problems)} problem(s): {errors} error(s), {len(problems) - errors} warning(s)"
-          if problems else "No problems found.")
+    print(
+        f"{len(problems)} problem(s): {errors} error(s), {len(problems) - errors} warning(s)"
+        if problems
+        else "No problems found."
+    )
     return 1 if problems else 0

@@ -50,7 +50,8 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (300, 2_000)
 NAIVE_MAX = 2_000  # above this many rows the naive map is measured on a sample of this size
-FILTER = {"countries": ("FR", "DE"), "categories": ("digital_mediation",), "query": "numérique"}
+FILTER_QUERY = "numérique"
+FILTER = {"countries": ("FR", "DE"), "categories": ("digital_mediation",), "query": FILTER_QUERY}
 TARGET_SIZE = 100_000
 TARGETS = (  # (key, label, limit, direction)
     ("load_s", "load + validate ≤ 2 s", 2.0, "max"),
@@ -89,6 +90,7 @@ def peak_rss_mb() -> float:
 
 # --- what st_folium sends ---------------------------------------------------------------------
 
+
 def served(fmap: Any) -> bytes:
     """The component arguments `st_folium(fmap, ...)` sends, as Streamlit serialises them (JSON, UTF-8).
 
@@ -117,11 +119,23 @@ def served(fmap: Any) -> bytes:
         js.extend(src for _, src in getattr(element, "default_js", []))
     returned = ["last_object_clicked_tooltip", "center", "zoom"]
     args = {
-        "script": leaflet, "header": header, "html": html, "id": sf.get_full_id(fmap),
-        "key": sf.generate_js_hash(leaflet, "atlas_map", False), "height": 640, "width": None,
-        "returned_objects": returned, "default": {"last_object_clicked_tooltip": None, "zoom": 4},
-        "zoom": None, "center": None, "feature_group": None, "return_on_hover": False, "layer_control": None,
-        "pixelated": False, "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)),
+        "script": leaflet,
+        "header": header,
+        "html": html,
+        "id": sf.get_full_id(fmap),
+        "key": sf.generate_js_hash(leaflet, "atlas_map", False),
+        "height": 640,
+        "width": None,
+        "returned_objects": returned,
+        "default": {"last_object_clicked_tooltip": None, "zoom": 4},
+        "zoom": None,
+        "center": None,
+        "feature_group": None,
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": list(dict.fromkeys(css)),
+        "js_links": list(dict.fromkeys(js)),
         "wrap_longitude": False,
     }
     return json.dumps(args).encode("utf-8")
@@ -167,15 +181,16 @@ def naive_map(frame: pd.DataFrame, rich: bool) -> bytes:
     cluster = MarkerCluster(name="Organisations")
     cluster.add_to(m)
     located = frame[frame["lat"].notna() & frame["lon"].notna()]
-    for row in located.itertuples(index=False):
-        place = ", ".join(escape(p) for p in (row.city, row.country_name_en) if p)
-        html = f"<b>{escape(row.name)}</b><br>{escape(category_label(row.category))}<br>{place}"
+    rows: list[dict[Any, Any]] = located.to_dict("records")
+    for row in rows:
+        place = ", ".join(escape(p) for p in (row["city"], row["country_name_en"]) if p)
+        html = f"<b>{escape(row['name'])}</b><br>{escape(category_label(row['category']))}<br>{place}"
         if rich:
-            html += f"<p>{escape(row.description_en)}</p>"
-            if safe_url(row.website):
-                html += f'<a href="{escape(safe_url(row.website))}" target="_blank">Website</a>'
-        folium.Marker([row.lat, row.lon], popup=folium.Popup(html, max_width=320),
-                      tooltip=escape(row.name)).add_to(cluster)
+            html += f"<p>{escape(row['description_en'])}</p>"
+            if safe_url(row["website"]):
+                html += f'<a href="{escape(safe_url(row["website"]))}" target="_blank">Website</a>'
+        popup = folium.Popup(html, max_width=320)
+        folium.Marker([row["lat"], row["lon"]], popup=popup, tooltip=escape(row["name"])).add_to(cluster)
     maps.use_assets(m, True)
     return served(m)
 
@@ -190,6 +205,7 @@ def sample(frame: pd.DataFrame, size: int) -> pd.DataFrame:
 
 # --- one size ---------------------------------------------------------------------------------
 
+
 def bench_size(rows: int, reps: int, naive_max: int, workdir: Path, seed: int, log: Callable[[str], None]) -> dict:
     from atlas import charts
     from atlas.data import load_atlas
@@ -200,29 +216,37 @@ def bench_size(rows: int, reps: int, naive_max: int, workdir: Path, seed: int, l
     folder = workdir / f"atlas-{rows}"
     start = time.perf_counter()
     generate(folder, rows, seed)
-    out: dict[str, Any] = {"rows": rows, "generate_s": round(time.perf_counter() - start, 3),
-                           "csv_bytes": (folder / "organisations.csv").stat().st_size}
+    out: dict[str, Any] = {
+        "rows": rows,
+        "generate_s": round(time.perf_counter() - start, 3),
+        "csv_bytes": (folder / "organisations.csv").stat().st_size,
+    }
     log(f"[{rows}] generated in {out['generate_s']} s; loading")
 
     load_s, atlas = timed(lambda: load_atlas(folder), reps)
     frame = atlas.frame
     out.update(load_s=load_s, frame_rows=len(frame), problems=len(atlas.problems))
 
-    filters = Filters(**FILTER)
+    filters = Filters(countries=("FR", "DE"), categories=("digital_mediation",), query=FILTER_QUERY)
     filter_s, shown = timed(lambda: apply_filters(frame, filters), max(reps, 5))
     out.update(filter_ms=filter_s * 1000, filter_matches=len(shown))
-    query_s, found = timed(lambda: apply_filters(frame, Filters(query=FILTER["query"])), max(reps, 5))
+    query_s, found = timed(lambda: apply_filters(frame, Filters(query=FILTER_QUERY)), max(reps, 5))
     out.update(filter_query_ms=query_s * 1000, filter_query_matches=len(found))
 
     log(f"[{rows}] map")
     _, empty_s, empty_bytes = timed_map(frame.iloc[:0], reps)
     build_s, map_s, payload = timed_map(frame, reps)
     located = int((frame["lat"].notna() & frame["lon"].notna()).sum())
-    out.update(map_build_s=build_s, map_s=map_s, map_bytes=len(payload), map_empty_bytes=len(empty_bytes),
-               map_points=located,
-               map_bytes_per_point_total=len(payload) / located,
-               map_bytes_per_point=(len(payload) - len(empty_bytes)) / located,
-               map_us_per_point=max(map_s - empty_s, 0.0) / located * 1e6)
+    out.update(
+        map_build_s=build_s,
+        map_s=map_s,
+        map_bytes=len(payload),
+        map_empty_bytes=len(empty_bytes),
+        map_points=located,
+        map_bytes_per_point_total=len(payload) / located,
+        map_bytes_per_point=(len(payload) - len(empty_bytes)) / located,
+        map_us_per_point=max(map_s - empty_s, 0.0) / located * 1e6,
+    )
     del payload
 
     log(f"[{rows}] naive map")
@@ -232,10 +256,14 @@ def bench_size(rows: int, reps: int, naive_max: int, workdir: Path, seed: int, l
     n_empty_s, n_empty = timed(lambda: naive_map(part.iloc[:0], rich), naive_reps)
     naive_s, naive = timed(lambda: naive_map(part, rich), naive_reps)
     n_points = int((part["lat"].notna() & part["lon"].notna()).sum())
-    out.update(naive_points=n_points, naive_sampled=len(part) < len(frame), naive_s=naive_s,
-               naive_bytes=len(naive),
-               naive_bytes_per_point=(len(naive) - len(n_empty)) / n_points,
-               naive_us_per_point=max(naive_s - n_empty_s, 0.0) / n_points * 1e6)
+    out.update(
+        naive_points=n_points,
+        naive_sampled=len(part) < len(frame),
+        naive_s=naive_s,
+        naive_bytes=len(naive),
+        naive_bytes_per_point=(len(naive) - len(n_empty)) / n_points,
+        naive_us_per_point=max(naive_s - n_empty_s, 0.0) / n_points * 1e6,
+    )
     out["naive_s_scaled"] = out["naive_us_per_point"] * located / 1e6
     out["naive_bytes_scaled"] = len(n_empty) + out["naive_bytes_per_point"] * located
     del naive
@@ -245,8 +273,12 @@ def bench_size(rows: int, reps: int, naive_max: int, workdir: Path, seed: int, l
     log(f"[{rows}] charts and export")
 
     def all_charts() -> int:
-        made = [charts.by_country(frame, "en"), charts.by_category(frame, "en"),
-                charts.odc_openings(frame, "en"), charts.choropleth(frame, "en")]
+        made = [
+            charts.by_country(frame, "en"),
+            charts.by_category(frame, "en"),
+            charts.odc_openings(frame, "en"),
+            charts.choropleth(frame, "en"),
+        ]
         return sum(len(json.dumps(c if isinstance(c, dict) else c.to_dict())) for c in made if c is not None)
 
     charts_s, chart_bytes = timed(all_charts, reps)
@@ -266,6 +298,8 @@ def geocoder_figures(quick: bool) -> dict:
     if not GEOCODING_BENCH.exists():
         return {"missing": f"{GEOCODING_BENCH.name} not found"}
     spec = importlib.util.spec_from_file_location("bench.geocoding_bench", GEOCODING_BENCH)
+    if spec is None or spec.loader is None:
+        return {"missing": f"{GEOCODING_BENCH.name} cannot be loaded"}
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
@@ -327,8 +361,14 @@ def check_targets(results: list[dict], geocoder: dict) -> list[dict]:
     for key, label, limit, direction in GEOCODER_TARGETS:
         checks.append(_check(label, geocoder.get(key), limit, direction))
     cold, stored = checks[-3], checks[-2]  # the issue: "cold index ≤ 5 s (or paid once and stored)"
-    checks.append({"target": "geocoder cold index ≤ 5 s, or paid once and stored", "value": cold["value"],
-                   "limit": 5.0, "met": None if cold["met"] is None else bool(cold["met"] or stored["met"])})
+    checks.append(
+        {
+            "target": "geocoder cold index ≤ 5 s, or paid once and stored",
+            "value": cold["value"],
+            "limit": 5.0,
+            "met": None if cold["met"] is None else bool(cold["met"] or stored["met"]),
+        }
+    )
     return checks
 
 
@@ -341,9 +381,15 @@ def machine() -> dict:
     import folium
     import streamlit
 
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "load_average": [round(x, 2) for x in os.getloadavg()], "pandas": pd.__version__,
-            "folium": folium.__version__, "streamlit": streamlit.__version__}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "pandas": pd.__version__,
+        "folium": folium.__version__,
+        "streamlit": streamlit.__version__,
+    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -351,8 +397,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", help="comma-separated row counts (default 1000,10000,100000; quick: 300,2000)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, smaller sizes, quick geocoder run")
     parser.add_argument("--reps", type=int, help="repetitions per figure (default 5; quick: 2)")
-    parser.add_argument("--naive-max", type=int, default=None,
-                        help=f"largest naive map built in full; bigger sizes use a sample (default {NAIVE_MAX})")
+    parser.add_argument(
+        "--naive-max",
+        type=int,
+        default=None,
+        help=f"largest naive map built in full; bigger sizes use a sample (default {NAIVE_MAX})",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--no-geocoder", action="store_true", help="skip bench/geocoding_bench.py")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
@@ -361,20 +411,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")] if args.sizes else \
-        list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    sizes = (
+        [int(s.replace("_", "")) for s in args.sizes.split(",")]
+        if args.sizes
+        else list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    )
     reps = args.reps or (2 if args.quick else 5)
     naive_max = args.naive_max or (500 if args.quick else NAIVE_MAX)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    report: dict[str, Any] = {"machine": machine(), "settings": {
-        "sizes": sizes, "reps": reps, "naive_max": naive_max, "seed": args.seed, "quick": args.quick,
-        "filter": {k: list(v) if isinstance(v, tuple) else v for k, v in FILTER.items()},
-        "memory": "resource.getrusage(RUSAGE_SELF).ru_maxrss (process high-water mark)",
-        "map_bytes": "UTF-8 length of json.dumps(component args) as built by streamlit_folium.st_folium",
-    }}
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "settings": {
+            "sizes": sizes,
+            "reps": reps,
+            "naive_max": naive_max,
+            "seed": args.seed,
+            "quick": args.quick,
+            "filter": {k: list(v) if isinstance(v, tuple) else v for k, v in FILTER.items()},
+            "memory": "resource.getrusage(RUSAGE_SELF).ru_maxrss (process high-water mark)",
+            "map_bytes": "UTF-8 length of json.dumps(component args) as built by streamlit_folium.st_folium",
+        },
+    }
     results = []
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
         log("warm-up (imports, lazy tables; not reported)")
@@ -398,10 +458,14 @@ def main(argv: list[str] | None = None) -> dict:
     print(table(results))
     print()
     print("geocoder: " + ", ".join(f"{k} {v}" for k, v in geocoder.items()))
-    print(f"peak memory (ru_maxrss): {report['peak_rss_mb_atlas']:,.0f} MB after the atlas sizes, "
-          f"{report['peak_rss_mb']:,.0f} MB with the geocoder")
-    print(f"load average {report['machine']['load_average']} at start, "
-          f"{report['machine']['load_average_end']} at end ({report['machine']['cpus']} CPUs)")
+    print(
+        f"peak memory (ru_maxrss): {report['peak_rss_mb_atlas']:,.0f} MB after the atlas sizes, "
+        f"{report['peak_rss_mb']:,.0f} MB with the geocoder"
+    )
+    print(
+        f"load average {report['machine']['load_average']} at start, "
+        f"{report['machine']['load_average_end']} at end ({report['machine']['cpus']} CPUs)"
+    )
     print()
     for check in report["targets"]:
         state = {True: "met", False: "MISSED", None: "not measured"}[check["met"]]

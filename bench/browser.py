@@ -36,8 +36,14 @@ from pathlib import Path
 from bench.server import AppServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 300_000
 
@@ -83,8 +89,9 @@ def filter_change(page, country: str, expected: int, total: int) -> float:
     option.first.click()
     page.wait_for_function(NEW_MAP_DRAWN, timeout=TIMEOUT_MS, polling="raf")
     map_s = time.perf_counter() - start
-    page.get_by_text(re.compile(rf"^{expected:,} of {total:,} entries shown|^{expected} of {total} entries shown")) \
-        .first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text(
+        re.compile(rf"^{expected:,} of {total:,} entries shown|^{expected} of {total} entries shown")
+    ).first.wait_for(timeout=TIMEOUT_MS)
     page.keyboard.press("Escape")
     return map_s
 
@@ -120,16 +127,27 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
             expected, total = expected_count(folder, country)
         log(f"{total:,} entries, {expected:,} in {country}; starting the app")
         app = AppServer(folder, tmp, env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"})
-        result: dict = {"rows": rows, "entries": total, "country": country, "country_entries": expected,
-                        "reps": reps, "chromium": CHROMIUM}
+        result: dict = {
+            "rows": rows,
+            "entries": total,
+            "country": country,
+            "country_entries": expected,
+            "reps": reps,
+            "chromium": CHROMIUM,
+        }
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 result["chromium_version"] = browser.version
                 context = browser.new_context(viewport={"width": 1400, "height": 1100})
-                context.route("**/*", lambda route: route.continue_()
-                              if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
-                              else route.abort())
+                context.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_()
+                        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+                        else route.abort()
+                    ),
+                )
                 page = context.new_page()
                 log("cold visit (the server reads the CSV)")
                 result["first_clusters_cold_s"] = first_clusters(page, app.url)
@@ -138,8 +156,12 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
                     warm.append(first_clusters(page, app.url))
                     change.append(filter_change(page, country, expected, total))
                     log(f"  visit {i + 1}: first clusters {warm[-1]:.2f} s, filter change {change[-1]:.2f} s")
-                result.update(first_clusters_warm_s=statistics.median(warm), filter_change_s=statistics.median(change),
-                              first_clusters_warm_samples=warm, filter_change_samples=change)
+                result.update(
+                    first_clusters_warm_s=statistics.median(warm),
+                    filter_change_s=statistics.median(change),
+                    first_clusters_warm_samples=warm,
+                    filter_change_samples=change,
+                )
                 context.close()
                 browser.close()
         finally:
@@ -154,8 +176,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--country", default="FR", help="country code chosen in the filter (default FR)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, help="use (or generate once into) this data folder")
-    parser.add_argument("--baseline-rows", type=int, default=1_000,
-                        help="also measure a small atlas of this many rows first (0: skip)")
+    parser.add_argument(
+        "--baseline-rows", type=int, default=1_000, help="also measure a small atlas of this many rows first (0: skip)"
+    )
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     args = parser.parse_args(argv)
 
@@ -172,19 +195,26 @@ def main(argv: list[str] | None = None) -> dict:
     result["load_average"] = load_start
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     if baseline:
-        print(f"baseline rows {baseline['entries']:,}: first clusters {baseline['first_clusters_cold_s']:.2f} s cold, "
-              f"{baseline['first_clusters_warm_s']:.2f} s warm; filter change redrawn in "
-              f"{baseline['filter_change_s']:.2f} s")
-    print(f"rows {result['entries']:,}: first clusters {result['first_clusters_cold_s']:.2f} s cold, "
-          f"{result['first_clusters_warm_s']:.2f} s warm (median of {args.reps}); "
-          f"filter change to {args.country} ({result['country_entries']:,} entries) redrawn in "
-          f"{result['filter_change_s']:.2f} s")
-    for label, key, limit in (("first clusters ≤ 5 s (warm)", "first_clusters_warm_s", 5.0),
-                              ("first clusters ≤ 5 s (cold)", "first_clusters_cold_s", 5.0),
-                              ("filter change redrawn ≤ 2 s", "filter_change_s", 2.0)):
+        print(
+            f"baseline rows {baseline['entries']:,}: first clusters {baseline['first_clusters_cold_s']:.2f} s cold, "
+            f"{baseline['first_clusters_warm_s']:.2f} s warm; filter change redrawn in "
+            f"{baseline['filter_change_s']:.2f} s"
+        )
+    print(
+        f"rows {result['entries']:,}: first clusters {result['first_clusters_cold_s']:.2f} s cold, "
+        f"{result['first_clusters_warm_s']:.2f} s warm (median of {args.reps}); "
+        f"filter change to {args.country} ({result['country_entries']:,} entries) redrawn in "
+        f"{result['filter_change_s']:.2f} s"
+    )
+    for label, key, limit in (
+        ("first clusters ≤ 5 s (warm)", "first_clusters_warm_s", 5.0),
+        ("first clusters ≤ 5 s (cold)", "first_clusters_cold_s", 5.0),
+        ("filter change redrawn ≤ 2 s", "filter_change_s", 2.0),
+    ):
         print(f"  {'met' if result[key] <= limit else 'MISSED':>6}  {label}: {result[key]:.2f} s")
-    print(f"load average {result['load_average']} at start, {result['load_average_end']} at end "
-          f"({os.cpu_count()} CPUs)")
+    print(
+        f"load average {result['load_average']} at start, {result['load_average_end']} at end ({os.cpu_count()} CPUs)"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result

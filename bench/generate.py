@@ -49,65 +49,117 @@ def places() -> tuple[Place, ...]:
     for key in sorted(cities, key=int):
         c = cities[key]
         if is_country_code(c["countrycode"]) and c["name"].strip():
-            out.append(Place(c["name"].strip(), c["countrycode"], float(c["latitude"]), float(c["longitude"]),
-                             int(c["population"] or 0)))
+            out.append(
+                Place(
+                    c["name"].strip(),
+                    c["countrycode"],
+                    float(c["latitude"]),
+                    float(c["longitude"]),
+                    int(c["population"] or 0),
+                )
+            )
     return tuple(out)
 
 
 # Name parts per category: (prefixes, cores, suffixes). "{city}" is replaced by the place name.
 NAME_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "civic_tech": (("Code for", "Open", "Civic", "Democracy", "Data", "Citizen"),
-                   ("{city}", "Lab", "Commons", "Participation", "Gov", "Transparency"),
-                   ("Lab", "Collective", "Foundation", "Initiative", "Hub", "")),
-    "digital_mediation": (("Connect", "Numérique", "Digital", "Net", "Inclusion", "Les Ateliers"),
-                          ("Solidaire", "pour Tous", "Inclusion", "Access", "{city}", "Citoyen"),
-                          ("Association", "Point", "Centre", "Espace", "", "Network")),
-    "resource_mobilisation": (("Tech", "Impact", "Solidarity", "Giving", "Micro", "Social"),
-                              ("Fund", "Donors", "Crowd", "Bridge", "Match", "Share"),
-                              ("Platform", "Alliance", "Foundation", "Trust", "", "Coop")),
-    "digital_commons": (("Libre", "Open", "Commons", "Free", "Wiki", "Fab"),
-                        ("Source", "Software", "Knowledge", "Maps", "Data", "{city}"),
-                        ("Collective", "Association", "Lab", "Community", "", "Foundation")),
-    "training": (("École", "Academy", "Coding", "Skills", "Simplon", "Web"),
-                 ("du Numérique", "for Jobs", "Bootcamp", "Factory", "{city}", "Talents"),
-                 ("School", "Institute", "Academy", "Campus", "", "Training")),
-    "network": (("European", "National", "Regional", "Alliance", "Federation", "Union"),
-                ("Social Economy", "Digital Rights", "Tech for Good", "Nonprofit", "Cooperatives", "Solidarity"),
-                ("Network", "Platform", "Council", "Forum", "Coalition", "")),
-    "tech_company": (("Nova", "Blue", "Green", "Smart", "Cloud", "Pixel"),
-                     ("Soft", "Systems", "Labs", "Works", "Logic", "Bytes"),
-                     ("SAS", "Ltd", "GmbH", "SA", "", "Cooperative")),
-    "funder": (("Fondation", "Foundation", "Fonds", "Agency", "Ministry", "Trust"),
-               ("for Innovation", "de France", "for Society", "{city}", "Solidarity", "Future"),
-               ("", "Fund", "Programme", "Endowment", "Office", "Grants")),
+    "civic_tech": (
+        ("Code for", "Open", "Civic", "Democracy", "Data", "Citizen"),
+        ("{city}", "Lab", "Commons", "Participation", "Gov", "Transparency"),
+        ("Lab", "Collective", "Foundation", "Initiative", "Hub", ""),
+    ),
+    "digital_mediation": (
+        ("Connect", "Numérique", "Digital", "Net", "Inclusion", "Les Ateliers"),
+        ("Solidaire", "pour Tous", "Inclusion", "Access", "{city}", "Citoyen"),
+        ("Association", "Point", "Centre", "Espace", "", "Network"),
+    ),
+    "resource_mobilisation": (
+        ("Tech", "Impact", "Solidarity", "Giving", "Micro", "Social"),
+        ("Fund", "Donors", "Crowd", "Bridge", "Match", "Share"),
+        ("Platform", "Alliance", "Foundation", "Trust", "", "Coop"),
+    ),
+    "digital_commons": (
+        ("Libre", "Open", "Commons", "Free", "Wiki", "Fab"),
+        ("Source", "Software", "Knowledge", "Maps", "Data", "{city}"),
+        ("Collective", "Association", "Lab", "Community", "", "Foundation"),
+    ),
+    "training": (
+        ("École", "Academy", "Coding", "Skills", "Simplon", "Web"),
+        ("du Numérique", "for Jobs", "Bootcamp", "Factory", "{city}", "Talents"),
+        ("School", "Institute", "Academy", "Campus", "", "Training"),
+    ),
+    "network": (
+        ("European", "National", "Regional", "Alliance", "Federation", "Union"),
+        ("Social Economy", "Digital Rights", "Tech for Good", "Nonprofit", "Cooperatives", "Solidarity"),
+        ("Network", "Platform", "Council", "Forum", "Coalition", ""),
+    ),
+    "tech_company": (
+        ("Nova", "Blue", "Green", "Smart", "Cloud", "Pixel"),
+        ("Soft", "Systems", "Labs", "Works", "Logic", "Bytes"),
+        ("SAS", "Ltd", "GmbH", "SA", "", "Cooperative"),
+    ),
+    "funder": (
+        ("Fondation", "Foundation", "Fonds", "Agency", "Ministry", "Trust"),
+        ("for Innovation", "de France", "for Society", "{city}", "Solidarity", "Future"),
+        ("", "Fund", "Programme", "Endowment", "Office", "Grants"),
+    ),
 }
 FLAVOURS = ("& Co", "d'Avenir", "Élan", "Ørsted", "São", "L'Atelier", "Zürich", "Łódź")
 
 ACTIVITIES = {
-    "civic_tech": ("open-source tools for citizen participation and transparent local government",
-                   "des outils libres de participation citoyenne et de transparence locale"),
-    "digital_mediation": ("free digital-skills workshops, refurbished devices and help with online services",
-                          "des ateliers numériques gratuits, du matériel reconditionné et de l'aide aux démarches "
-                          "en ligne"),
-    "resource_mobilisation": ("fundraising, skills donation and software discounts for non-profits",
-                              "de la collecte de fonds, du mécénat de compétences et des logiciels solidaires"),
-    "digital_commons": ("shared software, open data and maps maintained by volunteers",
-                        "des logiciels partagés, des données ouvertes et des cartes entretenues par des bénévoles"),
-    "training": ("coding bootcamps and job placement for people far from employment",
-                 "des formations au code et l'insertion de personnes éloignées de l'emploi"),
-    "network": ("advocacy and peer exchange between social-economy and tech organisations",
-                "du plaidoyer et des échanges entre acteurs de l'économie sociale et de la tech"),
-    "tech_company": ("software and hosting services with a public-interest programme",
-                     "des services logiciels et d'hébergement avec un programme d'intérêt général"),
-    "funder": ("grants and support programmes for digital social innovation",
-               "des subventions et des programmes d'accompagnement de l'innovation sociale numérique"),
+    "civic_tech": (
+        "open-source tools for citizen participation and transparent local government",
+        "des outils libres de participation citoyenne et de transparence locale",
+    ),
+    "digital_mediation": (
+        "free digital-skills workshops, refurbished devices and help with online services",
+        "des ateliers numériques gratuits, du matériel reconditionné et de l'aide aux démarches en ligne",
+    ),
+    "resource_mobilisation": (
+        "fundraising, skills donation and software discounts for non-profits",
+        "de la collecte de fonds, du mécénat de compétences et des logiciels solidaires",
+    ),
+    "digital_commons": (
+        "shared software, open data and maps maintained by volunteers",
+        "des logiciels partagés, des données ouvertes et des cartes entretenues par des bénévoles",
+    ),
+    "training": (
+        "coding bootcamps and job placement for people far from employment",
+        "des formations au code et l'insertion de personnes éloignées de l'emploi",
+    ),
+    "network": (
+        "advocacy and peer exchange between social-economy and tech organisations",
+        "du plaidoyer et des échanges entre acteurs de l'économie sociale et de la tech",
+    ),
+    "tech_company": (
+        "software and hosting services with a public-interest programme",
+        "des services logiciels et d'hébergement avec un programme d'intérêt général",
+    ),
+    "funder": (
+        "grants and support programmes for digital social innovation",
+        "des subventions et des programmes d'accompagnement de l'innovation sociale numérique",
+    ),
 }
-AUDIENCES = (("young people", "les jeunes"), ("older people", "les personnes âgées"),
-             ("refugees", "les personnes réfugiées"), ("small associations", "les petites associations"),
-             ("rural areas", "les territoires ruraux"), ("job seekers", "les demandeurs d'emploi"),
-             ("women in tech", "les femmes dans la tech"), ("local councils", "les collectivités"))
-STREETS = ("Main Street", "Rue de la République", "Avenue de la Gare", "Hauptstraße", "Via Roma",
-           "Calle Mayor", "Market Square", "Boulevard Central")
+AUDIENCES = (
+    ("young people", "les jeunes"),
+    ("older people", "les personnes âgées"),
+    ("refugees", "les personnes réfugiées"),
+    ("small associations", "les petites associations"),
+    ("rural areas", "les territoires ruraux"),
+    ("job seekers", "les demandeurs d'emploi"),
+    ("women in tech", "les femmes dans la tech"),
+    ("local councils", "les collectivités"),
+)
+STREETS = (
+    "Main Street",
+    "Rue de la République",
+    "Avenue de la Gare",
+    "Hauptstraße",
+    "Via Roma",
+    "Calle Mayor",
+    "Market Square",
+    "Boulevard Central",
+)
 PRECISIONS = ("city", "city", "city", "address")
 
 
@@ -116,8 +168,28 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-") or "org"
 
 
-SYLLABLES = ("ka", "lo", "mi", "ra", "ne", "vo", "tu", "si", "da", "po", "len", "mar", "tek", "nor", "bel", "ari",
-             "zu", "fen", "ol", "ix")
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ne",
+    "vo",
+    "tu",
+    "si",
+    "da",
+    "po",
+    "len",
+    "mar",
+    "tek",
+    "nor",
+    "bel",
+    "ari",
+    "zu",
+    "fen",
+    "ol",
+    "ix",
+)
 
 
 def _brand(rng: random.Random) -> str:
@@ -142,7 +214,7 @@ def organisation_rows(rows: int, seed: int = DEFAULT_SEED) -> list[list[str]]:
     """`rows` organisation records in `ORGANISATIONS.columns` order."""
     rng = random.Random(seed)
     pool = places()
-    weights = list(accumulate(p.population ** 0.5 for p in pool))
+    weights = list(accumulate(p.population**0.5 for p in pool))
     total = weights[-1]
     columns = ORGANISATIONS.columns
     out = []
@@ -169,9 +241,9 @@ def organisation_rows(rows: int, seed: int = DEFAULT_SEED) -> list[list[str]]:
             "geo_source": "gazetteer" if precision == "city" else "manual",
             "website": f"https://{slug[:40].strip('-')}.example.org" if rng.random() < 0.8 else "",
             "description_en": f"{name} offers {activity_en} in {place.name}, with a focus on {audience_en}; "
-                              f"founded in {year}.",
+            f"founded in {year}.",
             "description_fr": f"{name} propose {activity_fr} à {place.name}, en particulier pour {audience_fr} ; "
-                              f"fondée en {year}.",
+            f"fondée en {year}.",
             "source": f"synthetic: bench.generate seed {seed}",
         }
         out.append([record[c] for c in columns])
@@ -201,9 +273,9 @@ def odc_rows(count: int, seed: int = DEFAULT_SEED) -> list[list[str]]:
             "address": "",
             "geo_source": "gazetteer",
             "description_en": f"Free digital-skills centre in {place.name}: coding school, FabLab and start-up "
-                              "support.",
+            "support.",
             "description_fr": f"Centre gratuit de compétences numériques à {place.name} : école du code, FabLab "
-                              "et accompagnement de start-ups.",
+            "et accompagnement de start-ups.",
             "website": "",
         }
         out.append([record[c] for c in columns])

@@ -31,7 +31,9 @@ def run(quick: bool) -> dict:
         stored = Path(tmp) / "index.pickle"
         gazetteer.save(stored)
         start = time.perf_counter()
-        gazetteer = Gazetteer.load(stored)
+        loaded = Gazetteer.load(stored)
+        assert loaded is not None, "the stored gazetteer index could not be read back"
+        gazetteer = loaded
         load_s = time.perf_counter() - start
 
         distinct: dict[str, str] = {}
@@ -43,7 +45,7 @@ def run(quick: bool) -> dict:
         lookup_s = time.perf_counter() - start
 
         geocoder = Geocoder(Path(tmp) / "cache.sqlite3", gazetteer=gazetteer)
-        queries = [geocoder.query(name, country) for name, country in names]
+        queries = [q for name, country in names if (q := geocoder.query(name, country)) is not None]
         for query in queries:
             geocoder.resolve(query)
         start = time.perf_counter()

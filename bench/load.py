@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import contextlib
 import csv
 import io
 import ipaddress
@@ -59,19 +60,53 @@ SAMPLE_EVERY = 0.5  # seconds between memory samples
 GROWTH_TOLERANCE = (0.10, 25.0)  # memory growth flagged above 10 % *and* 25 MB (last round vs second round)
 
 START_QUERIES = (  # what visitors arrive with (shared links)
-    {}, {"lang": "fr"}, {"country": "FR"}, {"country": "FR,BE", "category": "training"},
-    {"kind": "odc", "status": "open"}, {"q": "numérique", "lang": "fr"}, {"category": "civic_tech,digital_commons"},
-    {"country": "SN,MA", "kind": "odc"}, {"q": "lab"}, {"country": "IT", "lang": "fr"},
+    {},
+    {"lang": "fr"},
+    {"country": "FR"},
+    {"country": "FR,BE", "category": "training"},
+    {"kind": "odc", "status": "open"},
+    {"q": "numérique", "lang": "fr"},
+    {"category": "civic_tech,digital_commons"},
+    {"country": "SN,MA", "kind": "odc"},
+    {"q": "lab"},
+    {"country": "IT", "lang": "fr"},
 )
-SEARCHES = ("", "", "lab", "numérique", "NUMERIQUE", "digital", "école", "Liège", "orange", "tech", "social",
-            "formation", "inclusion", "centre", "zzz-nothing-matches", "commons", "réseau", "data")
+SEARCHES = (
+    "",
+    "",
+    "lab",
+    "numérique",
+    "NUMERIQUE",
+    "digital",
+    "école",
+    "Liège",
+    "orange",
+    "tech",
+    "social",
+    "formation",
+    "inclusion",
+    "centre",
+    "zzz-nothing-matches",
+    "commons",
+    "réseau",
+    "data",
+)
 ACTIONS = (("country", 30), ("category", 25), ("query", 20), ("lang", 10), ("kind", 8), ("clear", 7))
-WIDGET_KEYS = {"lang": "lang", "country": "f_country", "category": "f_category", "kind": "f_kind",
-               "status": "f_status", "query": "f_query", "inview": "f_inview", "csv": "dl_csv",
-               "clear": "clear_sidebar"}
+WIDGET_KEYS = {
+    "lang": "lang",
+    "country": "f_country",
+    "category": "f_category",
+    "kind": "f_kind",
+    "status": "f_status",
+    "query": "f_query",
+    "inview": "f_inview",
+    "csv": "dl_csv",
+    "clear": "clear_sidebar",
+}
 
 
 # --- safety -----------------------------------------------------------------------------------------
+
 
 def loopback_host(host: str) -> str:
     """`host` as an IP literal if it is a loopback address (or "localhost"); raises ValueError otherwise."""
@@ -93,6 +128,7 @@ def bounded(value: float, low: float, high: float, name: str) -> float:
 
 
 # --- the app under test ------------------------------------------------------------------------------
+
 
 class MemorySampler(threading.Thread):
     """RSS (and CPU time) of the server process every SAMPLE_EVERY seconds, in its own thread."""
@@ -129,6 +165,7 @@ class MemorySampler(threading.Thread):
 
 # --- measurements ------------------------------------------------------------------------------------
 
+
 @dataclass
 class Stats:
     t0: float
@@ -159,11 +196,16 @@ def percentile(values: list[float], q: float) -> float | None:
 def summary(values: list[float]) -> dict[str, Any]:
     if not values:
         return {"count": 0, "median_s": None, "p95_s": None, "max_s": None}
-    return {"count": len(values), "median_s": round(statistics.median(values), 3),
-            "p95_s": round(percentile(values, 95), 3), "max_s": round(max(values), 3)}
+    return {
+        "count": len(values),
+        "median_s": round(statistics.median(values), 3),
+        "p95_s": round(percentile(values, 95), 3),
+        "max_s": round(max(values), 3),
+    }
 
 
 # --- one visitor -------------------------------------------------------------------------------------
+
 
 class ProtocolError(Exception):
     """Something the browser would show as broken (or never get)."""
@@ -198,8 +240,17 @@ def _summary_patterns() -> list[re.Pattern[str]]:
 class Visitor:
     """One browser tab: a websocket session that changes filters and downloads the CSV."""
 
-    def __init__(self, number: int, server: AppServer, stats: Stats, rng: random.Random, deadline: float,
-                 think: float, timeout: float, pool: concurrent.futures.Executor) -> None:
+    def __init__(
+        self,
+        number: int,
+        server: AppServer,
+        stats: Stats,
+        rng: random.Random,
+        deadline: float,
+        think: float,
+        timeout: float,
+        pool: concurrent.futures.Executor,
+    ) -> None:
         self.number, self.server, self.stats, self.rng = number, server, stats, rng
         self.deadline, self.think, self.timeout, self.pool = deadline, think, timeout, pool
         self.patterns = _summary_patterns()
@@ -267,14 +318,18 @@ class Visitor:
             widget.options = [] if proto.disabled else ["enabled"]
         if getattr(proto, "set_value", False) or old is None:  # the value the page now shows
             if kind in ("multiselect", "button_group"):
-                widget.value = list(proto.raw_values) if proto.set_value else \
-                    [widget.options[i] for i in proto.default if i < len(widget.options)]
+                widget.value = (
+                    list(proto.raw_values)
+                    if proto.set_value
+                    else [widget.options[i] for i in proto.default if i < len(widget.options)]
+                )
             elif kind == "radio":
-                widget.value = proto.raw_value if proto.set_value else \
-                    (widget.options[proto.default] if proto.default < len(widget.options) else None)
-            elif kind == "text_input":
-                widget.value = proto.value if proto.set_value else proto.default
-            elif kind == "checkbox":
+                widget.value = (
+                    proto.raw_value
+                    if proto.set_value
+                    else (widget.options[proto.default] if proto.default < len(widget.options) else None)
+                )
+            elif kind == "text_input" or kind == "checkbox":
                 widget.value = proto.value if proto.set_value else proto.default
         self.widgets[key] = widget
 
@@ -284,7 +339,7 @@ class Visitor:
             raise ProtocolError("timeout", f"no answer within {self.timeout:g} s")
         try:
             raw = await asyncio.wait_for(self.ws.recv(), left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ProtocolError("timeout", f"no answer within {self.timeout:g} s") from None
         except Exception as exc:  # the connection closed
             raise ProtocolError("connection", f"{type(exc).__name__}: {exc}") from None
@@ -298,7 +353,7 @@ class Visitor:
         from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
         states = WidgetStates()
-        for key, widget in self.widgets.items():
+        for _key, widget in self.widgets.items():
             if widget.value is None or widget.kind == "download_button":
                 continue
             state = states.widgets.add()
@@ -370,8 +425,10 @@ class Visitor:
         until = start + self.timeout
         while True:
             msg = await self._recv(until)
-            if msg.WhichOneof("type") == "backend_operation_response" and \
-                    msg.backend_operation_response.request_id == request.request_id:
+            if (
+                msg.WhichOneof("type") == "backend_operation_response"
+                and msg.backend_operation_response.request_id == request.request_id
+            ):
                 break
         answer = msg.backend_operation_response
         if answer.error_msg:
@@ -395,8 +452,14 @@ class Visitor:
         self.query_string = urllib.parse.urlencode(query, safe=",")
         start = time.monotonic()
         try:
-            self.ws = await websockets.connect(self.server.ws, subprotocols=["streamlit"], max_size=None,
-                                               ping_interval=None, compression=None, open_timeout=self.timeout)
+            self.ws = await websockets.connect(
+                self.server.ws,
+                subprotocols=["streamlit"],
+                max_size=None,
+                ping_interval=None,
+                compression=None,
+                open_timeout=self.timeout,
+            )
         except Exception as exc:
             raise ProtocolError("connection", f"cannot connect: {type(exc).__name__}: {exc}") from None
         self.stats.sessions_opened += 1
@@ -444,17 +507,16 @@ class Visitor:
                 await self.close()  # start afresh with a new session, as a reload would
                 await asyncio.sleep(1.0)
             if self.think:
-                await asyncio.sleep(min(self.rng.uniform(0.5, 1.5) * self.think, max(0.0, self.deadline
-                                                                                        - time.monotonic())))
+                await asyncio.sleep(
+                    min(self.rng.uniform(0.5, 1.5) * self.think, max(0.0, self.deadline - time.monotonic()))
+                )
         await self.close()
 
     async def close(self) -> None:
         if self.ws is not None:
             ws, self.ws = self.ws, None
-            try:
+            with contextlib.suppress(Exception):
                 await asyncio.wait_for(ws.close(), 5)
-            except Exception:
-                pass
 
 
 def _get(url: str, timeout: float) -> tuple[int, str, bytes]:
@@ -485,12 +547,15 @@ def _check_csv(body: bytes, disposition: str, expected_rows: int | None) -> int:
 
 # --- the run -----------------------------------------------------------------------------------------
 
+
 async def drive(server: AppServer, args: argparse.Namespace, stats: Stats) -> None:
     rng = random.Random(args.seed)
     deadline = stats.t0 + args.seconds
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.sessions, thread_name_prefix="get") as pool:
-        visitors = [Visitor(i, server, stats, random.Random(rng.random()), deadline, args.think, args.timeout, pool)
-                    for i in range(args.sessions)]
+        visitors = [
+            Visitor(i, server, stats, random.Random(rng.random()), deadline, args.think, args.timeout, pool)
+            for i in range(args.sessions)
+        ]
 
         async def start(v: Visitor, delay: float) -> None:
             await asyncio.sleep(delay)
@@ -500,7 +565,7 @@ async def drive(server: AppServer, args: argparse.Namespace, stats: Stats) -> No
         tasks = [asyncio.create_task(start(v, ramp * i / args.sessions)) for i, v in enumerate(visitors)]
         try:
             await asyncio.wait_for(asyncio.gather(*tasks), args.seconds + args.timeout + 30)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             stats.error("timeout", "the run did not end in time; visitors stopped")
             for task in tasks:
                 task.cancel()
@@ -517,14 +582,20 @@ def rounds_table(stats: Stats, samples: list[tuple[float, float]], seconds: floa
         inside = [mb for t, mb in samples if lo <= t < hi]
         filt = [s for t, s in stats.filters if lo <= t < hi]
         down = [s for t, s in stats.downloads if lo <= t < hi]
-        table.append({
-            "round": r + 1, "from_s": round(lo, 1), "to_s": round(min(hi, seconds), 1),
-            "filter_changes": len(filt), "downloads": len(down),
-            "errors": sum(1 for t, _, _ in stats.errors if lo <= t < hi),
-            "rss_end_mb": round(inside[-1], 1) if inside else None,
-            "rss_max_mb": round(max(inside), 1) if inside else None,
-            "filter_median_s": summary(filt)["median_s"], "download_median_s": summary(down)["median_s"],
-        })
+        table.append(
+            {
+                "round": r + 1,
+                "from_s": round(lo, 1),
+                "to_s": round(min(hi, seconds), 1),
+                "filter_changes": len(filt),
+                "downloads": len(down),
+                "errors": sum(1 for t, _, _ in stats.errors if lo <= t < hi),
+                "rss_end_mb": round(inside[-1], 1) if inside else None,
+                "rss_max_mb": round(max(inside), 1) if inside else None,
+                "filter_median_s": summary(filt)["median_s"],
+                "download_median_s": summary(down)["median_s"],
+            }
+        )
     return table
 
 
@@ -536,10 +607,15 @@ def memory_verdict(table: list[dict]) -> dict[str, Any]:
     base, last = ends[1], ends[-1]
     growth = last - base
     stable = not (growth > GROWTH_TOLERANCE[0] * base and growth > GROWTH_TOLERANCE[1])
-    return {"baseline_mb": base, "last_mb": last, "growth_mb": round(growth, 1),
-            "growth_pct": round(100 * growth / base, 1), "stable": stable,
-            "rule": f"growth flagged above {GROWTH_TOLERANCE[0]:.0%} and {GROWTH_TOLERANCE[1]:g} MB "
-                    "(end of last round vs end of round 2)"}
+    return {
+        "baseline_mb": base,
+        "last_mb": last,
+        "growth_mb": round(growth, 1),
+        "growth_pct": round(100 * growth / base, 1),
+        "stable": stable,
+        "rule": f"growth flagged above {GROWTH_TOLERANCE[0]:.0%} and {GROWTH_TOLERANCE[1]:g} MB "
+        "(end of last round vs end of round 2)",
+    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -547,10 +623,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=20, help=f"concurrent visitors (1..{MAX_SESSIONS}; default 20)")
     parser.add_argument("--seconds", type=float, default=60.0, help=f"duration (1..{MAX_SECONDS}; default 60)")
     parser.add_argument("--rows", type=int, help="serve a synthetic atlas of this many organisations (bench.generate)")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean pause of a visitor between actions, seconds (0..30; default 1)")
-    parser.add_argument("--rounds", type=int, default=6,
-                        help="time slices for the per-round figures (3..60; default 6)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause of a visitor between actions, seconds (0..30; default 1)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="time slices for the per-round figures (3..60; default 6)"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="longest wait for one answer, seconds (default 60)")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to serve on (default 127.0.0.1)")
     parser.add_argument("--seed", type=int, default=7)
@@ -589,10 +667,15 @@ def main(argv: list[str] | None = None) -> int:
 
     import streamlit
 
-    report: dict[str, Any] = {"settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-                              "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                                          "streamlit": streamlit.__version__,
-                                          "load_average_start": [round(x, 2) for x in os.getloadavg()]}}
+    report: dict[str, Any] = {
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "streamlit": streamlit.__version__,
+            "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
     with tempfile.TemporaryDirectory(prefix="atlas-load-") as tmp:
         workdir = Path(tmp)
         data_dir, data_label = _data_dir(args, workdir, log)
@@ -602,8 +685,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             log(f"app up at {server.url}; warming up with one visit")
             warm = Stats(time.monotonic())
-            asyncio.run(drive(server, argparse.Namespace(**{**vars(args), "sessions": 1, "seconds": 3.0,
-                                                            "think": 0.0}), warm))
+            asyncio.run(
+                drive(server, argparse.Namespace(**{**vars(args), "sessions": 1, "seconds": 3.0, "think": 0.0}), warm)
+            )
             if warm.errors:
                 log(f"warm-up errors: {warm.errors[:3]}")
             stats = Stats(time.monotonic())
@@ -611,8 +695,9 @@ def main(argv: list[str] | None = None) -> int:
             idle_mb = sampler.rss_mb()
             cpu0, client0 = sampler.cpu_seconds(), time.process_time()
             sampler.start()
-            log(f"{args.sessions} visitors for {args.seconds:g} s (think {args.think:g} s); "
-                f"server RSS {idle_mb:.0f} MB")
+            log(
+                f"{args.sessions} visitors for {args.seconds:g} s (think {args.think:g} s); server RSS {idle_mb:.0f} MB"
+            )
             asyncio.run(drive(server, args, stats))
             wall = stats.now()
             sampler.stop()
@@ -630,26 +715,41 @@ def main(argv: list[str] | None = None) -> int:
     for _, kind, _ in stats.errors:
         errors_by_kind[kind] = errors_by_kind.get(kind, 0) + 1
     filt, down = [s for _, s in stats.filters], [s for _, s in stats.downloads]
-    report.update({
-        "duration_s": round(wall, 1),
-        "sessions_opened": stats.sessions_opened,
-        "requests": {"page_loads": len(stats.page_loads), "filter_changes": len(filt), "downloads": len(down),
-                     "total": len(stats.page_loads) + len(filt) + len(down)},
-        "throughput_per_s": round((len(filt) + len(down)) / wall, 2) if wall else None,
-        "errors": len(stats.errors), "errors_by_kind": errors_by_kind,
-        "error_examples": [f"{t:.1f}s {kind}: {message}" for t, kind, message in stats.errors[:20]],
-        "filter_change": summary(filt), "download": summary(down),
-        "page_load": summary([s for _, s in stats.page_loads]),
-        "bytes_per_run_median": int(statistics.median(stats.bytes_per_run)) if stats.bytes_per_run else None,
-        "rows_downloaded": stats.rows_downloaded,
-        "distinct_result_sizes": len(stats.result_sizes),
-        "memory": {"idle_mb": round(idle_mb, 1), "after_visitors_left_mb": round(after_mb, 1),
-                   "max_mb": round(max((mb for _, mb in sampler.samples), default=idle_mb), 1), **verdict,
-                   "samples": [[round(t, 1), round(mb, 1)] for t, mb in sampler.samples[::2]]},
-        "rounds": table,
-        "cpu": {"server_cpu_s": round(cpu_used, 1), "server_cpu_pct": round(100 * cpu_used / wall, 1) if wall else None,
-                "client_cpu_s": round(client_used, 1)},
-    })
+    report.update(
+        {
+            "duration_s": round(wall, 1),
+            "sessions_opened": stats.sessions_opened,
+            "requests": {
+                "page_loads": len(stats.page_loads),
+                "filter_changes": len(filt),
+                "downloads": len(down),
+                "total": len(stats.page_loads) + len(filt) + len(down),
+            },
+            "throughput_per_s": round((len(filt) + len(down)) / wall, 2) if wall else None,
+            "errors": len(stats.errors),
+            "errors_by_kind": errors_by_kind,
+            "error_examples": [f"{t:.1f}s {kind}: {message}" for t, kind, message in stats.errors[:20]],
+            "filter_change": summary(filt),
+            "download": summary(down),
+            "page_load": summary([s for _, s in stats.page_loads]),
+            "bytes_per_run_median": int(statistics.median(stats.bytes_per_run)) if stats.bytes_per_run else None,
+            "rows_downloaded": stats.rows_downloaded,
+            "distinct_result_sizes": len(stats.result_sizes),
+            "memory": {
+                "idle_mb": round(idle_mb, 1),
+                "after_visitors_left_mb": round(after_mb, 1),
+                "max_mb": round(max((mb for _, mb in sampler.samples), default=idle_mb), 1),
+                **verdict,
+                "samples": [[round(t, 1), round(mb, 1)] for t, mb in sampler.samples[::2]],
+            },
+            "rounds": table,
+            "cpu": {
+                "server_cpu_s": round(cpu_used, 1),
+                "server_cpu_pct": round(100 * cpu_used / wall, 1) if wall else None,
+                "client_cpu_s": round(client_used, 1),
+            },
+        }
+    )
     report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     print_report(report)
     if args.json:
@@ -667,32 +767,45 @@ def _s(value: float | None) -> str:
 
 def print_report(r: dict[str, Any]) -> None:
     s, req, mem = r["settings"], r["requests"], r["memory"]
-    print(f"\n{s['sessions']} concurrent sessions for {r['duration_s']} s on {s['data']} "
-          f"(think {s['think']:g} s, seed {s['seed']}; {r['machine']['cpus']} CPUs, load average "
-          f"{r['machine']['load_average_start']} → {r['machine']['load_average_end']})")
-    print(f"requests: {req['total']} = {req['page_loads']} page loads + {req['filter_changes']} filter changes "
-          f"+ {req['downloads']} CSV downloads ({r['throughput_per_s']}/s); {r['rows_downloaded']:,} rows downloaded, "
-          f"{r['distinct_result_sizes']} distinct result sizes")
+    print(
+        f"\n{s['sessions']} concurrent sessions for {r['duration_s']} s on {s['data']} "
+        f"(think {s['think']:g} s, seed {s['seed']}; {r['machine']['cpus']} CPUs, load average "
+        f"{r['machine']['load_average_start']} → {r['machine']['load_average_end']})"
+    )
+    print(
+        f"requests: {req['total']} = {req['page_loads']} page loads + {req['filter_changes']} filter changes "
+        f"+ {req['downloads']} CSV downloads ({r['throughput_per_s']}/s); {r['rows_downloaded']:,} rows downloaded, "
+        f"{r['distinct_result_sizes']} distinct result sizes"
+    )
     print(f"errors: {r['errors']} {r['errors_by_kind'] or ''}")
     for line in r["error_examples"][:5]:
         print(f"  {line}")
     f, d, p = r["filter_change"], r["download"], r["page_load"]
-    print(f"filter change (rerun → script finished): median {_s(f['median_s'])} s, p95 {_s(f['p95_s'])} s, "
-          f"max {_s(f['max_s'])} s; {r['bytes_per_run_median'] or 0:,} bytes per rerun (median)")
-    print(f"CSV download (request → file received):   median {_s(d['median_s'])} s, p95 {_s(d['p95_s'])} s, "
-          f"max {_s(d['max_s'])} s")
+    print(
+        f"filter change (rerun → script finished): median {_s(f['median_s'])} s, p95 {_s(f['p95_s'])} s, "
+        f"max {_s(f['max_s'])} s; {r['bytes_per_run_median'] or 0:,} bytes per rerun (median)"
+    )
+    print(
+        f"CSV download (request → file received):   median {_s(d['median_s'])} s, p95 {_s(d['p95_s'])} s, "
+        f"max {_s(d['max_s'])} s"
+    )
     print(f"first page load:                           median {_s(p['median_s'])} s, p95 {_s(p['p95_s'])} s")
-    print(f"server CPU {r['cpu']['server_cpu_pct']}% of one core on average; "
-          f"load client CPU {r['cpu']['client_cpu_s']} s")
-    print(f"server RSS: idle {mem['idle_mb']} MB, max {mem['max_mb']} MB, {mem['after_visitors_left_mb']} MB 3 s after "
-          f"the visitors left; growth round 2 → last: {mem.get('growth_mb')} MB "
-          f"({'stable' if mem.get('stable') else 'GROWING' if mem.get('stable') is False else 'not judged'})")
+    print(
+        f"server CPU {r['cpu']['server_cpu_pct']}% of one core on average; load client CPU {r['cpu']['client_cpu_s']} s"
+    )
+    print(
+        f"server RSS: idle {mem['idle_mb']} MB, max {mem['max_mb']} MB, {mem['after_visitors_left_mb']} MB 3 s after "
+        f"the visitors left; growth round 2 → last: {mem.get('growth_mb')} MB "
+        f"({'stable' if mem.get('stable') else 'GROWING' if mem.get('stable') is False else 'not judged'})"
+    )
     print("round   seconds     filters  downloads  errors  RSS end MB  RSS max MB  filter med s  download med s")
     for row in r["rounds"]:
-        print(f"{row['round']:>5}  {row['from_s']:>5.0f}–{row['to_s']:<5.0f}  {row['filter_changes']:>7}  "
-              f"{row['downloads']:>9}  {row['errors']:>6}  {row['rss_end_mb'] or 0:>10.1f}  "
-              f"{row['rss_max_mb'] or 0:>10.1f}"
-              f"  {_s(row['filter_median_s']):>12}  {_s(row['download_median_s']):>14}")
+        print(
+            f"{row['round']:>5}  {row['from_s']:>5.0f}–{row['to_s']:<5.0f}  {row['filter_changes']:>7}  "
+            f"{row['downloads']:>9}  {row['errors']:>6}  {row['rss_end_mb'] or 0:>10.1f}  "
+            f"{row['rss_max_mb'] or 0:>10.1f}"
+            f"  {_s(row['filter_median_s']):>12}  {_s(row['download_median_s']):>14}"
+        )
 
 
 if __name__ == "__main__":

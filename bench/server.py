@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 class AppServer:
     """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file."""
 
-    def __init__(self, data_dir: Path, workdir: Path, host: str = "127.0.0.1",
-                 env: Mapping[str, str] | None = None, timeout: float = 90.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        workdir: Path,
+        host: str = "127.0.0.1",
+        env: Mapping[str, str] | None = None,
+        timeout: float = 90.0,
+    ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
             self.port = s.getsockname()[1]
@@ -29,14 +35,35 @@ class AppServer:
         self.ws = f"ws://{netloc}/_stcore/stream"
         self.log_path = workdir / f"streamlit-{self.port}.log"
         environment = {k: v for k, v in os.environ.items() if k != "ATLAS_GEOCODER_API_KEY"}
-        environment.update(ATLAS_DATA_DIR=str(data_dir), ATLAS_GEOCODE_CACHE=str(workdir / "geocode.sqlite3"),
-                           **(env or {}))
+        environment.update(
+            ATLAS_DATA_DIR=str(data_dir), ATLAS_GEOCODE_CACHE=str(workdir / "geocode.sqlite3"), **(env or {})
+        )
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", host, "--server.port",
-             str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.address",
+                host,
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                "--server.runOnSave",
+                "false",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:
             try:
@@ -61,5 +88,8 @@ class AppServer:
     def log_errors(self) -> list[str]:
         """Tracebacks and error lines the server wrote to its log."""
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return [line for line in text.splitlines() if "Traceback" in line or " ERROR " in line
-                or line.startswith(("ERROR", "Exception"))]
+        return [
+            line
+            for line in text.splitlines()
+            if "Traceback" in line or " ERROR " in line or line.startswith(("ERROR", "Exception"))
+        ]

@@ -81,8 +81,12 @@ def numbered(factory, count: int, prefix: str = "row", **overrides: str | None) 
     return [factory(**{"id": f"{prefix}-{i}", **overrides}) for i in range(1, count + 1)]
 
 
-def csv_text(rows: Iterable[Mapping[str, str]], columns: Sequence[str] | None = None, delimiter: str = ",",
-             lineterminator: str = "\r\n") -> str:
+def csv_text(
+    rows: Iterable[Mapping[str, str]],
+    columns: Sequence[str] | None = None,
+    delimiter: str = ",",
+    lineterminator: str = "\r\n",
+) -> str:
     """CSV text of `rows` under `columns` (default: every column the rows use, in first-seen order).
 
     `columns` may repeat or omit names, to make broken headers; a row's missing cells are empty.
@@ -98,8 +102,13 @@ def csv_text(rows: Iterable[Mapping[str, str]], columns: Sequence[str] | None = 
     return out.getvalue()
 
 
-def write_csv(path: Path, rows: Iterable[Mapping[str, str]], columns: Sequence[str] | None = None,
-              delimiter: str = ",", encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path,
+    rows: Iterable[Mapping[str, str]],
+    columns: Sequence[str] | None = None,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+) -> Path:
     """Write `rows` as CSV to `path` (see `csv_text`); returns `path`."""
     rows = list(rows)
     if columns is None and not rows:
@@ -108,8 +117,9 @@ def write_csv(path: Path, rows: Iterable[Mapping[str, str]], columns: Sequence[s
     return path
 
 
-def write_atlas(folder: Path, orgs: Iterable[Mapping[str, str]] | None = None,
-                odcs: Iterable[Mapping[str, str]] | None = None) -> Path:
+def write_atlas(
+    folder: Path, orgs: Iterable[Mapping[str, str]] | None = None, odcs: Iterable[Mapping[str, str]] | None = None
+) -> Path:
     """Write organisations.csv and odc.csv into `folder`; returns `folder`.
 
     `None` (the default) writes one valid row; `[]` writes a header without rows.

@@ -148,7 +148,7 @@ def test_choosing_an_article_highlights_its_places_and_organisations(app) -> Non
     assert at.query_params["article"] in ("perugia-meeting", ["perugia-meeting"])
     script = map_script(at)
     assert '"hl":[' in script  # its organisation is highlighted
-    assert script.count("\"ref\":\"place-\"") == 1  # the article-places layer, shown
+    assert script.count('"ref":"place-"') == 1  # the article-places layer, shown
     at.text_input(key="a_query").set_value("lyon").run()
     titles = {m.value.strip("*") for m in at.markdown}
     assert "A test lab opens in Lyon" in titles and "A test meeting in Umbria" not in titles
@@ -162,10 +162,15 @@ def test_marker_click_shows_record_and_articles_that_mention_it(app, monkeypatch
     row = int(frame.index[frame["id"] == "delta-network"][0])
     import streamlit_folium
 
-    monkeypatch.setattr(streamlit_folium, "st_folium",
-                        lambda *a, **k: {"last_object_clicked_tooltip": f"Delta NetworkPerugia, Italy#{row}"})
-    monkeypatch.setattr("atlas.ui.map_panel.st_folium",
-                        lambda *a, **k: {"last_object_clicked_tooltip": f"Delta NetworkPerugia, Italy#{row}"})
+    monkeypatch.setattr(
+        streamlit_folium,
+        "st_folium",
+        lambda *a, **k: {"last_object_clicked_tooltip": f"Delta NetworkPerugia, Italy#{row}"},
+    )
+    monkeypatch.setattr(
+        "atlas.ui.map_panel.st_folium",
+        lambda *a, **k: {"last_object_clicked_tooltip": f"Delta NetworkPerugia, Italy#{row}"},
+    )
     at.run()
     texts = [x.value for x in at.text]
     assert "A test network in Perugia." in texts

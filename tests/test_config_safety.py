@@ -37,8 +37,16 @@ APP = str(ROOT / "app.py")
 SMALL = ROOT / "tests" / "fixtures" / "small_atlas"
 SECRET = "sekret-123"
 ENV_SECRETS = ("ATLAS_GEOCODER", "ATLAS_GEOCODER_API_KEY", "ATLAS_GEOCODER_USER_AGENT", "ATLAS_GEOCODE_OFFLINE")
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
-              "no_proxy")
+PROXY_VARS = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
 
 
 def _free_port() -> int:
@@ -125,6 +133,7 @@ def run_app(monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
 
 # --- the app -----------------------------------------------------------------------------------------
 
+
 def test_the_app_runs_without_any_secret(no_secrets, monkeypatch):
     assert not [n for n in os.environ if n.startswith("ATLAS_")]
     at = run_app(monkeypatch)
@@ -151,6 +160,7 @@ def test_the_key_is_not_in_the_downloads(with_key):
 
 # --- the geocoder object and its errors --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("service", ["opencage", "geocodio", "mapbox", "here"])
 def test_the_key_is_not_in_the_geocoder_repr(with_key, monkeypatch, service):
     monkeypatch.setenv("ATLAS_GEOCODER", service)
@@ -160,11 +170,14 @@ def test_the_key_is_not_in_the_geocoder_repr(with_key, monkeypatch, service):
         assert SECRET not in repr(obj) and SECRET not in str(obj)
 
 
-@pytest.mark.parametrize(("service", "message"), [
-    ("nominatim", "takes no API key"),         # a key for a service that takes none
-    ("pelias", "cannot set up"),               # a service that cannot be built from the environment
-    ("no-such-service", "is not a geopy service"),
-])
+@pytest.mark.parametrize(
+    ("service", "message"),
+    [
+        ("nominatim", "takes no API key"),  # a key for a service that takes none
+        ("pelias", "cannot set up"),  # a service that cannot be built from the environment
+        ("no-such-service", "is not a geopy service"),
+    ],
+)
 def test_configuration_errors_do_not_show_the_key(with_key, monkeypatch, service, message):
     monkeypatch.setenv("ATLAS_GEOCODER", service)
     with pytest.raises(ConfigurationError) as info:
@@ -185,8 +198,9 @@ class EchoingGeocoder:
 
 @pytest.mark.parametrize("exc_type", [GeocoderAuthenticationFailure, GeocoderServiceError, OSError])
 def test_online_errors_do_not_show_the_key(exc_type):
-    source = OnlineSource(EchoingGeocoder(exc_type), "echo", secret=SECRET, min_delay=0, backoff=0,
-                          sleep=lambda s: None)
+    source = OnlineSource(
+        EchoingGeocoder(exc_type), "echo", secret=SECRET, min_delay=0, backoff=0, sleep=lambda s: None
+    )
     with pytest.raises(OnlineError) as info:
         source.lookup("Lyon, France", "FR", "city")
     shown = "".join(traceback.format_exception(info.value))  # what a log with exc_info would print
@@ -195,6 +209,7 @@ def test_online_errors_do_not_show_the_key(exc_type):
 
 
 # --- `atlas geocode` ---------------------------------------------------------------------------------
+
 
 def _input(tmp_path: Path) -> Path:
     src = tmp_path / "places.csv"
@@ -224,22 +239,22 @@ def test_geocode_cli_unreachable_service(with_key, monkeypatch, tmp_path, capsys
     assert "***" in out, "the error quoted the URL: the key was masked there"
     ours = _text([r for r in records if r.name.split(".")[0] in ("atlas", "geopy", "root", "__main__")])
     assert "OpenCage.geocode" in ours  # geopy's own debug line, which holds the URL, was masked
-    for where, text in (("stdout", out), ("stderr", err), ("atlas/geopy logs", ours),
-                        ("file", src.read_text("utf-8"))):
+    for where, text in (("stdout", out), ("stderr", err), ("atlas/geopy logs", ours), ("file", src.read_text("utf-8"))):
         assert SECRET not in text, where
 
 
-def test_geocode_cli_unreachable_service_every_log_record(with_key, monkeypatch, tmp_path, capsys, caplog,
-                                                         loopback_only, gazetteer):
+def test_geocode_cli_unreachable_service_every_log_record(
+    with_key, monkeypatch, tmp_path, capsys, caplog, loopback_only, gazetteer
+):
     """Every log record is masked, urllib3's 'Retrying … ?key=…' warnings included."""
-    out, err, records, src = _geocode_unreachable(monkeypatch, tmp_path, capsys, caplog)
+    _out, _err, records, _src = _geocode_unreachable(monkeypatch, tmp_path, capsys, caplog)
     assert SECRET not in _text(records)
 
 
 class _Proxy(http.server.BaseHTTPRequestHandler):
     """A local HTTP proxy that answers every request itself: 401, quoting the request line."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = f'{{"status": {{"code": 401, "message": "invalid key in {self.requestline}"}}}}'.encode()
         self.send_response(401)
         self.send_header("Content-Type", "application/json")
@@ -263,8 +278,7 @@ def answering_proxy() -> Iterator[str]:
         server.server_close()
 
 
-def test_geocode_cli_service_refuses_the_key(with_key, monkeypatch, tmp_path, capsys, caplog, loopback_only,
-                                             gazetteer):
+def test_geocode_cli_service_refuses_the_key(with_key, monkeypatch, tmp_path, capsys, caplog, loopback_only, gazetteer):
     """The service answers 401 and quotes the request (key included): output and logs stay clean."""
     import geopy.geocoders
 
@@ -285,20 +299,36 @@ def test_geocode_cli_service_refuses_the_key(with_key, monkeypatch, tmp_path, ca
         assert SECRET not in text, where
 
 
-@pytest.mark.parametrize("logging_setup", [
-    "",  # `atlas geocode` as shipped: configures no logging
-    pytest.param("import logging; logging.basicConfig(level=logging.DEBUG); ", id="basicConfig"),
-])
+@pytest.mark.parametrize(
+    "logging_setup",
+    [
+        "",  # `atlas geocode` as shipped: configures no logging
+        pytest.param("import logging; logging.basicConfig(level=logging.DEBUG); ", id="basicConfig"),
+    ],
+)
 def test_geocode_cli_subprocess(tmp_path, index_dir, gazetteer, logging_setup):
     """The real command in a child process, its online service behind a closed local proxy."""
     closed = f"http://127.0.0.1:{_free_port()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_") and k not in PROXY_VARS}
-    env.update(ATLAS_GEOCODER="opencage", ATLAS_GEOCODER_API_KEY=SECRET, HTTPS_PROXY=closed, HTTP_PROXY=closed,
-               https_proxy=closed, http_proxy=closed, ATLAS_GEOCODE_CACHE=str(index_dir / "geocode.sqlite3"))
+    env.update(
+        ATLAS_GEOCODER="opencage",
+        ATLAS_GEOCODER_API_KEY=SECRET,
+        HTTPS_PROXY=closed,
+        HTTP_PROXY=closed,
+        https_proxy=closed,
+        http_proxy=closed,
+        ATLAS_GEOCODE_CACHE=str(index_dir / "geocode.sqlite3"),
+    )
     src = _input(tmp_path)
     code = f"{logging_setup}import sys; from atlas.cli import main; sys.exit(main())"
-    done = subprocess.run([sys.executable, "-c", code, "geocode", str(src), "--cache", str(tmp_path / "a.sqlite3")],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-c", code, "geocode", str(src), "--cache", str(tmp_path / "a.sqlite3")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "online geocoder opencage unavailable" in done.stdout
     assert SECRET not in done.stdout

@@ -65,8 +65,11 @@ def test_frame_columns_and_types() -> None:
 
 
 def test_combined_frame_of_written_files(tmp_path: Path) -> None:
-    folder = write_atlas(tmp_path, orgs=[org_row(id="alpha", country="MD", aliases="A|Alf")],
-                         odcs=[odc_row(id="odc-x", country="CI", lat="", lon="", geo_precision="")])
+    folder = write_atlas(
+        tmp_path,
+        orgs=[org_row(id="alpha", country="MD", aliases="A|Alf")],
+        odcs=[odc_row(id="odc-x", country="CI", lat="", lon="", geo_precision="")],
+    )
     frame = load_atlas(folder).frame.set_index("id")
     assert frame.loc["alpha", "kind"] == "organisation"
     assert (frame.loc["alpha", "country_name_en"], frame.loc["alpha", "country_name_fr"]) == ("Moldova", "Moldavie")
@@ -94,8 +97,9 @@ def test_header_only_files_give_an_empty_typed_frame(tmp_path: Path) -> None:
 
 
 def test_duplicate_id_in_one_file_keeps_the_first(tmp_path: Path) -> None:
-    folder = write_atlas(tmp_path, orgs=[org_row(id="same", name="First"), org_row(id="other"),
-                                         org_row(id="same", name="Second")])
+    folder = write_atlas(
+        tmp_path, orgs=[org_row(id="same", name="First"), org_row(id="other"), org_row(id="same", name="Second")]
+    )
     atlas = load_atlas(folder)
     assert atlas.frame.set_index("id").loc["same", "name"] == "First"
     assert len(atlas.frame) == 3  # two organisations, one ODC
@@ -185,8 +189,10 @@ def test_malformed_header(tmp_path: Path) -> None:
     data = csv_text(good_orgs(2)).replace("id,name", 'id,"name', 1).encode()
     ids, _, problems = load_bytes(tmp_path, data)
     assert ids == []
-    assert problems == ["organisations.csv: has no header line",
-                        "organisations.csv row 1: is malformed CSV (unexpected end of data); row skipped"]
+    assert problems == [
+        "organisations.csv: has no header line",
+        "organisations.csv row 1: is malformed CSV (unexpected end of data); row skipped",
+    ]
 
 
 def test_rows_with_too_many_fields(tmp_path: Path) -> None:
@@ -220,19 +226,26 @@ def test_latin1_bytes_drop_only_the_affected_rows(tmp_path: Path) -> None:
     rows = [org_row(id="r1"), org_row(id="r2", name="Café"), org_row(id="r3"), org_row(id="r4", city="Liège")]
     ids, lines, problems = load_bytes(tmp_path, csv_text(rows).encode("latin-1"))
     assert ids == ["r1", "r3"] and lines == [2, 4]
-    assert problems == ["organisations.csv row 3: is not valid UTF-8 (save the file as UTF-8); row skipped",
-                        "organisations.csv row 5: is not valid UTF-8 (save the file as UTF-8); row skipped"]
+    assert problems == [
+        "organisations.csv row 3: is not valid UTF-8 (save the file as UTF-8); row skipped",
+        "organisations.csv row 5: is not valid UTF-8 (save the file as UTF-8); row skipped",
+    ]
 
 
 def test_latin1_bytes_inside_a_multiline_cell_drop_that_row(tmp_path: Path) -> None:
-    rows = [org_row(id="r1", description_en="page\x0cbreak and\u2028separator"),
-            org_row(id="r2", description_en="first line\nsecond line, Café"),
-            org_row(id="r3"), org_row(id="r4", name="Café")]
+    rows = [
+        org_row(id="r1", description_en="page\x0cbreak and\u2028separator"),
+        org_row(id="r2", description_en="first line\nsecond line, Café"),
+        org_row(id="r3"),
+        org_row(id="r4", name="Café"),
+    ]
     data = csv_text(rows).encode().replace("Café".encode(), "Café".encode("latin-1"))
     ids, lines, problems = load_bytes(tmp_path, data)
     assert ids == ["r1", "r3"] and lines == [2, 5]
-    assert problems == ["organisations.csv row 3: is not valid UTF-8 (save the file as UTF-8); row skipped",
-                        "organisations.csv row 6: is not valid UTF-8 (save the file as UTF-8); row skipped"]
+    assert problems == [
+        "organisations.csv row 3: is not valid UTF-8 (save the file as UTF-8); row skipped",
+        "organisations.csv row 6: is not valid UTF-8 (save the file as UTF-8); row skipped",
+    ]
 
 
 def test_utf8_replacement_character_itself_is_fine(tmp_path: Path) -> None:
@@ -308,20 +321,35 @@ def test_million_character_cells_are_cut(tmp_path: Path, multiline: bool) -> Non
 
 
 def test_nan_and_infinite_coordinates(tmp_path: Path) -> None:
-    rows = [odc_row(id="a", lat="nan", lon="nan"), odc_row(id="b", lon="Infinity"), odc_row(id="c", lat="-inf"),
-            odc_row(id="d")]
+    rows = [
+        odc_row(id="a", lat="nan", lon="nan"),
+        odc_row(id="b", lon="Infinity"),
+        odc_row(id="c", lat="-inf"),
+        odc_row(id="d"),
+    ]
     ids, _, problems = load_bytes(tmp_path, csv_text(rows).encode(), ODCS)
     assert ids == ["d"]
-    assert problems == ["odc.csv row 2: lat 'nan' is not a finite number",
-                        "odc.csv row 2: lon 'nan' is not a finite number",
-                        "odc.csv row 3: lon 'Infinity' is not a finite number",
-                        "odc.csv row 4: lat '-inf' is not a finite number"]
+    assert problems == [
+        "odc.csv row 2: lat 'nan' is not a finite number",
+        "odc.csv row 2: lon 'nan' is not a finite number",
+        "odc.csv row 3: lon 'Infinity' is not a finite number",
+        "odc.csv row 4: lat '-inf' is not a finite number",
+    ]
 
 
-@pytest.mark.parametrize("data", [
-    b"\xff\xfe\x00\x01", "id,name\n".encode("utf-16"), b"\x00" * 50, b'"' * 7, b"id\n\xff", b"\r\r\r,\n\"",
-    bytes(range(256)), b"\xef\xbb\xbf",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe\x00\x01",
+        "id,name\n".encode("utf-16"),
+        b"\x00" * 50,
+        b'"' * 7,
+        b"id\n\xff",
+        b'\r\r\r,\n"',
+        bytes(range(256)),
+        b"\xef\xbb\xbf",
+    ],
+)
 def test_garbage_never_raises(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "organisations.csv"
     path.write_bytes(data)

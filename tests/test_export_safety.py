@@ -47,10 +47,31 @@ def export_row(**cells: object) -> dict:
 
 # --- CSV injection -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("cell", [
-    "=HYPERLINK(\"http://evil.example\",\"click\")", "=1+1", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
-    "=cmd|' /C calc'!A0", "-", "+", "@", "=", "-inf", "+-1", "--1", "-1e", "-0x10", "-\u0663", "+\uff11",
-])
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://evil.example","click")',
+        "=1+1",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1+1",
+        "\r=1+1",
+        "=cmd|' /C calc'!A0",
+        "-",
+        "+",
+        "@",
+        "=",
+        "-inf",
+        "+-1",
+        "--1",
+        "-1e",
+        "-0x10",
+        "-\u0663",
+        "+\uff11",
+    ],
+)
 def test_formula_cells_are_prefixed(cell):
     assert neutralise(cell) == "'" + cell
     (header, row) = read_back(to_csv(frame_of([export_row(name=cell, description=cell)])))
@@ -58,15 +79,16 @@ def test_formula_cells_are_prefixed(cell):
     assert row[header.index("description")] == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["-3.5", "-12", "+4", "-0.5e3", "-.5", "12", "3.25", "Liège", "'=already", " =1+1",
-                                  "a=b", "", "mail@example.org"])
+@pytest.mark.parametrize(
+    "cell",
+    ["-3.5", "-12", "+4", "-0.5e3", "-.5", "12", "3.25", "Liège", "'=already", " =1+1", "a=b", "", "mail@example.org"],
+)
 def test_harmless_cells_are_unchanged(cell):
     assert neutralise(cell) == cell
 
 
 def test_negative_numbers_stay_numbers():
-    frame = frame_of([export_row(lat=-3.5, lon=-12.0, address="-12", city="-3.5"),
-                      export_row(lat=-0.25, lon=-179.5)])
+    frame = frame_of([export_row(lat=-3.5, lon=-12.0, address="-12", city="-3.5"), export_row(lat=-0.25, lon=-179.5)])
     header, *rows = read_back(to_csv(frame))
     col = {name: header.index(name) for name in header}
     assert [float(r[col["lat"]]) for r in rows] == [-3.5, -0.25]
@@ -94,22 +116,27 @@ def test_hostile_fixture_export_is_neutralised():
     header, *rows = read_back(to_csv(export_frame(frame, "fr")))
     assert len(rows) == len(frame)
     for row in rows:
-        for name, cell in zip(header, row):
+        for name, cell in zip(header, row, strict=True):
             if name not in ("lat", "lon"):
                 assert not cell.startswith(FORMULA_START), (name, cell)
 
 
 @SETTINGS
-@given(st.lists(st.fixed_dictionaries({c: texts for c in TEXT_COLUMNS} | {"lat": coordinates, "lon": coordinates}),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.fixed_dictionaries({c: texts for c in TEXT_COLUMNS} | {"lat": coordinates, "lon": coordinates}),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_csv_reads_back_to_the_same_rows(rows):
     frame = frame_of(rows)
     header, *back = read_back(to_csv(frame))
     assert header == list(EXPORT_COLUMNS)
     assert len(back) == len(rows)
-    for original, cells in zip(rows, back):
+    for original, cells in zip(rows, back, strict=True):
         assert len(cells) == len(header)
-        for name, cell in zip(header, cells):
+        for name, cell in zip(header, cells, strict=True):
             value = original[name]
             if name in ("lat", "lon"):
                 if value is None or math.isnan(value):
@@ -135,15 +162,19 @@ def test_neutralise_only_ever_prefixes(value):
 
 # --- GeoJSON -------------------------------------------------------------------------------------
 
+
 @SETTINGS
-@given(st.lists(st.fixed_dictionaries({c: st.text() for c in TEXT_COLUMNS} | {"lat": coordinates, "lon": coordinates}),
-                max_size=5))
+@given(
+    st.lists(
+        st.fixed_dictionaries({c: st.text() for c in TEXT_COLUMNS} | {"lat": coordinates, "lon": coordinates}),
+        max_size=5,
+    )
+)
 def test_geojson_is_valid_json_for_any_text_and_coordinates(rows):
     frame = frame_of(rows)
-    data = json.loads(to_geojson(frame).decode("utf-8"),
-                      parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+    data = json.loads(to_geojson(frame).decode("utf-8"), parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
     assert data["type"] == "FeatureCollection" and len(data["features"]) == len(rows)
-    for row, feature in zip(rows, data["features"]):
+    for row, feature in zip(rows, data["features"], strict=True):
         lat, lon = row["lat"], row["lon"]
         if lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon):
             assert feature["geometry"] == {"type": "Point", "coordinates": [lon, lat]}
@@ -162,22 +193,29 @@ def test_geojson_of_nothing_is_an_empty_collection():
 DAY = dt.date(2026, 11, 28)
 
 
-@pytest.mark.parametrize(("countries", "filtered", "expected"), [
-    ((), False, "social-tech-atlas_all_2026-11-28.csv"),
-    ((), True, "social-tech-atlas_filtered_2026-11-28.csv"),
-    (("FR",), False, "social-tech-atlas_FR_2026-11-28.csv"),
-    (("FR", "BE"), False, "social-tech-atlas_BE-FR_2026-11-28.csv"),
-    (("FR", "BE"), True, "social-tech-atlas_BE-FR_filtered_2026-11-28.csv"),
-    (("../../etc", "fr", "XX"), False, "social-tech-atlas_all_2026-11-28.csv"),
-])
+@pytest.mark.parametrize(
+    ("countries", "filtered", "expected"),
+    [
+        ((), False, "social-tech-atlas_all_2026-11-28.csv"),
+        ((), True, "social-tech-atlas_filtered_2026-11-28.csv"),
+        (("FR",), False, "social-tech-atlas_FR_2026-11-28.csv"),
+        (("FR", "BE"), False, "social-tech-atlas_BE-FR_2026-11-28.csv"),
+        (("FR", "BE"), True, "social-tech-atlas_BE-FR_filtered_2026-11-28.csv"),
+        (("../../etc", "fr", "XX"), False, "social-tech-atlas_all_2026-11-28.csv"),
+    ],
+)
 def test_export_filename_says_what_was_filtered(countries, filtered, expected):
     assert export_filename(countries, "csv", today=DAY, filtered=filtered) == expected
 
 
 @SETTINGS
-@given(st.lists(st.one_of(st.text(max_size=4), st.sampled_from(["FR", "BE", "IT", "SN", "MD", "US", "NZ", "JP"])),
-                max_size=300),
-       st.booleans(), st.sampled_from(["csv", "geojson"]))
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=4), st.sampled_from(["FR", "BE", "IT", "SN", "MD", "US", "NZ", "JP"])), max_size=300
+    ),
+    st.booleans(),
+    st.sampled_from(["csv", "geojson"]),
+)
 def test_export_filename_is_always_a_safe_short_name(countries, filtered, extension):
     name = export_filename(tuple(countries), extension, today=DAY, filtered=filtered)
     assert re.fullmatch(r"social-tech-atlas_[A-Za-z0-9_-]+_2026-11-28\." + extension, name), name

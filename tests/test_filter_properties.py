@@ -26,8 +26,9 @@ from atlas.filters import Filters, apply_filters, filter_mask, in_bounds
 from atlas.schema import KINDS, ODC_STATUSES, ODCS, ORGANISATIONS
 from atlas.text import fold
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 SEARCHED = ("name", "aliases", "city", "description_en", "description_fr")
 COUNTRIES = ("FR", "BE", "IT", "SN", "MD", "FJ", "NZ", "JP")
 LIST_FIELDS = ("countries", "categories", "kinds", "statuses")
@@ -35,40 +36,68 @@ LIST_FIELDS = ("countries", "categories", "kinds", "statuses")
 # --- generated atlas files -------------------------------------------------------------------------
 
 letters = st.characters(codec="utf-8", exclude_characters="\x00")
-latin = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                        "àâäçéèêëîïôöùûüÿñåøæœßÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÑÅØÆŒ"
-                        "ăąćčďđęěğıłńňőřśşšţťůűźżžȘșȚț")
+latin = st.sampled_from(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "àâäçéèêëîïôöùûüÿñåøæœßÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÑÅØÆŒ"
+    "ăąćčďđęěğıłńňőřśşšţťůűźżžȘșȚț"
+)
 word = st.text(latin, min_size=1, max_size=8)
 phrase = st.lists(st.one_of(word, st.text(letters, max_size=6)), max_size=4).map(" ".join)
-half = st.integers(-170, 170).map(lambda x: x / 2)       # latitudes, exact in binary
-lon_half = st.integers(-360, 360).map(lambda x: x / 2)    # longitudes, exact in binary
+half = st.integers(-170, 170).map(lambda x: x / 2)  # latitudes, exact in binary
+lon_half = st.integers(-360, 360).map(lambda x: x / 2)  # longitudes, exact in binary
 
 
 @st.composite
 def org_rows(draw, i: int) -> dict[str, str]:
     located = draw(st.booleans())
-    return {"id": f"org-{i}", "name": draw(phrase.filter(str.strip)), "aliases": draw(phrase),
-            "category": draw(st.sampled_from([c for c in CATEGORY_IDS if c != ODC_CATEGORY])),
-            "country": draw(st.sampled_from(COUNTRIES)), "city": draw(phrase), "address": draw(phrase),
-            "lat": str(draw(half)) if located else "", "lon": str(draw(lon_half)) if located else "",
-            "geo_precision": "city" if located else "", "geo_source": "manual", "website": "",
-            "description_en": draw(phrase), "description_fr": draw(phrase), "source": "generated"}
+    return {
+        "id": f"org-{i}",
+        "name": draw(phrase.filter(str.strip)),
+        "aliases": draw(phrase),
+        "category": draw(st.sampled_from([c for c in CATEGORY_IDS if c != ODC_CATEGORY])),
+        "country": draw(st.sampled_from(COUNTRIES)),
+        "city": draw(phrase),
+        "address": draw(phrase),
+        "lat": str(draw(half)) if located else "",
+        "lon": str(draw(lon_half)) if located else "",
+        "geo_precision": "city" if located else "",
+        "geo_source": "manual",
+        "website": "",
+        "description_en": draw(phrase),
+        "description_fr": draw(phrase),
+        "source": "generated",
+    }
 
 
 @st.composite
 def odc_rows(draw, i: int) -> dict[str, str]:
-    return {"id": f"odc-{i}", "name": draw(phrase.filter(str.strip)), "country": draw(st.sampled_from(COUNTRIES)),
-            "city": draw(phrase), "address": "", "lat": str(draw(half)), "lon": str(draw(lon_half)),
-            "geo_precision": "city", "geo_source": "manual", "status": draw(st.sampled_from(ODC_STATUSES)),
-            "opened": "", "description_en": draw(phrase), "description_fr": draw(phrase), "website": "",
-            "source": "generated"}
+    return {
+        "id": f"odc-{i}",
+        "name": draw(phrase.filter(str.strip)),
+        "country": draw(st.sampled_from(COUNTRIES)),
+        "city": draw(phrase),
+        "address": "",
+        "lat": str(draw(half)),
+        "lon": str(draw(lon_half)),
+        "geo_precision": "city",
+        "geo_source": "manual",
+        "status": draw(st.sampled_from(ODC_STATUSES)),
+        "opened": "",
+        "description_en": draw(phrase),
+        "description_fr": draw(phrase),
+        "website": "",
+        "source": "generated",
+    }
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, str]], style: int = 0) -> bytes:
     """CSV bytes; `style` 0: minimal quoting, CRLF (a bare CR in a cell gets quoted); 1: every cell quoted, LF."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL) if style == 0 else \
-        csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer = (
+        csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        if style == 0
+        else csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    )
     writer.writerow(columns)
     writer.writerows([row[c] for c in columns] for row in rows)
     return out.getvalue().encode("utf-8")
@@ -94,8 +123,11 @@ def frames(draw, min_size: int = 0) -> pd.DataFrame:
 def filters(draw, frame: pd.DataFrame | None = None, bounds=None) -> Filters:
     """Filters mixing values found in `frame` with unknown ones; a query of words from the frame or not."""
     words = [w for text in (frame["name"] if frame is not None else []) for w in text.split()]
-    queries = st.one_of(st.just(""), phrase, st.lists(st.sampled_from(words), max_size=2).map(" ".join)) \
-        if words else st.one_of(st.just(""), phrase)
+    queries = (
+        st.one_of(st.just(""), phrase, st.lists(st.sampled_from(words), max_size=2).map(" ".join))
+        if words
+        else st.one_of(st.just(""), phrase)
+    )
     return Filters(
         countries=tuple(draw(st.lists(st.sampled_from((*COUNTRIES, "XX", "fr", "")), max_size=3, unique=True))),
         categories=tuple(draw(st.lists(st.sampled_from((*CATEGORY_IDS, "nope")), max_size=3, unique=True))),
@@ -106,13 +138,16 @@ def filters(draw, frame: pd.DataFrame | None = None, bounds=None) -> Filters:
     )
 
 
-grid_bounds = st.one_of(st.none(), st.tuples(half, st.integers(-800, 800).map(lambda x: x / 2), half,
-                                             st.integers(-800, 800).map(lambda x: x / 2)))
+grid_bounds = st.one_of(
+    st.none(),
+    st.tuples(half, st.integers(-800, 800).map(lambda x: x / 2), half, st.integers(-800, 800).map(lambda x: x / 2)),
+)
 wild = st.floats(allow_nan=True, allow_infinity=True)
 wild_bounds = st.one_of(st.none(), st.tuples(wild, wild, wild, wild))
 
 
 # --- a plain reference implementation ----------------------------------------------------------------
+
 
 def lon_inside(lon: float, west: float, east: float) -> bool:
     """Some copy of `lon` shifted by a multiple of 360° lies in [west, east] (exact for the grid values)."""
@@ -156,6 +191,7 @@ def rows_of(frame: pd.DataFrame, f: Filters) -> set[int]:
 
 
 # --- properties ------------------------------------------------------------------------------------
+
 
 @SETTINGS
 @given(st.data())
@@ -208,8 +244,9 @@ def test_or_within_one_filter(data):
 @given(st.data())
 def test_query_words_must_all_match_in_any_order(data):
     frame = data.draw(frames(min_size=1))
-    words = data.draw(st.lists(st.sampled_from([w for n in frame["name"] for w in n.split()] or ["x"]),
-                               min_size=1, max_size=3))
+    words = data.draw(
+        st.lists(st.sampled_from([w for n in frame["name"] for w in n.split()] or ["x"]), min_size=1, max_size=3)
+    )
     together = rows_of(frame, Filters(query=" ".join(words)))
     assert together == set.intersection(*(rows_of(frame, Filters(query=w)) for w in words))
     assert together == rows_of(frame, Filters(query="  ".join(reversed(words))))
@@ -234,25 +271,70 @@ def test_search_ignores_case_and_accents(data):
     row = data.draw(st.sampled_from(list(frame.index)))
     words = frame.at[row, "name"].split()
     typed = data.draw(st.sampled_from(words))
-    spelling = data.draw(st.sampled_from([str.upper, str.lower, str.title, strip_accents,
-                                          lambda w: strip_accents(w).upper(), lambda w: w.swapcase()]))
+    spelling = data.draw(
+        st.sampled_from(
+            [str.upper, str.lower, str.title, strip_accents, lambda w: strip_accents(w).upper(), lambda w: w.swapcase()]
+        )
+    )
     assume(fold(spelling(typed)))  # a word that folds to nothing (only marks) searches for nothing
     assert row in rows_of(frame, Filters(query=spelling(typed))), (typed, spelling(typed))
 
 
-@pytest.mark.parametrize(("name", "query"), [
-    ("Liège", "LIEGE"), ("Liège", "liege"), ("LIÈGE", "Liège"), ("Chișinău", "chisinau"), ("Malmö", "MALMO"),
-    ("Saint-Étienne", "saint-etienne"), ("Kraków", "krakow"), ("Łódź", "lodz"), ("Straße", "STRASSE"),
-    ("Ærøskøbing", "aeroskobing"), ("Œuvre", "oeuvre"), ("Český Krumlov", "cesky KRUMLOV"),
-    ("Pérouse", "perouse"),
-])
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("Liège", "LIEGE"),
+        ("Liège", "liege"),
+        ("LIÈGE", "Liège"),
+        ("Chișinău", "chisinau"),
+        ("Malmö", "MALMO"),
+        ("Saint-Étienne", "saint-etienne"),
+        ("Kraków", "krakow"),
+        ("Łódź", "lodz"),
+        ("Straße", "STRASSE"),
+        ("Ærøskøbing", "aeroskobing"),
+        ("Œuvre", "oeuvre"),
+        ("Český Krumlov", "cesky KRUMLOV"),
+        ("Pérouse", "perouse"),
+    ],
+)
 def test_search_examples(tmp_path, name, query):
-    orgs = [{"id": "target", "name": name, "aliases": "", "category": "civic_tech", "country": "FR", "city": "",
-             "address": "", "lat": "", "lon": "", "geo_precision": "", "geo_source": "", "website": "",
-             "description_en": "", "description_fr": "", "source": "t"},
-            {"id": "other", "name": "Other", "aliases": "", "category": "civic_tech", "country": "FR", "city": "",
-             "address": "", "lat": "", "lon": "", "geo_precision": "", "geo_source": "", "website": "",
-             "description_en": "", "description_fr": "", "source": "t"}]
+    orgs = [
+        {
+            "id": "target",
+            "name": name,
+            "aliases": "",
+            "category": "civic_tech",
+            "country": "FR",
+            "city": "",
+            "address": "",
+            "lat": "",
+            "lon": "",
+            "geo_precision": "",
+            "geo_source": "",
+            "website": "",
+            "description_en": "",
+            "description_fr": "",
+            "source": "t",
+        },
+        {
+            "id": "other",
+            "name": "Other",
+            "aliases": "",
+            "category": "civic_tech",
+            "country": "FR",
+            "city": "",
+            "address": "",
+            "lat": "",
+            "lon": "",
+            "geo_precision": "",
+            "geo_source": "",
+            "website": "",
+            "description_en": "",
+            "description_fr": "",
+            "source": "t",
+        },
+    ]
     (tmp_path / ORGANISATIONS.filename).write_bytes(_csv(ORGANISATIONS.columns, orgs))
     (tmp_path / ODCS.filename).write_bytes(_csv(ODCS.columns, []))
     frame = load_atlas(tmp_path).frame
@@ -266,18 +348,22 @@ def test_fixture_liege_is_found_by_an_unaccented_upper_case_query():
 
 # --- map bounds --------------------------------------------------------------------------------------
 
+
 def points(lons: list[float], lat: float = 0.0) -> pd.DataFrame:
     return pd.DataFrame({"lat": [lat] * len(lons), "lon": lons})
 
 
-@pytest.mark.parametrize(("bounds", "inside"), [
-    ((-10, -20, 10, 20), [False, False, True, False, False]),
-    ((-10, 170, 10, -170), [True, True, False, False, True]),     # wrapped, across the antimeridian
-    ((-10, 170, 10, 190), [True, True, False, False, True]),      # as Leaflet reports it after a pan east
-    ((-10, -190, 10, -170), [True, True, False, False, True]),    # ... and after a pan west
-    ((-10, 530, 10, 550), [True, True, False, False, True]),      # a world further east
-    ((-10, -400, 10, 400), [True, True, True, True, True]),       # zoomed out: more than one world
-])
+@pytest.mark.parametrize(
+    ("bounds", "inside"),
+    [
+        ((-10, -20, 10, 20), [False, False, True, False, False]),
+        ((-10, 170, 10, -170), [True, True, False, False, True]),  # wrapped, across the antimeridian
+        ((-10, 170, 10, 190), [True, True, False, False, True]),  # as Leaflet reports it after a pan east
+        ((-10, -190, 10, -170), [True, True, False, False, True]),  # ... and after a pan west
+        ((-10, 530, 10, 550), [True, True, False, False, True]),  # a world further east
+        ((-10, -400, 10, 400), [True, True, True, True, True]),  # zoomed out: more than one world
+    ],
+)
 def test_bounds_across_the_antimeridian(bounds, inside):
     assert in_bounds(points([-175.0, 175.0, 0.0, 90.0, 180.0]), bounds).tolist() == inside
 
@@ -289,8 +375,10 @@ def test_bounds_leave_out_rows_without_coordinates():
 
 
 @SETTINGS
-@given(st.lists(st.tuples(half, lon_half), max_size=20),
-       st.tuples(half, st.integers(-800, 800).map(lambda x: x / 2), half, st.integers(-800, 800).map(lambda x: x / 2)))
+@given(
+    st.lists(st.tuples(half, lon_half), max_size=20),
+    st.tuples(half, st.integers(-800, 800).map(lambda x: x / 2), half, st.integers(-800, 800).map(lambda x: x / 2)),
+)
 def test_bounds_match_the_reference(coords, bounds):
     frame = pd.DataFrame(coords, columns=["lat", "lon"], dtype=float)
     south, west, north, east = bounds

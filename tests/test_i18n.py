@@ -17,8 +17,9 @@ def test_every_key_has_english_and_french_text() -> None:
     for key, texts in TRANSLATIONS.items():
         assert set(texts) == set(LANGS), key
         assert all(texts[lang].strip() for lang in LANGS), key
-        assert re.findall(r"{(\w+)}", texts["en"]) == re.findall(r"{(\w+)}", texts["fr"]) or \
-            set(re.findall(r"{(\w+)}", texts["en"])) == set(re.findall(r"{(\w+)}", texts["fr"])), key
+        assert re.findall(r"{(\w+)}", texts["en"]) == re.findall(r"{(\w+)}", texts["fr"]) or set(
+            re.findall(r"{(\w+)}", texts["en"])
+        ) == set(re.findall(r"{(\w+)}", texts["fr"])), key
 
 
 def test_placeholders_are_filled_and_unknown_languages_fall_back_to_english() -> None:
@@ -32,11 +33,32 @@ def _ui_string_literals() -> list[tuple[str, str]]:
     found = []
     for path in [ROOT / "app.py", *(ROOT / "atlas" / "ui").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                    and isinstance(node.args[0].value, str) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in {"button", "header", "subheader", "title", "caption", "markdown", "info",
-                                           "warning", "multiselect", "text_input", "toggle", "pills", "radio",
-                                           "download_button", "expander", "text"}:
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr
+                in {
+                    "button",
+                    "header",
+                    "subheader",
+                    "title",
+                    "caption",
+                    "markdown",
+                    "info",
+                    "warning",
+                    "multiselect",
+                    "text_input",
+                    "toggle",
+                    "pills",
+                    "radio",
+                    "download_button",
+                    "expander",
+                    "text",
+                }
+            ):
                 found.append((path.name, node.args[0].value))
     return found
 

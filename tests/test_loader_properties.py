@@ -22,11 +22,44 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 # Any unicode but NUL and lone surrogates, plus the pieces that break naive CSV and HTML handling.
 CHAR = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
-PIECES = st.sampled_from([
-    '"', '""', ",", ";", "\n", "\r\n", "\r", "\t", " ", "  ", "'", "\\", "<script>alert(1)</script>", "<b>", "&amp;",
-    "javascript:", "=1+2", "\ufeff", "\u2028", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "é", "ß", "日本", "🙂",
-    "http://[", "https://example.org", "https://example.org/a?b=c#d", "cache:nominatim", "2019-04", "198٣",
-])
+PIECES = st.sampled_from(
+    [
+        '"',
+        '""',
+        ",",
+        ";",
+        "\n",
+        "\r\n",
+        "\r",
+        "\t",
+        " ",
+        "  ",
+        "'",
+        "\\",
+        "<script>alert(1)</script>",
+        "<b>",
+        "&amp;",
+        "javascript:",
+        "=1+2",
+        "\ufeff",
+        "\u2028",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x85",
+        "\xa0",
+        "é",
+        "ß",
+        "日本",
+        "🙂",
+        "http://[",
+        "https://example.org",
+        "https://example.org/a?b=c#d",
+        "cache:nominatim",
+        "2019-04",
+        "198٣",
+    ]
+)
 TEXT = st.lists(st.one_of(st.text(CHAR, max_size=12), PIECES), max_size=6).map("".join)
 LONG = st.builds(lambda unit, n: unit * n, st.text(CHAR, min_size=1, max_size=3), st.integers(600, 1100))
 CELL = st.one_of(TEXT, TEXT, TEXT, LONG)
@@ -34,10 +67,18 @@ HOSTS = st.sampled_from(["example.org", "exämple.org", "", "[::1]", "[oops"])
 URL = st.one_of(CELL, st.builds("https://{}{}".format, HOSTS, CELL))
 
 FREE = {  # columns that may hold any text in an otherwise valid row
-    "organisation": ("name", "aliases", "city", "address", "description_en", "description_fr", "source",
-                     "website", "geo_source"),
-    "odc": ("name", "city", "address", "description_en", "description_fr", "source", "website", "geo_source",
-            "opened"),
+    "organisation": (
+        "name",
+        "aliases",
+        "city",
+        "address",
+        "description_en",
+        "description_fr",
+        "source",
+        "website",
+        "geo_source",
+    ),
+    "odc": ("name", "city", "address", "description_en", "description_fr", "source", "website", "geo_source", "opened"),
 }
 FACTORY = {"organisation": org_row, "odc": odc_row}
 
@@ -63,7 +104,8 @@ def rows_of(kind: str, count: int, draw_cells) -> list[dict[str, str]]:
 def free_text_rows(kind: str, max_rows: int = 4):
     cells = st.fixed_dictionaries({col: (URL if col == "website" else CELL) for col in FREE[kind]})
     return st.lists(cells, min_size=1, max_size=max_rows).map(
-        lambda drawn: [FACTORY[kind](id=f"{kind}-{i}", **c) for i, c in enumerate(drawn)])
+        lambda drawn: [FACTORY[kind](id=f"{kind}-{i}", **c) for i, c in enumerate(drawn)]
+    )
 
 
 def required_filled(kind: str, row: dict[str, str]) -> bool:
@@ -101,8 +143,28 @@ def test_any_text_in_free_cells_of_valid_rows_round_trips(orgs, odcs) -> None:
     assert all("is required but empty" in p.message for p in errors), [str(p) for p in errors]
 
 
-ANY_CELL = st.one_of(CELL, st.sampled_from(["", "FR", "fr", "XX", "45.5", "-200", "nan", "inf", "1e400",
-                                            "city", "open", "planned", "civic_tech", "digital_center", "a-b"]))
+ANY_CELL = st.one_of(
+    CELL,
+    st.sampled_from(
+        [
+            "",
+            "FR",
+            "fr",
+            "XX",
+            "45.5",
+            "-200",
+            "nan",
+            "inf",
+            "1e400",
+            "city",
+            "open",
+            "planned",
+            "civic_tech",
+            "digital_center",
+            "a-b",
+        ]
+    ),
+)
 
 
 @FAST
@@ -121,8 +183,9 @@ def test_any_text_in_any_cell_never_raises_and_keeps_valid_rows(kind, data) -> N
         frame, problems = load_file(path, schema, schema.filename)
     by_id = frame.set_index("id")
     for row in rows:
-        untouched = all(row[col] == FACTORY[kind]()[col] for col in schema.columns
-                        if col not in FREE[kind] and col != "id")
+        untouched = all(
+            row[col] == FACTORY[kind]()[col] for col in schema.columns if col not in FREE[kind] and col != "id"
+        )
         if untouched and required_filled(kind, row) and SLUG.fullmatch(row["id"].strip()):
             assert row["id"].strip() in by_id.index, row
     for ident, kept in by_id.iterrows():  # whatever is kept follows the schema
@@ -175,9 +238,10 @@ def test_corrupting_one_row_keeps_the_others(row: int, cut: int, junk: bytes) ->
         path = Path(tmp) / "organisations.csv"
         path.write_bytes(b"\n".join(lines))
         frame, problems = load_file(path, ORGANISATIONS, "organisations.csv")
-    kept = dict(zip(frame["id"], frame["_line"]))
+    kept = dict(zip(frame["id"], frame["_line"], strict=True))
     for i in range(5):
         if i != row:
             assert kept.get(f"org-{i}") == i + 2 + (shift if i > row else 0), ([str(p) for p in problems], kept)
-    assert all(p.row is None or p.row == 1 or row + 2 <= p.row <= row + 2 + shift for p in problems), \
-        [str(p) for p in problems]
+    assert all(p.row is None or p.row == 1 or row + 2 <= p.row <= row + 2 + shift for p in problems), [
+        str(p) for p in problems
+    ]

@@ -11,8 +11,16 @@ import pandas as pd
 import pytest
 
 from atlas.data import load_atlas
-from atlas.maps import (COORD_SCALE, PLANNED_STYLE, MapOptions, build_map, clicked_row, encode_points,
-                        legend_html, view_bounds)
+from atlas.maps import (
+    COORD_SCALE,
+    PLANNED_STYLE,
+    MapOptions,
+    build_map,
+    clicked_row,
+    encode_points,
+    legend_html,
+    view_bounds,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -45,7 +53,7 @@ def test_rows_without_coordinates_are_not_sent(frame) -> None:
 
 def test_every_string_is_escaped_before_it_reaches_the_page(hostile) -> None:
     html = build_map(hostile, MapOptions(local_assets=True)).get_root().render()
-    for raw in ("<img src=x", "</script><script>", "`${alert", "<svg onload", "<iframe", "href=\"javascript:"):
+    for raw in ("<img src=x", "</script><script>", "`${alert", "<svg onload", "<iframe", 'href="javascript:'):
         assert raw not in html, raw
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     data = encode_points(hostile, "en", rich=True)
@@ -75,7 +83,7 @@ def test_layers_are_toggleable_and_named_in_the_language(frame) -> None:
 
 def test_legend_counts_each_style_present(frame) -> None:
     html = legend_html(frame, "en")
-    assert "Civic tech <b data-style=\"0\">1</b>" in html
+    assert 'Civic tech <b data-style="0">1</b>' in html
     assert re.search(r"ODC open <b data-style=\"\d+\">1</b>", html)
     assert re.search(r"ODC planned <b data-style=\"\d+\">1</b>", html)
     assert "Tech companies" not in html  # absent categories are not listed

@@ -57,8 +57,10 @@ def test_cells_are_stripped_and_optional_columns_may_be_absent(tmp_path: Path) -
 
 
 def test_accepted_forms_of_optional_values(tmp_path: Path) -> None:
-    rows = [odc_row(id="a", opened="2019", status="planned", geo_source="cache:nominatim"),
-            odc_row(id="b", opened="2024-12", lat="-90", lon="180", geo_precision="address")]
+    rows = [
+        odc_row(id="a", opened="2019", status="planned", geo_source="cache:nominatim"),
+        odc_row(id="b", opened="2024-12", lat="-90", lon="180", geo_precision="address"),
+    ]
     frame, problems = load_rows(tmp_path, rows, ODCS)
     assert problems == []
     assert frame["opened"].tolist() == ["2019", "2024-12"]
@@ -69,28 +71,36 @@ def test_accepted_forms_of_optional_values(tmp_path: Path) -> None:
 # --- errors: the row is dropped, the others are kept ---------------------------------------
 
 
-@pytest.mark.parametrize(("column", "value", "message"), [
-    ("country", "XX", "is not an ISO 3166-1 alpha-2 country code"),
-    ("country", "fr", "is not an ISO 3166-1 alpha-2 country code"),
-    ("country", "FRA", "is not an ISO 3166-1 alpha-2 country code"),
-    ("category", "robotics", "is not a known category"),
-    ("id", "Not A Slug", "is not a slug"),
-    ("id", "double--hyphen", "is not a slug"),
-    ("lat", "north", "is not a number"),
-    ("lat", "123", "is outside [-90, 90]"),
-    ("lon", "-180.5", "is outside [-180, 180]"),
-    ("lat", "NaN", "is not a finite number"),
-    ("lon", "inf", "is not a finite number"),
-    ("lat", "-Infinity", "is not a finite number"),
-    ("lat", "1e400", "is not a finite number"),
-    ("geo_precision", "street", "must be one of address, city, region, country"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("country", "XX", "is not an ISO 3166-1 alpha-2 country code"),
+        ("country", "fr", "is not an ISO 3166-1 alpha-2 country code"),
+        ("country", "FRA", "is not an ISO 3166-1 alpha-2 country code"),
+        ("category", "robotics", "is not a known category"),
+        ("id", "Not A Slug", "is not a slug"),
+        ("id", "double--hyphen", "is not a slug"),
+        ("lat", "north", "is not a number"),
+        ("lat", "123", "is outside [-90, 90]"),
+        ("lon", "-180.5", "is outside [-180, 180]"),
+        ("lat", "NaN", "is not a finite number"),
+        ("lon", "inf", "is not a finite number"),
+        ("lat", "-Infinity", "is not a finite number"),
+        ("lat", "1e400", "is not a finite number"),
+        ("geo_precision", "street", "must be one of address, city, region, country"),
+    ],
+)
 def test_bad_value_drops_only_its_row(tmp_path: Path, column: str, value: str, message: str) -> None:
     frame, problems = load_rows(tmp_path, sandwich(org_row, **{column: value}))
     assert frame["id"].tolist() == ["good-1", "good-2"]
     problem = only(problems)
     assert (problem.severity, problem.file, problem.row, problem.column, problem.value) == (
-        "error", "organisations.csv", 3, column, value)
+        "error",
+        "organisations.csv",
+        3,
+        column,
+        value,
+    )
     assert message in problem.message
     assert str(problem).startswith(f"organisations.csv row 3: {column} '{value}' ")
 
@@ -159,8 +169,18 @@ def test_missing_coordinates_keep_the_row_with_a_warning(tmp_path: Path) -> None
     assert "not shown on the map" in problem.message
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>",
-                                 "www.example.org", "ftp://example.org", "http://", "http://[broken"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "www.example.org",
+        "ftp://example.org",
+        "http://",
+        "http://[broken",
+    ],
+)
 def test_website_that_is_not_http_is_removed_with_a_warning(tmp_path: Path, url: str) -> None:
     frame, problems = load_rows(tmp_path, sandwich(org_row, website=url))
     assert frame["id"].tolist() == ["good-1", "bad-row", "good-2"]
@@ -174,7 +194,8 @@ def test_website_that_is_not_http_is_removed_with_a_warning(tmp_path: Path, url:
 def test_javascript_website_message(tmp_path: Path) -> None:
     _, problems = load_rows(tmp_path, sandwich(org_row, website="javascript:alert(1)"))
     assert str(only(problems)) == (
-        "organisations.csv row 3: website 'javascript:alert(1)' is not an http(s) URL; the link was removed")
+        "organisations.csv row 3: website 'javascript:alert(1)' is not an http(s) URL; the link was removed"
+    )
 
 
 @pytest.mark.parametrize("opened", ["2020-13", "20-01", "1850", "2020/01", "yesterday", "2020-1", "198٠", "２０２０"])
@@ -193,8 +214,9 @@ def test_bad_geocoding_source_is_cleared_with_a_warning(tmp_path: Path) -> None:
     assert (only(problems).severity, only(problems).column) == ("warning", "geo_source")
 
 
-@pytest.mark.parametrize("name", ["<script>alert(1)</script>", "Caf&eacute; <b>Bold</b>",
-                                  "<img src=x onerror=alert(1)>"])
+@pytest.mark.parametrize(
+    "name", ["<script>alert(1)</script>", "Caf&eacute; <b>Bold</b>", "<img src=x onerror=alert(1)>"]
+)
 def test_html_in_a_name_is_kept_unchanged_with_a_warning(tmp_path: Path, name: str) -> None:
     frame, problems = load_rows(tmp_path, sandwich(org_row, name=name))
     assert frame["name"].tolist() == ["Test Organisation", name, "Test Organisation"]
@@ -229,7 +251,8 @@ def test_text_of_exactly_the_limit_is_not_cut(tmp_path: Path) -> None:
 
 def test_problem_text_names_file_row_column_and_value() -> None:
     assert str(Problem("data/odc.csv", 7, "lat", "123.4", "is outside [-90, 90]")) == (
-        "data/odc.csv row 7: lat '123.4' is outside [-90, 90]")
+        "data/odc.csv row 7: lat '123.4' is outside [-90, 90]"
+    )
     assert str(Problem("data/odc.csv", None, None, None, "is empty")) == "data/odc.csv: is empty"
     assert str(Problem("f.csv", 4, None, None, "has 3 fields")) == "f.csv row 4: has 3 fields"
 

@@ -10,15 +10,18 @@ from atlas.text import escape, escape_markdown, fold, fold_key, is_http_url, saf
 # --- folding --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "folded"), [
-    ("Chișinău ", "chisinau"),
-    ("  ÉCOLE   du\tNUMÉRIQUE\n", "ecole du numerique"),
-    ("Straße Œuvre Ærø Łódź", "strasse oeuvre aero lodz"),
-    ("Liège", "liege"),
-    ("", ""),
-    (None, ""),
-    (42, "42"),
-])
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Chișinău ", "chisinau"),
+        ("  ÉCOLE   du\tNUMÉRIQUE\n", "ecole du numerique"),
+        ("Straße Œuvre Ærø Łódź", "strasse oeuvre aero lodz"),
+        ("Liège", "liege"),
+        ("", ""),
+        (None, ""),
+        (42, "42"),
+    ],
+)
 def test_fold(text: object, folded: str) -> None:
     assert fold(text) == folded
 
@@ -50,19 +53,47 @@ def test_escape_markdown_makes_markup_inert() -> None:
 # --- URLs -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["https://example.org", "http://example.org/a?b=c#d", " https://x.example/ ",
-                                 "HTTPS://EXAMPLE.ORG", "https://[::1]:8080/", "https://exämple.org"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org",
+        "http://example.org/a?b=c#d",
+        " https://x.example/ ",
+        "HTTPS://EXAMPLE.ORG",
+        "https://[::1]:8080/",
+        "https://exämple.org",
+    ],
+)
 def test_http_urls_are_accepted(url: str) -> None:
     assert is_http_url(url)
     assert safe_url(url) == url.strip()
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", " JavaScript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "vbscript:x",
-    "ftp://example.org", "//example.org", "example.org", "http://", "https:///path", "",  "   ",
-    'https://example.org/"onmouseover="x', "https://example.org/<script>", "https://exa mple.org",
-    "https://example.org/\nx", "http://[", "https://[::1", "http://a]b", None, 42,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:x",
+        "ftp://example.org",
+        "//example.org",
+        "example.org",
+        "http://",
+        "https:///path",
+        "",
+        "   ",
+        'https://example.org/"onmouseover="x',
+        "https://example.org/<script>",
+        "https://exa mple.org",
+        "https://example.org/\nx",
+        "http://[",
+        "https://[::1",
+        "http://a]b",
+        None,
+        42,
+    ],
+)
 def test_other_urls_are_refused_without_raising(url: object) -> None:
     assert is_http_url(url) is False
     assert safe_url(url) == ""
@@ -81,14 +112,17 @@ def test_other_values_are_not_country_codes(code: object) -> None:
     assert not is_country_code(code)
 
 
-@pytest.mark.parametrize(("code", "en", "fr"), [
-    ("MD", "Moldova", "Moldavie"),
-    ("DE", "Germany", "Allemagne"),
-    ("BE", "Belgium", "Belgique"),
-    ("CI", "Côte d’Ivoire", "Côte d’Ivoire"),
-    ("SN", "Senegal", "Sénégal"),
-    ("GB", "United Kingdom", "Royaume-Uni"),
-])
+@pytest.mark.parametrize(
+    ("code", "en", "fr"),
+    [
+        ("MD", "Moldova", "Moldavie"),
+        ("DE", "Germany", "Allemagne"),
+        ("BE", "Belgium", "Belgique"),
+        ("CI", "Côte d’Ivoire", "Côte d’Ivoire"),
+        ("SN", "Senegal", "Sénégal"),
+        ("GB", "United Kingdom", "Royaume-Uni"),
+    ],
+)
 def test_country_names_in_english_and_french(code: str, en: str, fr: str) -> None:
     assert country_name(code) == country_name(code, "en") == en
     assert country_name(code, "fr") == fr
@@ -104,11 +138,22 @@ def test_alpha3() -> None:
     assert alpha3("XX") is None
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("fr", "FR"), (" FRA ", "FR"), ("France", "FR"), ("Moldavie", "MD"), ("moldova", "MD"),
-    ("Côte d'Ivoire", "CI"), ("Cote d’Ivoire", "CI"), ("Allemagne", "DE"), ("Royaume-Uni", "GB"),
-    ("SÉNÉGAL", "SN"), ("Türkiye", "TR"),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("fr", "FR"),
+        (" FRA ", "FR"),
+        ("France", "FR"),
+        ("Moldavie", "MD"),
+        ("moldova", "MD"),
+        ("Côte d'Ivoire", "CI"),
+        ("Cote d’Ivoire", "CI"),
+        ("Allemagne", "DE"),
+        ("Royaume-Uni", "GB"),
+        ("SÉNÉGAL", "SN"),
+        ("Türkiye", "TR"),
+    ],
+)
 def test_resolve_country(value: str, code: str) -> None:
     assert resolve_country(value) == code
 

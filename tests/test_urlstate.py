@@ -22,9 +22,35 @@ CODES = tuple(sorted(c.alpha_2 for c in pycountry.countries))
 values = st.one_of(st.text(), st.lists(st.text(), max_size=3), st.none(), st.integers(), st.floats())
 likely_keys = st.one_of(st.sampled_from(KNOWN), st.text(max_size=10))
 plausible = st.one_of(
-    st.text(), st.sampled_from(["", ",", "FR,BE", "fr", "FR,,BE", "XX", "45.7,4.8,6", "nan,nan,5", "1e999,0,3",
-                                "0,0,99", "1,2", "1,2,3,4", "1", "0", "yes", "en", "fr", "de", "open,planned",
-                                "odc", "training,civic_tech", "٣,٣,٣", "9" * 5000]))
+    st.text(),
+    st.sampled_from(
+        [
+            "",
+            ",",
+            "FR,BE",
+            "fr",
+            "FR,,BE",
+            "XX",
+            "45.7,4.8,6",
+            "nan,nan,5",
+            "1e999,0,3",
+            "0,0,99",
+            "1,2",
+            "1,2,3,4",
+            "1",
+            "0",
+            "yes",
+            "en",
+            "fr",
+            "de",
+            "open,planned",
+            "odc",
+            "training,civic_tech",
+            "٣,٣,٣",
+            "9" * 5000,
+        ]
+    ),
+)
 
 
 @SETTINGS
@@ -46,20 +72,23 @@ def test_decode_never_raises(params):
     encode(state)  # whatever was decoded can be written back
 
 
-@pytest.mark.parametrize(("params", "reported"), [
-    ({"lang": "de"}, "lang=de"),
-    ({"country": "FR,XX,France"}, "country=XX,France"),
-    ({"country": "12"}, "country=12"),
-    ({"category": "training,nope"}, "category=nope"),
-    ({"kind": "company"}, "kind=company"),
-    ({"status": "closed"}, "status=closed"),
-    ({"view": "91,0,5"}, "view=91,0,5"),
-    ({"view": "45,4,0"}, "view=45,4,0"),
-    ({"view": "45,4"}, "view=45,4"),
-    ({"view": "nan,4,5"}, "view=nan,4,5"),
-    ({"inview": "yes"}, "inview=yes"),
-    ({"utm_source": "x"}, "utm_source"),
-])
+@pytest.mark.parametrize(
+    ("params", "reported"),
+    [
+        ({"lang": "de"}, "lang=de"),
+        ({"country": "FR,XX,France"}, "country=XX,France"),
+        ({"country": "12"}, "country=12"),
+        ({"category": "training,nope"}, "category=nope"),
+        ({"kind": "company"}, "kind=company"),
+        ({"status": "closed"}, "status=closed"),
+        ({"view": "91,0,5"}, "view=91,0,5"),
+        ({"view": "45,4,0"}, "view=45,4,0"),
+        ({"view": "45,4"}, "view=45,4"),
+        ({"view": "nan,4,5"}, "view=nan,4,5"),
+        ({"inview": "yes"}, "inview=yes"),
+        ({"utm_source": "x"}, "utm_source"),
+    ],
+)
 def test_invalid_values_are_reported(params, reported):
     assert reported in decode(params).ignored
 
@@ -67,8 +96,9 @@ def test_invalid_values_are_reported(params, reported):
 invalid = {
     "lang": st.sampled_from(["de", "EN", "english", " fr", "x"]),
     "country": st.sampled_from(["XX", "FRA", "France", "F", "1", "UK", "E1"]),
-    "category": st.text(min_size=1, max_size=6).filter(lambda v: "," not in v and v.strip() not in CATEGORY_IDS
-                                                       and v.strip()),
+    "category": st.text(min_size=1, max_size=6).filter(
+        lambda v: "," not in v and v.strip() not in CATEGORY_IDS and v.strip()
+    ),
     "kind": st.sampled_from(["org", "ODC", "company"]),
     "status": st.sampled_from(["closed", "Open", "soon"]),
     "view": st.sampled_from(["91,0,5", "0,181,5", "0,0,19", "0,0,0", "a,b,c", "1,2", "inf,0,3", "1,2,3,4"]),
@@ -76,13 +106,15 @@ invalid = {
 }
 valid = {
     "lang": st.sampled_from(LANGS),
-    "country": st.lists(st.sampled_from(CODES).flatmap(lambda c: st.sampled_from([c, c.lower(), c.title()])),
-                        min_size=1, max_size=3).map(",".join),
+    "country": st.lists(
+        st.sampled_from(CODES).flatmap(lambda c: st.sampled_from([c, c.lower(), c.title()])), min_size=1, max_size=3
+    ).map(",".join),
     "category": st.lists(st.sampled_from(CATEGORY_IDS), min_size=1, max_size=3).map(",".join),
     "kind": st.sampled_from(KINDS),
     "status": st.lists(st.sampled_from(ODC_STATUSES), min_size=1, max_size=2).map(",".join),
     "view": st.tuples(st.integers(-90, 90), st.integers(-180, 180), st.integers(1, 18)).map(
-        lambda v: ",".join(map(str, v))),
+        lambda v: ",".join(map(str, v))
+    ),
     "inview": st.sampled_from(["", "0", "1"]),
 }
 
@@ -105,13 +137,23 @@ def test_each_invalid_parameter_is_reported_and_only_those(data):
 
 def _states():
     lists = lambda items, n: st.lists(st.sampled_from(items), max_size=n, unique=True).map(tuple)  # noqa: E731
-    views = st.builds(View, st.integers(-900_000, 900_000).map(lambda x: x / 10_000),
-                      st.integers(-1_800_000, 1_800_000).map(lambda x: x / 10_000), st.integers(1, 18))
+    views = st.builds(
+        View,
+        st.integers(-900_000, 900_000).map(lambda x: x / 10_000),
+        st.integers(-1_800_000, 1_800_000).map(lambda x: x / 10_000),
+        st.integers(1, 18),
+    )
     return st.builds(
         UrlState,
         lang=st.sampled_from(LANGS),
-        filters=st.builds(Filters, countries=lists(CODES, 4), categories=lists(CATEGORY_IDS, 3),
-                          kinds=lists(KINDS, 2), statuses=lists(ODC_STATUSES, 2), query=st.text(max_size=MAX_QUERY)),
+        filters=st.builds(
+            Filters,
+            countries=lists(CODES, 4),
+            categories=lists(CATEGORY_IDS, 3),
+            kinds=lists(KINDS, 2),
+            statuses=lists(ODC_STATUSES, 2),
+            query=st.text(max_size=MAX_QUERY),
+        ),
         in_view=st.booleans(),
         view=st.one_of(st.none(), views),
         article=st.text(max_size=100).filter(lambda a: a != ""),

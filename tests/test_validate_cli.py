@@ -29,11 +29,16 @@ def same_report(out: list[str], expected: list[str]) -> bool:
 @pytest.fixture()
 def bad_atlas(tmp_path: Path) -> Path:
     """A data folder with one error in each file, one warning, and a duplicate id across the files."""
-    return write_atlas(tmp_path / "data",
-                       orgs=[org_row(id="good"), org_row(id="shared"), org_row(id="bad-country", country="XX"),
-                             org_row(id="js-link", website="javascript:alert(1)")],
-                       odcs=[*numbered(odc_row, 4, "odc"), odc_row(id="shared"),
-                             odc_row(id="far-north", lat="123.4")])
+    return write_atlas(
+        tmp_path / "data",
+        orgs=[
+            org_row(id="good"),
+            org_row(id="shared"),
+            org_row(id="bad-country", country="XX"),
+            org_row(id="js-link", website="javascript:alert(1)"),
+        ],
+        odcs=[*numbered(odc_row, 4, "odc"), odc_row(id="shared"), odc_row(id="far-north", lat="123.4")],
+    )
 
 
 BAD_ATLAS_LINES = [
@@ -83,11 +88,13 @@ def test_single_files_are_checked_by_their_name_or_header(capsys, tmp_path: Path
     good = write_csv(tmp_path / "odc.csv", [odc_row()])
     code, out = validate(capsys, str(odc_file), str(org_file), str(good))
     assert code == 1
-    assert out == [f"error: {odc_file} row 2: status 'closed' must be 'open' or 'planned'",
-                   f"error: {org_file} row 2: category 'robots' is not a known category "
-                   "(civic_tech, digital_mediation, resource_mobilisation, digital_commons, training, network, "
-                   "tech_company, funder, digital_center)",
-                   "2 problem(s): 2 error(s), 0 warning(s)"]
+    assert out == [
+        f"error: {odc_file} row 2: status 'closed' must be 'open' or 'planned'",
+        f"error: {org_file} row 2: category 'robots' is not a known category "
+        "(civic_tech, digital_mediation, resource_mobilisation, digital_commons, training, network, "
+        "tech_company, funder, digital_center)",
+        "2 problem(s): 2 error(s), 0 warning(s)",
+    ]
     assert validate(capsys, str(good)) == (0, ["No problems found."])
 
 
@@ -110,11 +117,22 @@ def test_unreadable_files_are_reported_not_raised(capsys, tmp_path: Path) -> Non
 
 def test_real_command_in_a_subprocess(tmp_path: Path, bad_atlas: Path) -> None:
     env = {**os.environ, "ATLAS_DATA_DIR": "data"}
-    bad = subprocess.run([sys.executable, "-m", "atlas.cli", "validate"], cwd=bad_atlas.parent, env=env,
-                         capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "atlas.cli", "validate"],
+        cwd=bad_atlas.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 1, bad.stderr
     assert same_report(bad.stdout.splitlines(), BAD_ATLAS_LINES), bad.stdout
     assert bad.stderr == ""
-    good = subprocess.run([sys.executable, "-m", "atlas.cli", "validate", str(BUNDLED)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    good = subprocess.run(
+        [sys.executable, "-m", "atlas.cli", "validate", str(BUNDLED)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert (good.returncode, good.stdout) == (0, "No problems found.\n"), good.stderr

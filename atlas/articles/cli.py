@@ -8,11 +8,11 @@ from pathlib import Path
 
 from atlas.articles.ingest import run
 from atlas.articles.orgs import KnownOrganisation, load_organisations
-from atlas.articles.places import Gazetteer
+from atlas.articles.places import PlaceLookup
 from atlas.config import data_dir
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `articles` command and its `ingest` sub-command."""
     articles = subparsers.add_parser("articles", help="work on the SOGA articles")
     sub = articles.add_subparsers(dest="articles_command", required=True)
@@ -32,7 +32,7 @@ def _ingest(args: argparse.Namespace) -> int:
     return run(args.input, args.output, args.format, _gazetteer, _organisations(), sys.stdout, sys.stderr)
 
 
-def _gazetteer() -> Gazetteer:
+def _gazetteer() -> PlaceLookup:
     from atlas.geocoding.gazetteer import get_gazetteer
 
     return get_gazetteer()

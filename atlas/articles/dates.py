@@ -6,11 +6,21 @@ import re
 from dataclasses import dataclass
 
 _MONTHS = {
-    **{m: i for i, m in enumerate(
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1)},
-    "fevrier": 2, "aout": 8, "decembre": 12,
-    **{m: i for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
+    **{
+        m: i
+        for i, m in enumerate(
+            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1
+        )
+    },
+    "fevrier": 2,
+    "aout": 8,
+    "decembre": 12,
+    **{
+        m: i
+        for i, m in enumerate(
+            "january february march april may june july august september october november december".split(), 1
+        )
+    },
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"

@@ -21,23 +21,25 @@ from typing import Any, Protocol
 from atlas.articles.frontmatter import FrontMatterError, render_front_matter, split_front_matter
 from atlas.config import data_dir
 from atlas.countries import resolve_country
-from atlas.geocoding.models import CACHE_PREFIX
-
-MANUAL = "manual"
+from atlas.geocoding.models import CACHE_PREFIX, MANUAL
 
 
 class GeoLike(Protocol):
-    lat: float
-    lon: float
-    geo_precision: str
-    geo_source: str
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def geo_precision(self) -> str: ...
+    @property
+    def geo_source(self) -> str: ...
 
 
-Geocode = Callable[[str | None, str], GeoLike | None]
+Geocode = Callable[[str | None, str], GeoLike | None]  # (city or None for the country itself, country)
 
 
 @dataclass
-class GeocodeReport:
+class PlacesReport:
     """What a run did: files rewritten, places resolved, places left without coordinates, unreadable files."""
 
     changed_files: list[str] = field(default_factory=list)
@@ -46,9 +48,9 @@ class GeocodeReport:
     errors: list[str] = field(default_factory=list)
 
 
-def geocode_articles(folder: Path, geocode: Geocode) -> GeocodeReport:
+def geocode_articles(folder: Path, geocode: Geocode) -> PlacesReport:
     """Geocode every place of every article file in `folder`, rewriting the files that change."""
-    report = GeocodeReport()
+    report = PlacesReport()
     for path in sorted(Path(folder).glob("*.md")):
         try:
             data, body = split_front_matter(path.read_text(encoding="utf-8"))
@@ -78,8 +80,12 @@ def geocode_articles(folder: Path, geocode: Geocode) -> GeocodeReport:
 def _fields(result: GeoLike | None) -> dict[str, Any]:
     if result is None:
         return {"lat": None, "lon": None, "geo_precision": "", "geo_source": ""}
-    return {"lat": round(float(result.lat), 5), "lon": round(float(result.lon), 5),
-            "geo_precision": result.geo_precision, "geo_source": result.geo_source.removeprefix(CACHE_PREFIX)}
+    return {
+        "lat": round(float(result.lat), 5),
+        "lon": round(float(result.lon), 5),
+        "geo_precision": result.geo_precision,
+        "geo_source": result.geo_source.removeprefix(CACHE_PREFIX),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

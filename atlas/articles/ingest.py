@@ -20,18 +20,15 @@ from atlas.articles.dates import MentionedDate, find_dates
 from atlas.articles.frontmatter import render_front_matter
 from atlas.articles.language import language_shares
 from atlas.articles.orgs import KnownOrganisation, OrganisationMatcher
-from atlas.articles.places import Candidate, Gazetteer, PlaceFinder, PlaceMention
+from atlas.articles.places import Candidate, PlaceFinder, PlaceLookup, PlaceMention
 from atlas.articles.split import RawArticle, split_articles
 from atlas.articles.summarise import split_sentences, summarise
+from atlas.errors import UnusableInput
 from atlas.text import fold_key
 
 MENTIONED = "mentioned in the text"
 AUTHOR_PLACE = "where the author signs"
 _MASK = "#"
-
-
-class InputError(Exception):
-    """The input cannot be read as text articles."""
 
 
 @dataclass
@@ -51,34 +48,34 @@ class Draft:
 
 
 def read_input(path: Path) -> list[tuple[str, str]]:
-    """(file name, text) of a text file, or of every `*.txt` file of a folder; InputError if unreadable."""
+    """(file name, text) of a text file, or of every `*.txt` file of a folder; UnusableInput if unreadable."""
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.glob("*.txt") if p.is_file())
         if not files:
-            raise InputError(f"{path} is a folder without any .txt file")
+            raise UnusableInput(f"{path} is a folder without any .txt file")
     elif path.is_file():
         files = [path]
     else:
-        raise InputError(f"{path} does not exist")
+        raise UnusableInput(f"{path} does not exist")
     texts = []
     for file in files:
         try:
             text = file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+            raise UnusableInput(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
         except OSError as exc:
-            raise InputError(f"cannot read {file}: {exc.strerror or exc}") from exc
+            raise UnusableInput(f"cannot read {file}: {exc.strerror or exc}") from exc
         if "\x00" in text:
-            raise InputError(f"{file} looks like a binary file, not text")
+            raise UnusableInput(f"{file} looks like a binary file, not text")
         texts.append((file.name, text))
     if not any(text.strip() for _, text in texts):
-        raise InputError(f"{path} holds no text")
+        raise UnusableInput(f"{path} holds no text")
     return texts
 
 
 def ingest_texts(
-    texts: Iterable[tuple[str, str]], gazetteer: Gazetteer, organisations: Sequence[KnownOrganisation]
+    texts: Iterable[tuple[str, str]], gazetteer: PlaceLookup, organisations: Sequence[KnownOrganisation]
 ) -> list[Draft]:
     """Split every text into articles and analyse each one."""
     matcher, finder = OrganisationMatcher(organisations), PlaceFinder(gazetteer)
@@ -96,7 +93,7 @@ def _analyse(raw: RawArticle, source: str, matcher: OrganisationMatcher, finder:
     mentions = matcher.find(text)
     masked = list(text)
     for m in mentions:
-        masked[m.start:m.end] = _MASK * (m.end - m.start)
+        masked[m.start : m.end] = _MASK * (m.end - m.start)
     found = finder.find("".join(masked))
     signed = finder.find("\n".join(raw.author_details)).places
     places = [(p, MENTIONED) for p in found.places]
@@ -155,8 +152,12 @@ def draft_record(draft: Draft) -> dict[str, Any]:
         "organisations": draft.organisations,
         "places": [
             {
-                "name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon,
-                "geo_precision": p.geo_precision, "geo_source": "gazetteer" if p.lat is not None else "",
+                "name": p.name,
+                "country": p.country,
+                "lat": p.lat,
+                "lon": p.lon,
+                "geo_precision": p.geo_precision,
+                "geo_source": "gazetteer" if p.lat is not None else "",
                 "role": role,
             }
             for p, role in draft.places
@@ -208,10 +209,10 @@ def report(drafts: Sequence[Draft], out: TextIO) -> None:
         out.write(f"   organisations: {', '.join(d.organisations) or '(none)'}\n")
         shown = ", ".join(d.unmatched[:8]) + (", …" if len(d.unmatched) > 8 else "")
         out.write(f"   unmatched names ({len(d.unmatched)}): {shown or '-'}\n")
-    places = {p.key for d in drafts for p, _ in d.places}
+    distinct_places = {p.key for d in drafts for p, _ in d.places}
     orgs = {o for d in drafts for o in d.organisations}
     out.write(
-        f"\nTotal: {len(drafts)} articles, {len(places)} distinct places, {len(orgs)} organisations; "
+        f"\nTotal: {len(drafts)} articles, {len(distinct_places)} distinct places, {len(orgs)} organisations; "
         f"{sum(not d.raw.author for d in drafts)} without author, "
         f"{sum(not d.raw.title_en for d in drafts)} without English title, "
         f"{sum(not d.places for d in drafts)} without place, "
@@ -223,7 +224,7 @@ def run(
     input_path: Path,
     output: Path | None,
     fmt: str,
-    load_gazetteer: Callable[[], Gazetteer],
+    load_gazetteer: Callable[[], PlaceLookup],
     organisations: Sequence[KnownOrganisation],
     out: TextIO,
     err: TextIO,
@@ -231,7 +232,7 @@ def run(
     """The whole command: 0 when done, 2 (with a message on `err`) when the input cannot be read."""
     try:
         texts = read_input(input_path)
-    except InputError as exc:
+    except UnusableInput as exc:
         err.write(f"atlas articles ingest: cannot use the input: {exc}\n")
         return 2
     drafts = ingest_texts(texts, load_gazetteer(), organisations)
@@ -240,4 +241,3 @@ def run(
         paths = write_drafts(drafts, output, fmt)
         out.write(f"{len(paths)} draft file(s) written to {output}\n")
     return 0
-

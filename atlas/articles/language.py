@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import re
 
-FRENCH = frozenset("""
-a le la les un une des du de au aux et ou mais donc ni que qui quoi dont où ce cet cette ces
-son sa ses leur leurs notre nos votre vos mon ma mes je tu il elle nous vous ils elles on se
-est sont été être avoir ont était sera seront fait plus moins très aussi comme pour par avec sans
-sous sur dans chez entre vers depuis pendant après avant ainsi alors encore déjà tout tous toute
-toutes même cela ceci ça pas ne y en lors dès afin été leurs celle celui ceux nos
-""".split())
+FRENCH = frozenset(
+    """
+    a le la les un une des du de au aux et ou mais donc ni que qui quoi dont où ce cet cette ces son
+    sa ses leur leurs notre nos votre vos mon ma mes je tu il elle nous vous ils elles on se est
+    sont été être avoir ont était sera seront fait plus moins très aussi comme pour par avec sans
+    sous sur dans chez entre vers depuis pendant après avant ainsi alors encore déjà tout tous toute
+    toutes même cela ceci ça pas ne y en lors dès afin été leurs celle celui ceux nos
+    """.split()
+)
 
-ENGLISH = frozenset("""
-the a an and or so of to in on at by for with without from into about over under between
-is are was were be been being has have had do does did will would can could should may might
-this that these those it its he she they them their our we you your his her which who whom what
-when where why how not no than then there here also more most very just only such through during
-after before while as if
-""".split())
+ENGLISH = frozenset(
+    """
+    the a an and or so of to in on at by for with without from into about over under between is are
+    was were be been being has have had do does did will would can could should may might this that
+    these those it its he she they them their our we you your his her which who whom what when where
+    why how not no than then there here also more most very just only such through during after
+    before while as if
+    """.split()
+)
 
 # Words spelt alike in both languages ("a", "on") vote for neither.
 _SHARED = FRENCH & ENGLISH

@@ -72,7 +72,5 @@ def article_places_frame(articles: Iterable[Article]) -> pd.DataFrame:
                 ids = places.setdefault(key, (place, []))[1]
                 if article.id not in ids:
                     ids.append(article.id)
-    rows = [
-        [key, p.name, p.country, p.lat, p.lon, p.geo_precision, ids] for key, (p, ids) in places.items()
-    ]
+    rows = [[key, p.name, p.country, p.lat, p.lon, p.geo_precision, ids] for key, (p, ids) in places.items()]
     return pd.DataFrame(rows, columns=PLACE_COLUMNS)

@@ -19,6 +19,7 @@ from typing import Any
 
 from atlas.articles.frontmatter import FrontMatterError, split_front_matter
 from atlas.countries import is_country_code
+from atlas.schema import SLUG
 
 REQUIRED = ("id", "title_en", "title_fr", "summary_en", "summary_fr", "source")
 OPTIONAL_TEXT = ("author", "published_note", "note", "title_en_note")
@@ -26,7 +27,6 @@ LIST_FIELDS = ("topics", "organisations", "odcs", "places")
 KNOWN_FIELDS = frozenset(REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision"))
 PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ODC_ID = re.compile(r"^odc-[a-z]{2}(?:-[a-z0-9]+)*$")
 
 
@@ -150,7 +150,7 @@ class _Checker:
                 self.problem(path, field, value, "required text is missing; file skipped")
                 return None
             required[field] = value.strip()
-        if not _SLUG.match(required["id"]):
+        if not SLUG.fullmatch(required["id"]):
             self.problem(path, "id", required["id"], "must be a lower-case slug; file skipped")
             return None
         published, precision = self._published(path, data.get("published"), data.get("published_precision"))
@@ -159,14 +159,18 @@ class _Checker:
             **{field: self._text(path, field, data.get(field)) for field in OPTIONAL_TEXT},
             published=published,
             published_precision=precision,
-            topics=self._ids(path, "topics", data.get("topics"), lambda v: bool(_SLUG.match(v)), "not a slug"),
+            topics=self._ids(path, "topics", data.get("topics"), lambda v: bool(SLUG.fullmatch(v)), "not a slug"),
             organisations=self._ids(
-                path, "organisations", data.get("organisations"),
-                lambda v: v in self.org_ids if self.org_ids is not None else bool(_SLUG.match(v)),
+                path,
+                "organisations",
+                data.get("organisations"),
+                lambda v: v in self.org_ids if self.org_ids is not None else bool(SLUG.fullmatch(v)),
                 "unknown organisation id",
             ),
             odcs=self._ids(
-                path, "odcs", data.get("odcs"),
+                path,
+                "odcs",
+                data.get("odcs"),
                 lambda v: v in self.odc_ids if self.odc_ids is not None else bool(_ODC_ID.match(v)),
                 "unknown ODC id",
             ),
@@ -227,18 +231,24 @@ class _Checker:
             lat, lon = _coordinate(item.get("lat"), 90), _coordinate(item.get("lon"), 180)
             missing = item.get("lat") in (None, "") and item.get("lon") in (None, "")
             if (lat is None or lon is None) and not missing:
-                self.problem(path, "places", {"name": name, "lat": item.get("lat"), "lon": item.get("lon")},
-                             "bad coordinates, dropped")
+                self.problem(
+                    path,
+                    "places",
+                    {"name": name, "lat": item.get("lat"), "lon": item.get("lon")},
+                    "bad coordinates, dropped",
+                )
             has = lat is not None and lon is not None
-            places.append(ArticlePlace(
-                name=name,
-                country=country,
-                role=str(item.get("role") or "").strip(),
-                lat=lat if has else None,
-                lon=lon if has else None,
-                geo_precision=str(item.get("geo_precision") or "").strip() if has else "",
-                geo_source=str(item.get("geo_source") or "").strip() if has else "",
-            ))
+            places.append(
+                ArticlePlace(
+                    name=name,
+                    country=country,
+                    role=str(item.get("role") or "").strip(),
+                    lat=lat if has else None,
+                    lon=lon if has else None,
+                    geo_precision=str(item.get("geo_precision") or "").strip() if has else "",
+                    geo_source=str(item.get("geo_source") or "").strip() if has else "",
+                )
+            )
         return tuple(places)
 
 

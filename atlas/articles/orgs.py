@@ -80,7 +80,7 @@ class OrganisationMatcher:
         found: list[OrgMention] = []
         for org_id, pattern, common_word in self._patterns:
             for m in pattern.finditer(folded):
-                original = text[m.start():m.end()]
+                original = text[m.start() : m.end()]
                 if common_word and original.islower():
                     continue
                 if _bounded(text, folded, m.start(), m.end()):

@@ -49,15 +49,19 @@ _STOP = frozenset(fold(w) for w in FRENCH | ENGLISH)
 
 
 class GazetteerPlace(Protocol):
-    """What the ingest reads from a gazetteer entry."""
+    """What the ingest reads from a gazetteer entry (read-only, as `atlas.geocoding.gazetteer.Place` is)."""
 
-    name: str
-    country: str
-    lat: float
-    lon: float
+    @property
+    def name(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
 
 
-class Gazetteer(Protocol):
+class PlaceLookup(Protocol):
     """The part of `atlas.geocoding.gazetteer.Gazetteer` the ingest uses (tests pass a small fake)."""
 
     def find(self, name: str, country: str | None = None) -> Sequence[GazetteerPlace]: ...
@@ -108,20 +112,22 @@ def candidates(text: str) -> list[Candidate]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end == -1 else line_end
-        before = text[max(line_start, match.start() - 40):match.start()]
-        found.append(Candidate(
-            text=match.group(0),
-            before=before,
-            after=text[match.end():min(line_end, match.end() + 40)],
-            sentence_start=bool(_SENTENCE_START.search(before)),
-        ))
+        before = text[max(line_start, match.start() - 40) : match.start()]
+        found.append(
+            Candidate(
+                text=match.group(0),
+                before=before,
+                after=text[match.end() : min(line_end, match.end() + 40)],
+                sentence_start=bool(_SENTENCE_START.search(before)),
+            )
+        )
     return found
 
 
 class PlaceFinder:
     """Matches candidates against country names and a gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: PlaceLookup) -> None:
         self.gazetteer = gazetteer
 
     def find(self, text: str) -> PlaceFinding:
@@ -203,7 +209,7 @@ def _country_after(after: str) -> tuple[str, str] | None:
 def _gap(before: str, previous: str) -> str:
     """Text between the previous candidate and this one when it sits in `before`, else a non-gap."""
     index = before.rfind(previous) if previous else -1
-    return before[index + len(previous):] if index >= 0 else "\x00"
+    return before[index + len(previous) :] if index >= 0 else "\x00"
 
 
 def _sub_candidates(run: Candidate) -> list[Candidate]:

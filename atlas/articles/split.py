@@ -61,12 +61,13 @@ def split_articles(text: str) -> list[RawArticle]:
     while i < len(lines):
         titles, label, i = _title_block(lines, i)
         body_start = i
-        author, details = "", ()
+        author = ""
+        details: tuple[str, ...] = ()
         while i < len(lines):
             marker = _author_marker(lines[i])
             if marker:
                 body_end = i
-                same_line_name = " ".join(lines[i].split()[len(marker.group(0).split()):])
+                same_line_name = " ".join(lines[i].split()[len(marker.group(0).split()) :])
                 author, details, i = _author_block(lines, i, same_line_name)
                 break
             if i > body_start and _starts_article(lines, i):

@@ -73,7 +73,8 @@ def summarise(text: str, max_sentences: int = 3) -> list[str]:
     """
     candidates = [_BULLET.sub("", s) for s in split_sentences(text)]
     candidates = [
-        s for s in dict.fromkeys(candidates)
+        s
+        for s in dict.fromkeys(candidates)
         if MIN_WORDS <= len(s.split()) <= MAX_WORDS and _ENDS_SENTENCE.search(s) and not _CREDIT.match(s)
     ]
     scores = textrank(candidates)

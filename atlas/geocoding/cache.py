@@ -39,8 +39,9 @@ class GeoCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+        self._db = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across crashes of the process
@@ -60,11 +61,13 @@ class GeoCache:
 
     def put(self, key: str, result: GeoResult | None, source: str) -> None:
         """Store (or replace) the answer for `key` in its own transaction; None means "not found"."""
-        values = (None, None, None, None) if result is None else (
-            result.lat, result.lon, result.geo_precision, result.label)
+        values = (
+            (None, None, None, None) if result is None else (result.lat, result.lon, result.geo_precision, result.label)
+        )
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             (key, *values, source, time.time()))
+            self._db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)", (key, *values, source, time.time())
+            )
 
     def __len__(self) -> int:
         with self._lock:

@@ -19,7 +19,8 @@ import pandas as pd
 from geopy.exc import ConfigurationError
 
 from atlas import config
-from atlas.geocoding.frame import InputError, geocode_frame
+from atlas.errors import UnusableInput
+from atlas.geocoding.frame import geocode_frame
 from atlas.geocoding.pipeline import Geocoder
 
 PROGRESS_MIN_QUERIES = 200
@@ -60,25 +61,22 @@ class _Progress:
             self.stream.flush()
 
 
-class _InputError(Exception):
-    pass
-
-
 def _read(path: Path) -> tuple[pd.DataFrame, str]:
     """(table, line terminator) of a UTF-8 CSV, every cell kept as text."""
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise _InputError(f"cannot read it: {exc.strerror or exc}") from None
+        raise UnusableInput(f"cannot read it: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise _InputError(f"not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-                          "save it as UTF-8 and try again") from None
+        raise UnusableInput(
+            f"not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save it as UTF-8 and try again"
+        ) from None
     try:
         df = pd.read_csv(io.StringIO(text.removeprefix("\ufeff")), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
-        raise _InputError("the file is empty") from None
+        raise UnusableInput("the file is empty") from None
     except pd.errors.ParserError as exc:
-        raise _InputError(f"not a readable CSV: {exc}") from None
+        raise UnusableInput(f"not a readable CSV: {exc}") from None
     first_line_end = text.find("\n")
     return df, "\r\n" if first_line_end > 0 and text[first_line_end - 1] == "\r" else "\n"
 
@@ -101,13 +99,14 @@ def _write(df: pd.DataFrame, path: Path, newline: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Geocode `args.input`; returns the exit code."""
+
     def fail(message: str) -> int:
         print(f"atlas geocode: {message}", file=sys.stderr)
         return 2
 
     try:
         df, newline = _read(args.input)
-    except _InputError as exc:
+    except UnusableInput as exc:
         return fail(f"{args.input}: {exc}")
     offline = args.offline or os.environ.get("ATLAS_GEOCODE_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
     cache = args.cache or config.cache_path()
@@ -120,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr)
     try:
         out, report = geocode_frame(df, geocoder, force=args.force, progress=progress)
-    except InputError as exc:
+    except UnusableInput as exc:
         return fail(f"{args.input}: {exc}")
     finally:
         progress.close()
@@ -137,17 +136,27 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `geocode` sub-command."""
     parser = subparsers.add_parser(
-        "geocode", help="fill lat/lon/geo_precision/geo_source of a CSV",
+        "geocode",
+        help="fill lat/lon/geo_precision/geo_source of a CSV",
         description="Fill lat, lon, geo_precision and geo_source of a UTF-8 CSV with `country` and `city` "
-                    "and/or `address` columns (optional: admin1 or region). Order: cache, online geocoder "
-                    "(ATLAS_GEOCODER, default Nominatim), offline gazetteer. Rows whose geo_source is "
-                    "'manual' are never changed. Exit 0: all resolved; 1: some unresolved; 2: unusable input.")
+        "and/or `address` columns (optional: admin1 or region). Order: cache, online geocoder "
+        "(ATLAS_GEOCODER, default Nominatim), offline gazetteer. Rows whose geo_source is "
+        "'manual' are never changed. Exit 0: all resolved; 1: some unresolved; 2: unusable input.",
+    )
     parser.add_argument("input", type=Path, metavar="INPUT.csv")
     parser.add_argument("--output", "-o", type=Path, metavar="OUT.csv", help="write here (default: in place)")
-    parser.add_argument("--offline", action="store_true",
-                        help="no online geocoder, gazetteer only (also ATLAS_GEOCODE_OFFLINE=1)")
-    parser.add_argument("--cache", type=Path, metavar="PATH",
-                        help="SQLite answer cache (default: ATLAS_GEOCODE_CACHE or .cache/geocode.sqlite3)")
-    parser.add_argument("--force", action="store_true",
-                        help="ignore cached answers, re-resolve and overwrite them (manual rows stay untouched)")
+    parser.add_argument(
+        "--offline", action="store_true", help="no online geocoder, gazetteer only (also ATLAS_GEOCODE_OFFLINE=1)"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        metavar="PATH",
+        help="SQLite answer cache (default: ATLAS_GEOCODE_CACHE or .cache/geocode.sqlite3)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="ignore cached answers, re-resolve and overwrite them (manual rows stay untouched)",
+    )
     parser.set_defaults(func=run)

@@ -7,15 +7,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from atlas.errors import UnusableInput
 from atlas.geocoding.models import MANUAL, Query
 from atlas.geocoding.pipeline import Geocoder
 
 OUTPUT_COLUMNS = ("lat", "lon", "geo_precision", "geo_source")
 ROW_NUMBERS = "data rows, 1 = the first line after the header"
-
-
-class InputError(ValueError):
-    """The table cannot be geocoded (missing columns)."""
 
 
 @dataclass
@@ -36,9 +33,11 @@ class GeocodeReport:
 
     def summary(self, max_listed: int = 50) -> str:
         """Plain-text summary: counts, online problems, then every unresolved query with its rows."""
-        lines = [f"{self.resolved} of {self.rows - self.manual} rows resolved ({self.queries} distinct queries: "
-                 f"{self.from_cache} from the cache, {self.queries - self.from_cache} looked up); "
-                 f"{_count(self.manual, 'manual row')} left untouched."]
+        lines = [
+            f"{self.resolved} of {self.rows - self.manual} rows resolved ({self.queries} distinct queries: "
+            f"{self.from_cache} from the cache, {self.queries - self.from_cache} looked up); "
+            f"{_count(self.manual, 'manual row')} left untouched."
+        ]
         lines += [f"Note: {note}" for note in self.notes]
         if self.unresolved:
             lines.append(f"{_count(self.unresolved_rows, 'row')} unresolved, coordinates left empty ({ROW_NUMBERS}):")
@@ -62,8 +61,9 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
 
 
-def geocode_frame(df: pd.DataFrame, geocoder: Geocoder, force: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, GeocodeReport]:
+def geocode_frame(
+    df: pd.DataFrame, geocoder: Geocoder, force: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[pd.DataFrame, GeocodeReport]:
     """A copy of `df` with lat, lon, geo_precision, geo_source filled in, and a report.
 
     Needs a `country` column and `city` and/or `address`; `admin1` (or `region`) helps choose
@@ -73,10 +73,13 @@ def geocode_frame(df: pd.DataFrame, geocoder: Geocoder, force: bool = False,
     country_col, city_col = _column(df, "country"), _column(df, "city")
     address_col, admin1_col = _column(df, "address"), _column(df, "admin1", "region")
     if country_col is None or (city_col is None and address_col is None):
-        raise InputError("needs a `country` column and a `city` and/or `address` column; found: "
-                         + ", ".join(map(str, df.columns)))
+        raise UnusableInput(
+            "needs a `country` column and a `city` and/or `address` column; found: " + ", ".join(map(str, df.columns))
+        )
     out = df.copy()
-    values = {c: list(out[c]) if c in out.columns else [None] * len(out) for c in OUTPUT_COLUMNS}
+    values: dict[str, list[object]] = {
+        c: list(out[c]) if c in out.columns else [None] * len(out) for c in OUTPUT_COLUMNS
+    }
     report = GeocodeReport(rows=len(out))
     groups: dict[tuple, tuple[Query, list[int]]] = {}
 
@@ -102,8 +105,11 @@ def geocode_frame(df: pd.DataFrame, geocoder: Geocoder, force: bool = False,
         report.from_cache += answer.cached
         result = answer.result
         for i in rows:
-            filled = (round(result.lat, 6), round(result.lon, 6), result.geo_precision, result.geo_source) \
-                if result else (None,) * 4
+            filled = (
+                (round(result.lat, 6), round(result.lon, 6), result.geo_precision, result.geo_source)
+                if result
+                else (None,) * 4
+            )
             for col, value in zip(OUTPUT_COLUMNS, filled, strict=True):
                 values[col][i] = value
         if result:

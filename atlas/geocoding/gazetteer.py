@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -127,8 +127,16 @@ class Gazetteer:
             else:
                 codes.sort(key=lambda c: -population[c >> 1] * (1 if c & 1 else 10))
                 index[key] = tuple(c >> 1 for c in codes)
-        data = {"names": names, "countries": countries, "admin1": admin1, "lat": lat, "lon": lon,
-                "population": population, "index": index, "centroids": {}}
+        data = {
+            "names": names,
+            "countries": countries,
+            "admin1": admin1,
+            "lat": lat,
+            "lon": lon,
+            "population": population,
+            "index": index,
+            "centroids": {},
+        }
         gazetteer = cls(data)
         gazetteer._centroids.update(gazetteer._compute_centroids())
         return gazetteer
@@ -147,8 +155,16 @@ class Gazetteer:
         return centroids
 
     def _data(self) -> dict:
-        return {"names": self._names, "countries": self._countries, "admin1": self._admin1, "lat": self._lat,
-                "lon": self._lon, "population": self._population, "index": self._index, "centroids": self._centroids}
+        return {
+            "names": self._names,
+            "countries": self._countries,
+            "admin1": self._admin1,
+            "lat": self._lat,
+            "lon": self._lon,
+            "population": self._population,
+            "index": self._index,
+            "centroids": self._centroids,
+        }
 
     def save(self, path: Path) -> None:
         """Store the index atomically (temporary file + rename)."""
@@ -211,7 +227,7 @@ class Gazetteer:
 
     def find(self, name: str, country: str | None = None, admin1: str | None = None) -> list[Place]:
         """Places called `name`, best first; `country` (alpha-2 or name) filters, `admin1` ranks."""
-        ids = self._candidates(name_key(name or ""))
+        ids: Sequence[int] = self._candidates(name_key(name or ""))
         if country:
             code = self.country_code(country)
             if code is None:
@@ -234,8 +250,9 @@ class Gazetteer:
         return self._centroids.get((alpha2 or "").upper())
 
     def _place(self, i: int) -> Place:
-        return Place(self._names[i], self._countries[i], self._admin1[i], self._lat[i], self._lon[i],
-                     self._population[i])
+        return Place(
+            self._names[i], self._countries[i], self._admin1[i], self._lat[i], self._lon[i], self._population[i]
+        )
 
 
 def _stamp() -> tuple[str, int]:

@@ -34,8 +34,9 @@ class Query:
 
     def key(self, level: str) -> str:
         """Cache key of this query at `level` (address | city | country), accent/case/punctuation-insensitive."""
-        parts = {"address": (self.admin1, self.city, self.address), "city": (self.admin1, self.city),
-                 "country": ()}[level]
+        parts = {"address": (self.admin1, self.city, self.address), "city": (self.admin1, self.city), "country": ()}[
+            level
+        ]
         return "|".join((level, self.country or "", *(fold_key(p) for p in parts)))
 
     @property

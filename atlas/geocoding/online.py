@@ -39,8 +39,25 @@ _KEY_PARAMETERS = ("api_key", "apikey", "key", "access_token")
 _TYPE_PRECISION = {
     "country": "country",
     **dict.fromkeys(("state", "region", "province", "county", "state_district", "department"), "region"),
-    **dict.fromkeys(("city", "town", "village", "hamlet", "municipality", "suburb", "quarter", "neighbourhood",
-                     "city_district", "borough", "locality", "isolated_dwelling", "croft", "postcode"), "city"),
+    **dict.fromkeys(
+        (
+            "city",
+            "town",
+            "village",
+            "hamlet",
+            "municipality",
+            "suburb",
+            "quarter",
+            "neighbourhood",
+            "city_district",
+            "borough",
+            "locality",
+            "isolated_dwelling",
+            "croft",
+            "postcode",
+        ),
+        "city",
+    ),
 }
 
 
@@ -84,10 +101,12 @@ def mask_in_logs(secret: str) -> None:
 class _RateLimiter(RateLimiter):
     """geopy's RateLimiter with an injectable clock and sleep; retries are `OnlineSource`'s job."""
 
-    def __init__(self, func: Callable[..., Any], min_delay: float, clock: Callable[[], float],
-                 sleep: Callable[[float], None]) -> None:
-        super().__init__(func, min_delay_seconds=min_delay, max_retries=0, error_wait_seconds=min_delay,
-                         swallow_exceptions=False)
+    def __init__(
+        self, func: Callable[..., Any], min_delay: float, clock: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
+        super().__init__(
+            func, min_delay_seconds=min_delay, max_retries=0, error_wait_seconds=min_delay, swallow_exceptions=False
+        )
         self._clock_fn, self._sleep_fn = clock, sleep
 
     def _clock(self) -> float:
@@ -114,9 +133,19 @@ def precision_of(raw: object, default: str) -> str:
 class OnlineSource:
     """A geopy-shaped geocoder behind a 1-request-per-second limit, timeouts and bounded retries."""
 
-    def __init__(self, geocoder: Any, name: str | None = None, *, timeout: float = 10.0, min_delay: float = 1.0,
-                 max_tries: int = 3, backoff: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep, secret: str | None = None) -> None:
+    def __init__(
+        self,
+        geocoder: Any,
+        name: str | None = None,
+        *,
+        timeout: float = 10.0,
+        min_delay: float = 1.0,
+        max_tries: int = 3,
+        backoff: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        secret: str | None = None,
+    ) -> None:
         self.geocoder = geocoder
         self.name = name or type(geocoder).__name__.lower()
         self.timeout = timeout
@@ -135,8 +164,10 @@ class OnlineSource:
         if not (_coordinate(lat, 90) and _coordinate(lon, 180)) or (lat, lon) == (0, 0):
             raise OnlineError(f"returned a garbage answer: {self._text(repr(location))}")
         label = str(getattr(location, "address", "") or "")
-        return GeoResult(float(lat), float(lon), precision_of(getattr(location, "raw", None), precision),
-                         self.name, label)
+        assert lat is not None and lon is not None  # checked by _coordinate
+        return GeoResult(
+            float(lat), float(lon), precision_of(getattr(location, "raw", None), precision), self.name, label
+        )
 
     def _call(self, query: str, country: str | None) -> Any:
         kwargs: dict[str, Any] = {"timeout": self.timeout}
@@ -151,8 +182,12 @@ class OnlineSource:
                 raise OnlineError(f"rejected the query: {self._text(exc)}", fatal=False) from None
             except GeocoderRateLimited as exc:
                 reason, wait = "rate limited (HTTP 429)", min(max(wait, exc.retry_after or 0), MAX_WAIT)
-            except (GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges, GeocoderQuotaExceeded,
-                    ConfigurationError) as exc:
+            except (
+                GeocoderAuthenticationFailure,
+                GeocoderInsufficientPrivileges,
+                GeocoderQuotaExceeded,
+                ConfigurationError,
+            ) as exc:
                 raise OnlineError(f"refused the request: {self._text(exc)}") from None
             except GeocoderTimedOut:
                 reason = "timed out"
@@ -173,8 +208,12 @@ class OnlineSource:
 
 
 def _coordinate(value: object, limit: float) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
         and -limit <= value <= limit
+    )
 
 
 def source_from_env(**options: Any) -> OnlineSource:
@@ -190,8 +229,10 @@ def source_from_env(**options: Any) -> OnlineSource:
     except GeopyError as exc:
         raise ConfigurationError(f"ATLAS_GEOCODER={service!r} is not a geopy service: {exc}") from None
     parameters = inspect.signature(cls.__init__).parameters
-    kwargs: dict[str, Any] = {"user_agent": os.environ.get("ATLAS_GEOCODER_USER_AGENT") or DEFAULT_USER_AGENT,
-                              "timeout": options.get("timeout", 10.0)}
+    kwargs: dict[str, Any] = {
+        "user_agent": os.environ.get("ATLAS_GEOCODER_USER_AGENT") or DEFAULT_USER_AGENT,
+        "timeout": options.get("timeout", 10.0),
+    }
     if api_key:
         param = next((p for p in _KEY_PARAMETERS if p in parameters), None)
         if param is None:

@@ -42,14 +42,32 @@ class Geocoder:
     `clock`/`sleep` drive its rate limit and back-off (tests pass fakes).
     """
 
-    def __init__(self, cache: GeoCache | Path | str | None = None, *, online: Any = None,
-                 gazetteer: Gazetteer | None = None, online_name: str | None = None, timeout: float = 10.0,
-                 min_delay: float = 1.0, max_tries: int = 3, backoff: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        cache: GeoCache | Path | str | None = None,
+        *,
+        online: Any = None,
+        gazetteer: Gazetteer | None = None,
+        online_name: str | None = None,
+        timeout: float = 10.0,
+        min_delay: float = 1.0,
+        max_tries: int = 3,
+        backoff: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.cache = cache if isinstance(cache, GeoCache) else GeoCache(cache or config.cache_path())
         if online is not None and not isinstance(online, OnlineSource):
-            online = OnlineSource(online, online_name, timeout=timeout, min_delay=min_delay, max_tries=max_tries,
-                                  backoff=backoff, clock=clock, sleep=sleep)
+            online = OnlineSource(
+                online,
+                online_name,
+                timeout=timeout,
+                min_delay=min_delay,
+                max_tries=max_tries,
+                backoff=backoff,
+                clock=clock,
+                sleep=sleep,
+            )
         self.online: OnlineSource | None = online
         self._gazetteer = gazetteer
         self._failure: str | None = None  # why the online source was given up for this run
@@ -71,8 +89,14 @@ class Geocoder:
     def online_active(self) -> bool:
         return self.online is not None and self._failure is None
 
-    def query(self, city: str | None, country: str | None, address: str | None = None,
-              admin1: str | None = None) -> Query | None:
+    @property
+    def online_name(self) -> str:
+        """Name of the online service ("" when there is none)."""
+        return self.online.name if self.online is not None else ""
+
+    def query(
+        self, city: str | None, country: str | None, address: str | None = None, admin1: str | None = None
+    ) -> Query | None:
         """A normalised query, or None when `country` is given but unknown."""
         country = (country or "").strip()
         code = resolve_country(country) if country else None
@@ -82,8 +106,9 @@ class Geocoder:
             return None
         return Query(code, (city or "").strip(), (address or "").strip(), (admin1 or "").strip())
 
-    def geocode(self, city: str | None, country: str | None, address: str | None = None,
-                admin1: str | None = None) -> GeoResult | None:
+    def geocode(
+        self, city: str | None, country: str | None, address: str | None = None, admin1: str | None = None
+    ) -> GeoResult | None:
         """Coordinates for a city and/or street address in `country` (alpha-2 or name), or None."""
         query = self.query(city, country, address, admin1)
         return None if query is None else self.resolve(query).result
@@ -110,11 +135,15 @@ class Geocoder:
         """What happened online during this run, for the report."""
         notes = []
         if self._failure is not None:
-            notes.append(f"online geocoder {self.online.name} {self._failure}; used the gazetteer for "
-                         f"{self._fallbacks} {'query' if self._fallbacks == 1 else 'queries'}")
+            notes.append(
+                f"online geocoder {self.online_name} {self._failure}; used the gazetteer for "
+                f"{self._fallbacks} {'query' if self._fallbacks == 1 else 'queries'}"
+            )
         if self._rejected:
-            notes.append(f"online geocoder rejected {len(self._rejected)} queries (used the gazetteer for them), "
-                         f"e.g. {self._rejected[0]}")
+            notes.append(
+                f"online geocoder rejected {len(self._rejected)} queries (used the gazetteer for them), "
+                f"e.g. {self._rejected[0]}"
+            )
         return notes
 
     def _cached(self, key: str, force: bool) -> tuple[GeoResult | None, set[str]] | None:
@@ -127,10 +156,14 @@ class Geocoder:
 
     def _ask_online(self, query: Query, precision: str) -> tuple[bool, GeoResult | None]:
         """(asked, result): asked is False when the service failed or is given up."""
-        if not self.online_active:
+        if self.online is None or self._failure is not None:
             return False, None
-        parts = (query.address if precision == "address" else "", query.city, query.admin1,
-                 country_name(query.country) if query.country else "")
+        parts = (
+            query.address if precision == "address" else "",
+            query.city,
+            query.admin1,
+            country_name(query.country) if query.country else "",
+        )
         try:
             return True, self.online.lookup(", ".join(p for p in parts if p), query.country, precision)
         except OnlineError as exc:
@@ -149,7 +182,7 @@ class Geocoder:
             return None  # known to be unknown online, or no one to ask: fall back to the city
         asked, result = self._ask_online(query, "address")
         if asked:
-            self.cache.put(key, result, self.online.name)
+            self.cache.put(key, result, self.online_name)
         return None if result is None else Answer(result, cached=False)
 
     def _city(self, query: Query, force: bool) -> Answer:
@@ -157,7 +190,7 @@ class Geocoder:
         cached = self._cached(key, force)
         if cached is not None:
             result, said_not_found = cached
-            sources = {self.online.name, GAZETTEER} if self.online_active else {GAZETTEER}
+            sources = {self.online_name, GAZETTEER} if self.online_active else {GAZETTEER}
             if result is not None or sources <= said_not_found:
                 return Answer(result, cached=True)
         asked, result = self._ask_online(query, "city")
@@ -168,7 +201,7 @@ class Geocoder:
         if result is not None:
             self.cache.put(key, result, result.geo_source)
         else:
-            self.cache.put(key, None, f"{self.online.name},{GAZETTEER}" if asked else GAZETTEER)
+            self.cache.put(key, None, f"{self.online_name},{GAZETTEER}" if asked else GAZETTEER)
         return Answer(result, cached=False)
 
     def _country(self, query: Query, force: bool) -> Answer:
@@ -176,7 +209,8 @@ class Geocoder:
         cached = self._cached(key, force)
         if cached is not None:
             return Answer(cached[0], cached=True)
-        centroid = self.gazetteer.country_centroid(query.country)
-        result = None if centroid is None else GeoResult(*centroid, "country", GAZETTEER, country_name(query.country))
+        code = query.country or ""
+        centroid = self.gazetteer.country_centroid(code) if code else None
+        result = None if centroid is None else GeoResult(*centroid, "country", GAZETTEER, country_name(code))
         self.cache.put(key, result, GAZETTEER)
         return Answer(result, cached=False)

@@ -25,8 +25,19 @@ from atlas.text import fold_key
 # ISO 3166-2 suffix -> GeoNames admin1 code, where the two differ.
 _ISO_TO_GEONAMES: dict[str, dict[str, str]] = {
     "FR": {
-        "IDF": "11", "CVL": "24", "BFC": "27", "NOR": "28", "HDF": "32", "GES": "44", "PDL": "52",
-        "BRE": "53", "NAQ": "75", "OCC": "76", "ARA": "84", "PAC": "93", "20R": "94",
+        "IDF": "11",
+        "CVL": "24",
+        "BFC": "27",
+        "NOR": "28",
+        "HDF": "32",
+        "GES": "44",
+        "PDL": "52",
+        "BRE": "53",
+        "NAQ": "75",
+        "OCC": "76",
+        "ARA": "84",
+        "PAC": "93",
+        "20R": "94",
     },
 }
 

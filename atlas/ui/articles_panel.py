@@ -17,8 +17,8 @@ def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filter
     """List the articles touching the filtered countries, searchable; a button highlights one on the map."""
     st.subheader(t("articles", lang))
     linked = full[full["id"].isin({i for a in articles for i in (*a.organisations, *a.odcs)})]
-    org_country = dict(zip(linked["id"], linked["country"]))
-    names = dict(zip(linked["id"], linked["name"]))
+    org_country = dict(zip(linked["id"], linked["country"], strict=True))
+    names = dict(zip(linked["id"], linked["name"], strict=True))
     selection = articles_for(articles, filters.countries, org_country)
     query = st.text_input(t("articles_search", lang), key="a_query", max_chars=200)
     shown = search_articles(selection.shown, query, lang)

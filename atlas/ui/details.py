@@ -9,7 +9,8 @@ from atlas.articles.linking import articles_mentioning
 from atlas.articles.model import Article
 from atlas.categories import category_label
 from atlas.i18n import t
-from atlas.text import escape_markdown as inert, safe_url
+from atlas.text import escape_markdown as inert
+from atlas.text import safe_url
 
 
 def render_details(full: pd.DataFrame, lang: str, articles: list[Article]) -> None:
@@ -32,17 +33,20 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article]) -> No
         st.text(row[f"description_{lang}"])
     if row["kind"] == "odc":
         status = t(f"status_{row['status']}", lang)
-        st.text(f"{t('field_status', lang)}: {status}" + (f" · {t('field_opened', lang)}: {row['opened']}" if row["opened"] else ""))
+        st.text(
+            f"{t('field_status', lang)}: {status}"
+            + (f" · {t('field_opened', lang)}: {row['opened']}" if row["opened"] else "")
+        )
     url = safe_url(row["website"])
     if url:
         st.link_button(t("website", lang), url)
     if pd.notna(row["lat"]):
         precision = t(f"precision_{row['geo_precision']}", lang) if row["geo_precision"] else ""
-        st.caption(f"{t('field_coordinates', lang)}: {row['lat']:.4f}, {row['lon']:.4f} · {t('field_precision', lang)} {precision}")
+        where = f"{t('field_coordinates', lang)}: {row['lat']:.4f}, {row['lon']:.4f}"
+        st.caption(f"{where} · {t('field_precision', lang)} {precision}")
     st.caption(f"{t('field_source', lang)}: {row['source']}")
     titles = [a.title(lang) for a in articles_mentioning(articles, row["id"])]
     if titles:
         st.markdown(f"**{t('mentioned_in', lang)}**")
         for title in titles:
             st.text(f"• {title}")
-

@@ -18,22 +18,42 @@ MAP_KEY = "atlas_map"
 
 
 @st.fragment
-def render_map(shown: pd.DataFrame, full: pd.DataFrame, lang: str, highlight: frozenset[str],
-               article_places: pd.DataFrame | None, focus: tuple[float, float] | None,
-               fit: list[list[float]] | None = None) -> None:
+def render_map(
+    shown: pd.DataFrame,
+    full: pd.DataFrame,
+    lang: str,
+    highlight: frozenset[str],
+    article_places: pd.DataFrame | None,
+    focus: tuple[float, float] | None,
+    fit: list[list[float]] | None = None,
+) -> None:
     """Draw the map of `shown`; a click selects the entry, a pan updates the link's view.
 
     `focus` centres the map on one point (a table row); `fit` frames a chosen article.
     """
     local = assets.use_local_assets()
     view = link_view()
-    opts = MapOptions(lang=lang, local_assets=local, tiles=config.tiles_enabled(local), highlight=highlight,
-                      center=(view.lat, view.lon) if view else None, zoom=view.zoom if view else None, fit=fit)
+    opts = MapOptions(
+        lang=lang,
+        local_assets=local,
+        tiles=config.tiles_enabled(local),
+        highlight=highlight,
+        center=(view.lat, view.lon) if view else None,
+        zoom=view.zoom if view else None,
+        fit=fit,
+    )
     fmap = build_map(shown, opts, article_places)
     # Fixed for the map's lifetime (the component reads it once); pans rerun this fragment only.
     wanted = ["last_object_clicked_tooltip", "center", "zoom", "bounds"]
-    result = st_folium(fmap, key=MAP_KEY, height=opts.height, use_container_width=True, returned_objects=wanted,
-                       center=focus, zoom=12 if focus else None)
+    result = st_folium(
+        fmap,
+        key=MAP_KEY,
+        height=opts.height,
+        use_container_width=True,
+        returned_objects=wanted,
+        center=focus,
+        zoom=12 if focus else None,
+    )
     _handle(result or {}, full)
     sync_url()
 
@@ -53,9 +73,10 @@ def bounds_of(bounds: object) -> Bounds | None:
     """(south, west, north, east) from the map's reported bounds; None until the map has real ones."""
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
-        values = tuple(float(v) for v in (sw["lat"], sw["lng"], ne["lat"], ne["lng"]))
+        south, west, north, east = (float(v) for v in (sw["lat"], sw["lng"], ne["lat"], ne["lng"]))
     except (TypeError, KeyError, ValueError):
         return None
+    values = (south, west, north, east)
     return values if all(math.isfinite(v) for v in values) else None
 
 
@@ -70,7 +91,6 @@ def _handle(result: dict, full: pd.DataFrame) -> None:
     if center and zoom:
         set_view(center["lat"], center["lng"], zoom)
     new = bounds_of(result.get("bounds"))
-    if ss.get("f_inview") and new is not None:
-        if new != ss.get("map_bounds"):
-            ss["map_bounds"] = new
-            st.rerun()
+    if ss.get("f_inview") and new is not None and new != ss.get("map_bounds"):
+        ss["map_bounds"] = new
+        st.rerun()

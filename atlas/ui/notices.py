@@ -18,16 +18,31 @@ def render_notices(problems: list[Problem | str], lang: str) -> None:
     if problems:
         st.warning(t("data_problems", lang, n=len(problems)), icon="⚠️")
         with st.expander(t("data_problems_details", lang)):
-            st.dataframe(pd.DataFrame({"severity": [getattr(p, "severity", "error") for p in problems],
-                                       "problem": [str(p) for p in problems]}),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "severity": [getattr(p, "severity", "error") for p in problems],
+                        "problem": [str(p) for p in problems],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def render_summary(shown: pd.DataFrame, full: pd.DataFrame, lang: str) -> None:
     """One line: how many entries are shown out of how many."""
     kinds = shown["kind"].value_counts()
-    st.markdown(t("count_summary", lang, shown=len(shown), total=len(full), orgs=int(kinds.get("organisation", 0)),
-                  odcs=int(kinds.get("odc", 0))))
+    st.markdown(
+        t(
+            "count_summary",
+            lang,
+            shown=len(shown),
+            total=len(full),
+            orgs=int(kinds.get("organisation", 0)),
+            odcs=int(kinds.get("odc", 0)),
+        )
+    )
 
 
 def render_empty(lang: str) -> None:

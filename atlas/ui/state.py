@@ -8,8 +8,13 @@ from atlas import urlstate
 from atlas.filters import Bounds, Filters
 from atlas.urlstate import UrlState, View
 
-KEYS = {"countries": "f_country", "categories": "f_category", "kinds": "f_kind", "statuses": "f_status",
-        "query": "f_query"}
+KEYS = {
+    "countries": "f_country",
+    "categories": "f_category",
+    "kinds": "f_kind",
+    "statuses": "f_status",
+    "query": "f_query",
+}
 
 
 def init_from_url() -> None:
@@ -46,8 +51,13 @@ def current_filters(bounds: Bounds | None = None) -> Filters:
 def sync_url() -> None:
     """Write the current state to the query string (only when it changed)."""
     ss = st.session_state
-    state = UrlState(lang=ss.get("lang", "en"), filters=current_filters().without_bounds(),
-                     in_view=bool(ss.get("f_inview")), view=ss.get("view"), article=ss.get("article", ""))
+    state = UrlState(
+        lang=ss.get("lang", "en"),
+        filters=current_filters().without_bounds(),
+        in_view=bool(ss.get("f_inview")),
+        view=ss.get("view"),
+        article=ss.get("article", ""),
+    )
     wanted = urlstate.encode(state)
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)

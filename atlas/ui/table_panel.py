@@ -23,24 +23,42 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     labels = {c: t(f"col_{c}", lang) for c in EXPORT_COLUMNS}
     if len(table) > TABLE_ROWS:
         st.caption(t("table_first_rows", lang, rows=TABLE_ROWS, total=len(table)))
-    event = st.dataframe(table.head(TABLE_ROWS), key=TABLE_KEY, on_select="rerun", selection_mode="single-row", hide_index=True,
-                         width="stretch", height=320,
-                         column_config={c: st.column_config.Column(label) for c, label in labels.items()}
-                         | {"website": st.column_config.LinkColumn(labels["website"])})
+    event = st.dataframe(
+        table.head(TABLE_ROWS),
+        key=TABLE_KEY,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        height=320,
+        column_config={c: st.column_config.Column(label) for c, label in labels.items()}
+        | {"website": st.column_config.LinkColumn(labels["website"])},
+    )
     st.caption(t("table_hint", lang))
     filtered = replace(filters, countries=()) != Filters()  # narrowed by more than the countries
     left, right = st.columns(2)
     # Small files go with the page; large ones are built on click (a deferred file can be lost
     # when other sessions rerun before the browser fetches it, so it is kept for big tables only).
     eager = len(table) <= EAGER_DOWNLOAD_ROWS
-    left.download_button(t("download_csv", lang), data=to_csv(table) if eager else lambda: to_csv(table),
-                         on_click="ignore",
-                         file_name=export_filename(filters.countries, "csv", filtered=filtered), mime="text/csv",
-                         help=t("download_help", lang), key="dl_csv", width="stretch")
-    right.download_button(t("download_geojson", lang), data=to_geojson(table) if eager else lambda: to_geojson(table),
-                          on_click="ignore",
-                          file_name=export_filename(filters.countries, "geojson", filtered=filtered),
-                          mime="application/geo+json", key="dl_geojson", width="stretch")
+    left.download_button(
+        t("download_csv", lang),
+        data=to_csv(table) if eager else lambda: to_csv(table),
+        on_click="ignore",
+        file_name=export_filename(filters.countries, "csv", filtered=filtered),
+        mime="text/csv",
+        help=t("download_help", lang),
+        key="dl_csv",
+        width="stretch",
+    )
+    right.download_button(
+        t("download_geojson", lang),
+        data=to_geojson(table) if eager else lambda: to_geojson(table),
+        on_click="ignore",
+        file_name=export_filename(filters.countries, "geojson", filtered=filtered),
+        mime="application/geo+json",
+        key="dl_geojson",
+        width="stretch",
+    )
     rows = event.selection.rows if event and event.selection else []
     if not rows:
         return None

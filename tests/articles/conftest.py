@@ -8,7 +8,6 @@ from atlas.articles.orgs import KnownOrganisation
 from atlas.geocoding.gazetteer import Place
 from atlas.text import fold_key
 
-
 # (name, country, lat, lon, population, alternate names)
 PLACES = [
     ("Foligno", "IT", 42.95, 12.70, 56000, ()),

@@ -18,21 +18,38 @@ class Result:
 
 
 def fake_geocode(city: str | None, country: str) -> Result | None:
-    known = {("Foligno", "IT"): Result(42.956123456, 12.7, "city", "gazetteer"),
-             (None, "KE"): Result(1.0, 38.0, "country", "cache:gazetteer")}
+    known = {
+        ("Foligno", "IT"): Result(42.956123456, 12.7, "city", "gazetteer"),
+        (None, "KE"): Result(1.0, 38.0, "country", "cache:gazetteer"),
+    }
     return known.get((city, country))
 
 
 def test_only_place_coordinates_change(tmp_path: Path) -> None:
     data = {
-        "id": "a", "title_en": "T", "summary_en": "S",
+        "id": "a",
+        "title_en": "T",
+        "summary_en": "S",
         "places": [
-            {"name": "Foligno", "country": "IT", "lat": None, "lon": None, "geo_precision": "", "geo_source": "",
-             "role": "venue"},
+            {
+                "name": "Foligno",
+                "country": "IT",
+                "lat": None,
+                "lon": None,
+                "geo_precision": "",
+                "geo_source": "",
+                "role": "venue",
+            },
             {"name": "Kenya", "country": "KE", "lat": None, "lon": None, "geo_precision": "", "geo_source": ""},
             {"name": "Atlantis", "country": "GR", "lat": None, "lon": None, "geo_precision": "", "geo_source": ""},
-            {"name": "Hand placed", "country": "FR", "lat": 1.5, "lon": 2.5, "geo_precision": "address",
-             "geo_source": "manual"},
+            {
+                "name": "Hand placed",
+                "country": "FR",
+                "lat": 1.5,
+                "lon": 2.5,
+                "geo_precision": "address",
+                "geo_source": "manual",
+            },
         ],
         "source": "test",
     }

@@ -24,7 +24,10 @@ def drafts(gazetteer, organisations):
 def test_each_article_gets_places_organisations_languages_and_dates(drafts) -> None:
     first, member, release, report_2021, _seminar = drafts
     assert [(p.name, role) for p, role in first.places] == [
-        ("Foligno", MENTIONED), ("Montefalco", MENTIONED), ("Italy", MENTIONED), ("Lille", AUTHOR_PLACE),
+        ("Foligno", MENTIONED),
+        ("Montefalco", MENTIONED),
+        ("Italy", MENTIONED),
+        ("Lille", AUTHOR_PLACE),
     ]
     assert first.organisations == ["soga", "openstreetmap-foundation"]
     assert list(first.languages) == ["fr", "en"]
@@ -40,8 +43,11 @@ def test_town_seen_without_evidence_is_confirmed_by_another_article_and_false_fr
 ) -> None:
     texts = [
         ("a.txt", "Summit news\n\nNouvelles du sommet\n\nNouvelles du sommet\n\nLe sommet s'est tenu in Mannheim.\n"),
-        ("b.txt", "Back from the seminar\n\nLe séminaire\n\nLe séminaire\n\nOn a parlé du sommet de Mannheim. "
-                  "Le magazine Time a écrit sur Orange, et la nappe était orange.\n"),
+        (
+            "b.txt",
+            "Back from the seminar\n\nLe séminaire\n\nLe séminaire\n\nOn a parlé du sommet de Mannheim. "
+            "Le magazine Time a écrit sur Orange, et la nappe était orange.\n",
+        ),
     ]
     first, second = ingest_texts(texts, gazetteer, organisations)
     assert [p.name for p, _ in first.places] == [p.name for p, _ in second.places] == ["Mannheim"]
@@ -102,13 +108,16 @@ def test_cli_reads_a_folder_of_text_files(fake_atlas: Path, capsys) -> None:
     assert capsys.readouterr().out.startswith("5 article(s) found")
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p / "missing.txt", "does not exist"),
-    (lambda p: p, "without any .txt file"),
-    (lambda p: (p / "latin1.txt").write_bytes("Café crème".encode("latin-1")) and p / "latin1.txt", "not UTF-8"),
-    (lambda p: (p / "blank.txt").write_text("\n  \n") and p / "blank.txt", "holds no text"),
-    (lambda p: (p / "bin.txt").write_bytes(b"\x00\x01abc") and p / "bin.txt", "binary"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p / "missing.txt", "does not exist"),
+        (lambda p: p, "without any .txt file"),
+        (lambda p: (p / "latin1.txt").write_bytes("Café crème".encode("latin-1")) and p / "latin1.txt", "not UTF-8"),
+        (lambda p: (p / "blank.txt").write_text("\n  \n") and p / "blank.txt", "holds no text"),
+        (lambda p: (p / "bin.txt").write_bytes(b"\x00\x01abc") and p / "bin.txt", "binary"),
+    ],
+)
 def test_cli_exits_2_on_unreadable_input(fake_atlas: Path, capsys, make, message: str) -> None:
     folder = fake_atlas / "input"
     folder.mkdir()

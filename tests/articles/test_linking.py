@@ -7,9 +7,17 @@ from atlas.articles.model import Article, ArticlePlace
 
 
 def article(id: str, places=(), orgs=(), odcs=(), title_fr="Titre", summary_fr="Résumé") -> Article:
-    return Article(id=id, title_en=f"Title {id}", title_fr=title_fr, summary_en="English summary.",
-                   summary_fr=summary_fr, source="test", places=tuple(places), organisations=tuple(orgs),
-                   odcs=tuple(odcs))
+    return Article(
+        id=id,
+        title_en=f"Title {id}",
+        title_fr=title_fr,
+        summary_en="English summary.",
+        summary_fr=summary_fr,
+        source="test",
+        places=tuple(places),
+        organisations=tuple(orgs),
+        odcs=tuple(odcs),
+    )
 
 
 FOLIGNO = ArticlePlace("Foligno", "IT", lat=42.95, lon=12.7, geo_precision="city")

@@ -15,7 +15,10 @@ def org_ids(organisations, text: str) -> list[str]:
 def test_organisations_ignore_case_accents_and_separators(organisations) -> None:
     text = "Avec DEMOCRATIE OUVERTE, emmaus connect, Open Street Map et Open-AI."
     assert org_ids(organisations, text) == [
-        "democratie-ouverte", "emmaus-connect", "openstreetmap-foundation", "openai",
+        "democratie-ouverte",
+        "emmaus-connect",
+        "openstreetmap-foundation",
+        "openai",
     ]
 
 
@@ -41,7 +44,8 @@ def test_load_organisations_reads_names_and_aliases(tmp_path: Path) -> None:
     )
     orgs = load_organisations(csv_file)
     assert [(o.id, o.names) for o in orgs] == [
-        ("helloasso", ("HelloAsso", "Hello Asso", "helloasso")), ("koeo", ("Koeo",)),
+        ("helloasso", ("HelloAsso", "Hello Asso", "helloasso")),
+        ("koeo", ("Koeo",)),
     ]
 
 
@@ -50,17 +54,24 @@ def places(gazetteer, text: str) -> list[tuple[str, str]]:
 
 
 def test_towns_need_a_place_word_their_country_or_a_listed_neighbour(gazetteer) -> None:
-    text = ("Nous étions à Foligno et Montefalco. The summit in Mannheim was useful. "
-            "Jeanne Exemple, Lille, France.")
+    text = "Nous étions à Foligno et Montefalco. The summit in Mannheim was useful. Jeanne Exemple, Lille, France."
     assert places(gazetteer, text) == [
-        ("Foligno", "IT"), ("Montefalco", "IT"), ("Mannheim", "DE"), ("Lille", "FR"), ("France", "FR"),
+        ("Foligno", "IT"),
+        ("Montefalco", "IT"),
+        ("Mannheim", "DE"),
+        ("Lille", "FR"),
+        ("France", "FR"),
     ]
 
 
 def test_exonyms_and_country_names_in_both_languages(gazetteer) -> None:
     text = "Des lancements à Bruxelles et Lisbonne, puis des centres en Tunisie, au Sénégal and in Kenya."
     assert places(gazetteer, text) == [
-        ("Brussels", "BE"), ("Lisbon", "PT"), ("Tunisia", "TN"), ("Senegal", "SN"), ("Kenya", "KE"),
+        ("Brussels", "BE"),
+        ("Lisbon", "PT"),
+        ("Tunisia", "TN"),
+        ("Senegal", "SN"),
+        ("Kenya", "KE"),
     ]
 
 
@@ -69,9 +80,11 @@ def test_country_after_the_town_chooses_among_homonyms(gazetteer) -> None:
 
 
 def test_false_friends_are_not_places(gazetteer) -> None:
-    text = ("Une enquête de Time a visé OpenAI. In Time magazine, at Orange and in Orange’s teams. "
-            "Charlotte Dupont est venue. Créer des programmes en « Start up studio ». "
-            "L'Union européenne. Nice work.")
+    text = (
+        "Une enquête de Time a visé OpenAI. In Time magazine, at Orange and in Orange’s teams. "
+        "Charlotte Dupont est venue. Créer des programmes en « Start up studio ». "
+        "L'Union européenne. Nice work."
+    )
     finding = PlaceFinder(gazetteer).find(text)
     assert finding.places == []
     assert "Time" in finding.unmatched and "Charlotte Dupont" in finding.unmatched

@@ -61,12 +61,15 @@ def test_articles_come_newest_first(tmp_path: Path) -> None:
     assert problems == [] and [a.id for a in articles] == ["new", "old", "undated"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("---\nid: [unclosed\n---\n", "a.md: bad YAML"),
-    ("no front matter\n", "a.md: does not start with a '---' front matter line"),
-    (good().replace("summary_fr: Un résumé en français.\n", ""), "a.md: field 'summary_fr' = None: required"),
-    (good("Bad Id"), "a.md: field 'id' = 'Bad Id': must be a lower-case slug"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("---\nid: [unclosed\n---\n", "a.md: bad YAML"),
+        ("no front matter\n", "a.md: does not start with a '---' front matter line"),
+        (good().replace("summary_fr: Un résumé en français.\n", ""), "a.md: field 'summary_fr' = None: required"),
+        (good("Bad Id"), "a.md: field 'id' = 'Bad Id': must be a lower-case slug"),
+    ],
+)
 def test_unusable_files_are_skipped_with_a_message(tmp_path: Path, text: str, expected: str) -> None:
     write(tmp_path, "a.md", text)
     write(tmp_path, "b.md", good("kept"))
@@ -75,18 +78,37 @@ def test_unusable_files_are_skipped_with_a_message(tmp_path: Path, text: str, ex
     assert len(problems) == 1 and problems[0].startswith(expected)
 
 
-@pytest.mark.parametrize("old, new, expected, check", [
-    ("[soga, openai]", "[soga, nobody]", "field 'organisations' = 'nobody': unknown organisation id",
-     lambda a: a.organisations == ("soga",)),
-    ("'2022-07'", "'2022-13'", "field 'published' = '2022-13': not a real date", lambda a: a.published == ""),
-    ("lat: 42.95", "lat: 142.95", "bad coordinates", lambda a: not a.places[0].has_coordinates),
-    ("precision: month", "precision: day", "field 'published_precision' = 'day': does not match",
-     lambda a: a.published_precision == "month"),
-    ("{name: Kenya, country: KE}", "{name: Kenya, country: Kenya}", "needs a name and an ISO alpha-2 country",
-     lambda a: len(a.places) == 1),
-    ("topics: [digital-commons]", "topics: [digital-commons]\nsumary_en: typo",
-     "field 'sumary_en' = 'typo': unknown field", lambda a: True),
-])
+@pytest.mark.parametrize(
+    "old, new, expected, check",
+    [
+        (
+            "[soga, openai]",
+            "[soga, nobody]",
+            "field 'organisations' = 'nobody': unknown organisation id",
+            lambda a: a.organisations == ("soga",),
+        ),
+        ("'2022-07'", "'2022-13'", "field 'published' = '2022-13': not a real date", lambda a: a.published == ""),
+        ("lat: 42.95", "lat: 142.95", "bad coordinates", lambda a: not a.places[0].has_coordinates),
+        (
+            "precision: month",
+            "precision: day",
+            "field 'published_precision' = 'day': does not match",
+            lambda a: a.published_precision == "month",
+        ),
+        (
+            "{name: Kenya, country: KE}",
+            "{name: Kenya, country: Kenya}",
+            "needs a name and an ISO alpha-2 country",
+            lambda a: len(a.places) == 1,
+        ),
+        (
+            "topics: [digital-commons]",
+            "topics: [digital-commons]\nsumary_en: typo",
+            "field 'sumary_en' = 'typo': unknown field",
+            lambda a: True,
+        ),
+    ],
+)
 def test_bad_optional_values_are_dropped_and_reported(tmp_path: Path, old, new, expected, check) -> None:
     write(tmp_path, "a.md", good().replace(old, new))
     [article], problems = load_articles(tmp_path, {"soga", "openai"})
@@ -120,9 +142,20 @@ def test_bundled_articles_load_cleanly_and_cover_the_seed() -> None:
     report = by_id["soga-activity-report-2021"]
     assert report.title_en_note == "translated, no English title in the source"
     places = {(p.name, p.country) for a in articles for p in a.places}
-    assert {("Foligno", "IT"), ("Montefalco", "IT"), ("Autrêches", "FR"), ("Toulouse", "FR"), ("Ljubljana", "SI"),
-            ("Mannheim", "DE"), ("Lisbon", "PT"), ("Brussels", "BE"), ("Paris", "FR"),
-            ("Saint-Ouen-sur-Seine", "FR"), ("Kenya", "KE"), ("Lille", "FR")} <= places
+    assert {
+        ("Foligno", "IT"),
+        ("Montefalco", "IT"),
+        ("Autrêches", "FR"),
+        ("Toulouse", "FR"),
+        ("Ljubljana", "SI"),
+        ("Mannheim", "DE"),
+        ("Lisbon", "PT"),
+        ("Brussels", "BE"),
+        ("Paris", "FR"),
+        ("Saint-Ouen-sur-Seine", "FR"),
+        ("Kenya", "KE"),
+        ("Lille", "FR"),
+    } <= places
     for article in articles:
         assert article.source.startswith("SOGA seed article: ")
         for summary in (article.summary_en, article.summary_fr):

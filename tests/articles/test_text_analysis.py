@@ -27,30 +27,41 @@ def test_language_shares_of_a_mixed_body() -> None:
 
 
 def test_find_dates_in_french_and_english() -> None:
-    text = ("Du 3 au 5 mai 2022, puis le 1er juillet 2022 ; the summit of 7 and 8 February; "
-            "published in May 2021; founded in 2015. They may come.")
+    text = (
+        "Du 3 au 5 mai 2022, puis le 1er juillet 2022 ; the summit of 7 and 8 February; "
+        "published in May 2021; founded in 2015. They may come."
+    )
     assert [(d.value, d.precision) for d in find_dates(text)] == [
-        ("2022-05-03", "day"), ("2022-07-01", "day"), ("--02-07", "day"), ("2021-05", "month"), ("2015", "year"),
+        ("2022-05-03", "day"),
+        ("2022-07-01", "day"),
+        ("--02-07", "day"),
+        ("2021-05", "month"),
+        ("2015", "year"),
     ]
     assert find_dates("Les 17 et 18 juin")[0].text == "17 et 18 juin"
 
 
 def test_split_sentences_keeps_lines_apart() -> None:
     assert split_sentences("Une phrase. Une autre ! Encore ?\nTitre sans point") == [
-        "Une phrase.", "Une autre !", "Encore ?", "Titre sans point",
+        "Une phrase.",
+        "Une autre !",
+        "Encore ?",
+        "Titre sans point",
     ]
 
 
 def test_summary_takes_central_full_sentences_in_order() -> None:
-    body = "\n".join([
-        "Contexte",
-        "Les communs numériques sont des ressources partagées et gérées par leurs communautés.",
-        "Le rapport propose une fondation européenne pour soutenir les communs numériques.",
-        "Le rapport propose une fondation européenne pour soutenir les communs numériques !",
-        "Il fait beau aujourd'hui sur la ville et les enfants jouent dehors.",
-        "Source: photo de l'équipe",
-        "Une fondation européenne aiderait les communautés des communs numériques à durer.",
-    ])
+    body = "\n".join(
+        [
+            "Contexte",
+            "Les communs numériques sont des ressources partagées et gérées par leurs communautés.",
+            "Le rapport propose une fondation européenne pour soutenir les communs numériques.",
+            "Le rapport propose une fondation européenne pour soutenir les communs numériques !",
+            "Il fait beau aujourd'hui sur la ville et les enfants jouent dehors.",
+            "Source: photo de l'équipe",
+            "Une fondation européenne aiderait les communautés des communs numériques à durer.",
+        ]
+    )
     summary = summarise(body, max_sentences=2)
     assert len(summary) == 2
     assert all(s.endswith((".", "!")) for s in summary)

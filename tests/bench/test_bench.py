@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,26 +18,32 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import bench.__main__ as runner
+from atlas import data as atlas_data
+from atlas.categories import CATEGORY_IDS, ODC_CATEGORY
+from atlas.data import load_atlas, read_table, search_keys
+from atlas.export import export_frame, neutralise, to_csv
+from atlas.filters import Filters, apply_filters, literal_pattern
+from atlas.maps import (
+    COORD_SCALE,
+    LAT_OFFSET,
+    LON_OFFSET,
+    PLACE_BITS,
+    MapOptions,
+    build_map,
+    encode_points,
+    escape_all,
+    pack_points,
+)
+from atlas.schema import MARKUP, ORGANISATIONS, http_url_mask, markup_mask
+from atlas.text import escape, fold, is_http_url
+from bench.generate import generate, organisation_rows, places
 
-import bench.__main__ as runner  # noqa: E402
-from atlas import data as atlas_data  # noqa: E402
-from atlas.categories import CATEGORY_IDS, ODC_CATEGORY  # noqa: E402
-from atlas.data import load_atlas, read_table, search_keys  # noqa: E402
-from atlas.export import export_frame, neutralise, to_csv  # noqa: E402
-from atlas.filters import Filters, apply_filters, literal_pattern  # noqa: E402
-from atlas.maps import (COORD_SCALE, LAT_OFFSET, LON_OFFSET, PLACE_BITS, MapOptions, build_map,  # noqa: E402
-                        encode_points, escape_all, pack_points)
-from atlas.schema import MARKUP, ORGANISATIONS, http_url_mask, markup_mask  # noqa: E402
-from atlas.text import escape, fold, is_http_url  # noqa: E402
-from bench.generate import generate, organisation_rows, places  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 # --- generator --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
@@ -76,12 +81,13 @@ def test_generated_places_are_real_gazetteer_places() -> None:
         known.setdefault((p.name, p.country), []).append((p.lat, p.lon))
     columns = ORGANISATIONS.columns
     for row in organisation_rows(200, seed=11):
-        record = dict(zip(columns, row))
+        record = dict(zip(columns, row, strict=True))
         lat, lon = float(record["lat"]), float(record["lon"])
         assert any(abs(lat - a) < 0.05 and abs(lon - b) < 0.05 for a, b in known[(record["city"], record["country"])])
 
 
 # --- runner -----------------------------------------------------------------------------------
+
 
 def test_runner_reports_every_figure(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(runner, "geocoder_figures", lambda quick: {"index_cold_build_s": 1.0, "lookups_per_s": 9e4})
@@ -91,8 +97,20 @@ def test_runner_reports_every_figure(tmp_path, monkeypatch, capsys) -> None:
     assert [r["rows"] for r in report["sizes"]] == [120, 260]
     for r in report["sizes"]:
         assert r["problems"] == 0 and r["frame_rows"] > r["rows"]
-        for key in ("load_s", "filter_ms", "map_s", "map_build_s", "map_bytes", "naive_s", "naive_bytes", "charts_s",
-                    "export_s", "peak_rss_mb", "ratio_time", "ratio_bytes"):
+        for key in (
+            "load_s",
+            "filter_ms",
+            "map_s",
+            "map_build_s",
+            "map_bytes",
+            "naive_s",
+            "naive_bytes",
+            "charts_s",
+            "export_s",
+            "peak_rss_mb",
+            "ratio_time",
+            "ratio_bytes",
+        ):
             assert r[key] > 0, key
         assert r["naive_points"] == 40 and r["naive_sampled"]
         assert r["naive_bytes_per_point"] > r["map_bytes_per_point"]
@@ -167,8 +185,7 @@ def test_fixtures_load_the_same_with_either_reader(monkeypatch) -> None:
         assert fast.problems == slow.problems
 
 
-TEXT = st.text(alphabet=st.sampled_from(list("aZé e\u0301ßÆ\u00a8\u00a0\u2003\t\n\x1c\x0b,.-'İſK…ﬁ日Ω")),
-               max_size=25)
+TEXT = st.text(alphabet=st.sampled_from(list("aZé e\u0301ßÆ\u00a8\u00a0\u2003\t\n\x1c\x0b,.-'İſK…ﬁ日Ω")), max_size=25)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -180,23 +197,58 @@ def test_search_keys_equal_fold_of_the_joined_columns(rows) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(TEXT, st.sampled_from([
-    "https://a.example/x?y=1#z", "http://A.b:8080/p", "HTTP://x.org", "https://x.org/a b", "https://[::1",
-    "javascript:alert(1)", "https://x.org/<s>", "https://é.example", "ftp://x.org", "https://", "http://x.org/'"])),
-    min_size=1, max_size=10))
+@given(
+    st.lists(
+        st.one_of(
+            TEXT,
+            st.sampled_from(
+                [
+                    "https://a.example/x?y=1#z",
+                    "http://A.b:8080/p",
+                    "HTTP://x.org",
+                    "https://x.org/a b",
+                    "https://[::1",
+                    "javascript:alert(1)",
+                    "https://x.org/<s>",
+                    "https://é.example",
+                    "ftp://x.org",
+                    "https://",
+                    "http://x.org/'",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
 def test_bulk_url_and_markup_checks_match_the_single_ones(values) -> None:
     series = pd.Series(values, dtype="str")
     assert http_url_mask(series).tolist() == [is_http_url(v) for v in values]
     assert markup_mask(series).tolist() == [MARKUP.search(v) is not None for v in values]
 
 
-@pytest.mark.parametrize("value", ["<b>", "< img", "&amp;", "&#39;", "JAVASCRIPT:x", "javaſcript:x", "javascrİpt:",
-                                   "&é;", "a < b", "pt: no", "plain"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<b>",
+        "< img",
+        "&amp;",
+        "&#39;",
+        "JAVASCRIPT:x",
+        "javaſcript:x",
+        "javascrİpt:",
+        "&é;",
+        "a < b",
+        "pt: no",
+        "plain",
+    ],
+)
 def test_markup_hint_never_misses(value) -> None:
     assert markup_mask(pd.Series([value], dtype="str"))[0] == (MARKUP.search(value) is not None)
 
 
 # --- filters ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("word", ["a.b", "c++", "(x)", "é$^", "[q]", "\\e", "50%", "a|b", "#~&", "\x00"])
 def test_literal_pattern_matches_the_word_itself(word) -> None:
@@ -207,12 +259,18 @@ def test_literal_pattern_matches_the_word_itself(word) -> None:
 
 def test_filter_is_the_and_of_each_filter(generated) -> None:
     frame = load_atlas(generated).frame
-    f = Filters(countries=("FR", "DE", "IN", "CN", "US"), categories=("digital_mediation", "training"),
-                query="numérique ateliers")
+    f = Filters(
+        countries=("FR", "DE", "IN", "CN", "US"),
+        categories=("digital_mediation", "training"),
+        query="numérique ateliers",
+    )
     shown = apply_filters(frame, f)
-    expected = frame[frame["country"].isin(f.countries) & frame["category"].isin(f.categories)
-                     & frame["search_key"].str.contains("numerique", regex=False)
-                     & frame["search_key"].str.contains("ateliers", regex=False)]
+    expected = frame[
+        frame["country"].isin(f.countries)
+        & frame["category"].isin(f.categories)
+        & frame["search_key"].str.contains("numerique", regex=False)
+        & frame["search_key"].str.contains("ateliers", regex=False)
+    ]
     assert shown.index.tolist() == expected.index.tolist() and len(shown)
 
 
@@ -230,12 +288,19 @@ def _pandas_csv(frame: pd.DataFrame) -> bytes:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(CELLS, CELLS, st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))),
-                max_size=6))
+@given(
+    st.lists(
+        st.tuples(CELLS, CELLS, st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))), max_size=6
+    )
+)
 def test_column_wise_csv_equals_pandas_csv(rows) -> None:
-    frame = pd.DataFrame({"a": pd.Series([r[0] for r in rows], dtype="str"),
-                          "b": pd.Series([r[1] for r in rows], dtype="str"),
-                          "lat": pd.Series([np.nan if r[2] is None else r[2] for r in rows], dtype="float64")})
+    frame = pd.DataFrame(
+        {
+            "a": pd.Series([r[0] for r in rows], dtype="str"),
+            "b": pd.Series([r[1] for r in rows], dtype="str"),
+            "lat": pd.Series([np.nan if r[2] is None else r[2] for r in rows], dtype="float64"),
+        }
+    )
     assert to_csv(frame) == _pandas_csv(frame)
 
 
@@ -247,8 +312,9 @@ def test_export_of_generated_rows_equals_pandas_csv(generated) -> None:
 
 # --- map --------------------------------------------------------------------------------------
 
+
 def test_escape_all_equals_escape_of_each() -> None:
-    values = ["a<b", "", "x\x00y", "`${1}`", "&amp;", "O'Neil \"q\" \\"]
+    values = ["a<b", "", "x\x00y", "`${1}`", "&amp;", 'O\'Neil "q" \\']
     assert escape_all(values) == [escape(v) for v in values]
     assert escape_all(["a", None, 3]) == ["a", "", "3"]
 
@@ -262,10 +328,17 @@ def _unpack(packed: dict) -> dict:
         rows = list(range(packed["row0"], packed["row0"] + n))
     else:
         rows = np.cumsum(packed["rowd"]).tolist()
-    places = [c + (", " if c else "") + packed["countries"][k] for c, k in zip(packed["places"], packed["pc"])]
-    place = (u24[2] & (2 ** PLACE_BITS - 1)).tolist()
-    return {"lat": (u24[0] - LAT_OFFSET).tolist(), "lon": (u24[1] - LON_OFFSET).tolist(), "row": rows,
-            "style": (u24[2] >> PLACE_BITS).tolist(), "place": [places[p] for p in place]}
+    places = [
+        c + (", " if c else "") + packed["countries"][k] for c, k in zip(packed["places"], packed["pc"], strict=True)
+    ]
+    place = (u24[2] & (2**PLACE_BITS - 1)).tolist()
+    return {
+        "lat": (u24[0] - LAT_OFFSET).tolist(),
+        "lon": (u24[1] - LON_OFFSET).tolist(),
+        "row": rows,
+        "style": (u24[2] >> PLACE_BITS).tolist(),
+        "place": [places[p] for p in place],
+    }
 
 
 @pytest.mark.parametrize("subset", ["all", "filtered"])
@@ -279,7 +352,7 @@ def test_packed_points_decode_to_the_encoded_columns(generated, subset) -> None:
     assert back["style"] == data["style"]
     cities = (data["cities"][i] for i in data["city"])
     countries = (data["countries"][i] for i in data["country"])
-    assert back["place"] == [c + (", " if c else "") + k for c, k in zip(cities, countries)]
+    assert back["place"] == [c + (", " if c else "") + k for c, k in zip(cities, countries, strict=True)]
     assert abs(data["lat"][0] / COORD_SCALE - frame["lat"].iloc[0]) < 1e-4
 
 

@@ -19,8 +19,14 @@ from bench.server import AppServer
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MAP_FRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
 
 
@@ -45,7 +51,9 @@ def chromium() -> Iterator[object]:
 
 
 def _app(data: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    app = AppServer(FIXTURES / data, tmp_path_factory.mktemp(data), env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"})
+    app = AppServer(
+        FIXTURES / data, tmp_path_factory.mktemp(data), env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"}
+    )
     yield app
     app.stop()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -66,7 +67,7 @@ def test_csv_download_holds_only_the_filtered_rows(page: Page, small_app) -> Non
         page.get_by_role("button", name="Download CSV").click()
     download = info.value
     assert re.fullmatch(r"social-tech-atlas_FR_\d{4}-\d\d-\d\d\.csv", download.suggested_filename)
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert sorted(r["id"] for r in rows) == ["alpha-civic", "beta-commons"]
     assert {r["country"] for r in rows} == {"FR"}
 
@@ -106,7 +107,9 @@ def test_selecting_a_table_row_focuses_the_map_and_shows_the_record(page: Page, 
     iframe = page.locator(MAP_FRAME)
     page.wait_for_function(
         "f => { const m = f.contentWindow.map; return m && Math.abs(m.getCenter().lat - 50.63) < 0.05; }",
-        arg=iframe.element_handle(), timeout=TIMEOUT)
+        arg=iframe.element_handle(),
+        timeout=TIMEOUT,
+    )
 
 
 def test_only_what_the_map_shows_follows_the_view(page: Page, small_app) -> None:

@@ -51,7 +51,15 @@ def child_env(index_dir: Path, gazetteer: Gazetteer) -> dict[str, str]:
 @pytest.fixture
 def run_cli(child_env: dict[str, str]):
     """Run `python -m atlas.cli ...` in a child process."""
+
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "atlas.cli", *args], cwd=PROJECT_ROOT, capture_output=True,
-                              text=True, env={**child_env, **(env or {})}, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "atlas.cli", *args],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            env={**child_env, **(env or {})},
+            timeout=timeout,
+        )
+
     return run

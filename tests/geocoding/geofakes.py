@@ -40,13 +40,22 @@ class FakeGeocoder:
 
 def location(lat: float, lon: float, addresstype: str = "city", place_rank: int = 16, label: str = "X") -> Location:
     """A Location shaped like geopy's Nominatim answers."""
-    raw = {"lat": str(lat), "lon": str(lon), "addresstype": addresstype, "place_rank": place_rank,
-           "class": "place", "type": addresstype, "display_name": label}
+    raw = {
+        "lat": str(lat),
+        "lon": str(lon),
+        "addresstype": addresstype,
+        "place_rank": place_rank,
+        "class": "place",
+        "type": addresstype,
+        "display_name": label,
+    }
     return Location(label, (lat, lon), raw)
 
 
 def raising(exc: BaseException) -> Callable[[str], object]:
     """An `answer` that always raises `exc`."""
+
     def answer(query: str) -> object:
         raise exc
+
     return answer

@@ -29,29 +29,46 @@ def test_accents_and_case_do_not_matter(gazetteer, spelling):
     assert best(gazetteer, spelling, "MD").name == "Chisinau"
 
 
-@pytest.mark.parametrize(("name", "country", "expected"), [
-    ("Autrêches", "FR", "Autrêches"),
-    ("Autreches", "France", "Autrêches"),
-    ("Montefalco", "IT", "Montefalco"),
-    ("Bègles", "FR", "Bègles"),
-])
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Autrêches", "FR", "Autrêches"),
+        ("Autreches", "France", "Autrêches"),
+        ("Montefalco", "IT", "Montefalco"),
+        ("Bègles", "FR", "Bègles"),
+    ],
+)
 def test_small_places(gazetteer, name, country, expected):
     place = best(gazetteer, name, country)
     assert place.name == expected and place.population < 50_000
 
 
-@pytest.mark.parametrize(("alternate", "country", "expected"), [
-    ("Bruxelles", "BE", "Brussels"), ("Brussel", None, "Brussels"), ("Lisboa", "PT", "Lisbon"),
-    ("Lisbonne", "PT", "Lisbon"), ("Roma", None, "Rome"), ("Saint-Ouen-sur-Seine", "FR", "Saint-Ouen"),
-])
+@pytest.mark.parametrize(
+    ("alternate", "country", "expected"),
+    [
+        ("Bruxelles", "BE", "Brussels"),
+        ("Brussel", None, "Brussels"),
+        ("Lisboa", "PT", "Lisbon"),
+        ("Lisbonne", "PT", "Lisbon"),
+        ("Roma", None, "Rome"),
+        ("Saint-Ouen-sur-Seine", "FR", "Saint-Ouen"),
+    ],
+)
 def test_alternate_names(gazetteer, alternate, country, expected):
     assert best(gazetteer, alternate, country).name == expected
 
 
-@pytest.mark.parametrize(("name", "country", "lat"), [
-    ("Paris", "FR", 48.85), ("Paris", "US", 33.66), ("Valencia", "ES", 39.47), ("Valencia", "VE", 10.16),
-    ("Lille", "FR", 50.63), ("Lille", "BE", 51.24),
-])
+@pytest.mark.parametrize(
+    ("name", "country", "lat"),
+    [
+        ("Paris", "FR", 48.85),
+        ("Paris", "US", 33.66),
+        ("Valencia", "ES", 39.47),
+        ("Valencia", "VE", 10.16),
+        ("Lille", "FR", 50.63),
+        ("Lille", "BE", 51.24),
+    ],
+)
 def test_homonyms_are_told_apart_by_country(gazetteer, name, country, lat):
     place = best(gazetteer, name, country)
     assert place.country == country and place.lat == pytest.approx(lat, abs=0.05)
@@ -62,13 +79,22 @@ def test_without_country_the_most_populous_wins(gazetteer):
     assert best(gazetteer, "Lille").country == "FR"
 
 
-@pytest.mark.parametrize(("admin1", "expected_code"), [
-    (None, "11"),  # no region: the most populous Saint-Ouen (Seine-Saint-Denis)
-    ("Île-de-France", "11"), ("ile de france", "11"), ("FR-IDF", "11"), ("Seine-Saint-Denis", "11"),
-    ("Centre-Val de Loire", "24"), ("Loir-et-Cher", "24"), ("24", "24"),
-    ("Hauts-de-France", "32"), ("Somme", "32"),
-    ("Atlantis", "11"),  # a region nobody knows does not change the ranking
-])
+@pytest.mark.parametrize(
+    ("admin1", "expected_code"),
+    [
+        (None, "11"),  # no region: the most populous Saint-Ouen (Seine-Saint-Denis)
+        ("Île-de-France", "11"),
+        ("ile de france", "11"),
+        ("FR-IDF", "11"),
+        ("Seine-Saint-Denis", "11"),
+        ("Centre-Val de Loire", "24"),
+        ("Loir-et-Cher", "24"),
+        ("24", "24"),
+        ("Hauts-de-France", "32"),
+        ("Somme", "32"),
+        ("Atlantis", "11"),  # a region nobody knows does not change the ranking
+    ],
+)
 def test_saint_ouen_by_region_then_population(gazetteer, admin1, expected_code):
     places = gazetteer.find("Saint-Ouen", "FR", admin1)
     assert len({p.admin1 for p in places}) >= 3  # several communes of that name
@@ -92,9 +118,15 @@ def test_geonames_only_country_code(gazetteer):
     assert best(gazetteer, "Pristina", "XK").country == "XK"
 
 
-@pytest.mark.parametrize(("name", "country"), [
-    ("Nowhereville-sur-Mer", "FR"), ("", None), ("Paris", "Atlantis"), ("Montefalco", "FR"),
-])
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Nowhereville-sur-Mer", "FR"),
+        ("", None),
+        ("Paris", "Atlantis"),
+        ("Montefalco", "FR"),
+    ],
+)
 def test_unknown_places(gazetteer, name, country):
     assert gazetteer.find(name, country) == []
 

@@ -54,8 +54,9 @@ WRITER = textwrap.dedent("""
 
 def test_killed_writer_leaves_a_sound_cache_with_every_committed_answer(tmp_path):
     path = tmp_path / "c.sqlite3"
-    child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "k", "10000000"], stdout=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), "k", "10000000"], stdout=subprocess.PIPE, text=True
+    )
     last = -1
     while last < 300:
         last = int(child.stdout.readline())
@@ -70,8 +71,10 @@ def test_killed_writer_leaves_a_sound_cache_with_every_committed_answer(tmp_path
 
 def test_concurrent_writers_lose_nothing(tmp_path):
     path = tmp_path / "c.sqlite3"
-    children = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), prefix, "400"], stdout=subprocess.DEVNULL)
-                for prefix in ("a", "b")]
+    children = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), prefix, "400"], stdout=subprocess.DEVNULL)
+        for prefix in ("a", "b")
+    ]
     assert [child.wait(timeout=120) for child in children] == [0, 0]
     cache = GeoCache(path)
     assert len(cache) == 800

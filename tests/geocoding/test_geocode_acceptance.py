@@ -26,13 +26,18 @@ def test_offline_run_places_95_percent_within_25_km_then_serves_from_cache(tmp_p
     first = capsys.readouterr().out
     with open(out, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    off = {r["city"]: round(km(float(r["true_lat"]), float(r["true_lon"]), float(r["lat"]), float(r["lon"])))
-           for r in rows if r["lat"]}
+    off = {
+        r["city"]: round(km(float(r["true_lat"]), float(r["true_lon"]), float(r["lat"]), float(r["lon"])))
+        for r in rows
+        if r["lat"]
+    }
     near = sum(distance <= 25 for distance in off.values())
     unresolved = [r["city"] for r in rows if not r["lat"]]
     with capsys.disabled():
-        print(f"\n{near}/{len(rows)} = {near / len(rows):.1%} within 25 km; unresolved: {unresolved}; "
-              f"farther: { {c: d for c, d in off.items() if d > 25} }")
+        print(
+            f"\n{near}/{len(rows)} = {near / len(rows):.1%} within 25 km; unresolved: {unresolved}; "
+            f"farther: { {c: d for c, d in off.items() if d > 25} }"
+        )
     assert near / len(rows) >= 0.95, off
     assert code == (1 if unresolved else 0)
     assert all(f"{city}, " in first for city in unresolved)  # the rest is reported

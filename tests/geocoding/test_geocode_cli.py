@@ -42,8 +42,10 @@ def test_all_resolved_exit_0_in_place(tmp_path, capsys):
 
 
 def test_unresolved_rows_exit_1_and_are_listed(tmp_path, capsys):
-    src = write(tmp_path / "in.csv", HEADER + "1,A,FR,Lille,\n2,B,FR,Nowhereville-sur-Mer,\n3,C,XX,Lille,\n"
-                                              "4,D,FR,nowhereville sur mer,\n")
+    src = write(
+        tmp_path / "in.csv",
+        HEADER + "1,A,FR,Lille,\n2,B,FR,Nowhereville-sur-Mer,\n3,C,XX,Lille,\n4,D,FR,nowhereville sur mer,\n",
+    )
     target = tmp_path / "out.csv"
     assert main(["geocode", str(src), "-o", str(target), "--offline", "--cache", str(tmp_path / "c.sqlite3")]) == 1
     text = capsys.readouterr().out
@@ -54,11 +56,14 @@ def test_unresolved_rows_exit_1_and_are_listed(tmp_path, capsys):
     assert src.read_text(encoding="utf-8").count("\n") == 5 and "lat" not in src.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"id,name,country,town\n1,A,FR,Lille\n", "needs a `country` column and a `city` and/or `address` column"),
-    (b"country,city\nFR,B\xe8gles\n", "not UTF-8"),
-    (b"", "the file is empty"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"id,name,country,town\n1,A,FR,Lille\n", "needs a `country` column and a `city` and/or `address` column"),
+        (b"country,city\nFR,B\xe8gles\n", "not UTF-8"),
+        (b"", "the file is empty"),
+    ],
+)
 def test_unusable_input_exit_2(tmp_path, capsys, content, message):
     src = tmp_path / "bad.csv"
     src.write_bytes(content)
@@ -74,8 +79,9 @@ def test_missing_file_exit_2(tmp_path, capsys):
 
 
 def test_second_run_is_served_by_the_cache_and_force_redoes_it(tmp_path, capsys):
-    src = write(tmp_path / "in.csv",
-                "country,city,geo_source,lat,lon\nFR,Lille,,,\nIT,Foligno,,,\nFR,Nancy,manual,1,2\n")
+    src = write(
+        tmp_path / "in.csv", "country,city,geo_source,lat,lon\nFR,Lille,,,\nIT,Foligno,,,\nFR,Nancy,manual,1,2\n"
+    )
     cache = str(tmp_path / "c.sqlite3")
     assert main(["geocode", str(src), "--offline", "--cache", cache]) == 0
     capsys.readouterr()
@@ -100,8 +106,9 @@ def test_offline_from_the_environment(tmp_path, monkeypatch, capsys):
 def test_online_failure_is_reported_and_the_run_completes(tmp_path, monkeypatch, capsys):
     clock = FakeClock()
     fake = FakeGeocoder(raising(GeocoderTimedOut("timed out")), clock)
-    monkeypatch.setattr(pipeline, "source_from_env",
-                        lambda: OnlineSource(fake, "nominatim", clock=clock, sleep=clock.sleep))
+    monkeypatch.setattr(
+        pipeline, "source_from_env", lambda: OnlineSource(fake, "nominatim", clock=clock, sleep=clock.sleep)
+    )
     src = write(tmp_path / "in.csv", "country,city\nFR,Lille\nFR,Nancy\nIT,Foligno\n")
     assert main(["geocode", str(src), "--cache", str(tmp_path / "c.sqlite3")]) == 0
     out = capsys.readouterr().out
@@ -119,14 +126,29 @@ def test_progress_bar_on_long_runs(tmp_path, capsys):
 
 def test_subprocess_run_and_two_concurrent_runs_on_one_cache(tmp_path, run_cli, child_env):
     cache = tmp_path / "shared.sqlite3"
-    first = write(tmp_path / "a.csv", "country,city\n" + "".join(f"FR,{c}\n" for c in (
-        "Lille", "Roubaix", "Nancy", "Schiltigheim", "Bègles", "Montreuil", "Hamlet A")))
-    second = write(tmp_path / "b.csv", "country,city\n" + "".join(f"IT,{c}\n" for c in (
-        "Foligno", "Montefalco", "Perugia", "Roma", "Milano", "Hamlet B")))
+    first = write(
+        tmp_path / "a.csv",
+        "country,city\n"
+        + "".join(
+            f"FR,{c}\n" for c in ("Lille", "Roubaix", "Nancy", "Schiltigheim", "Bègles", "Montreuil", "Hamlet A")
+        ),
+    )
+    second = write(
+        tmp_path / "b.csv",
+        "country,city\n"
+        + "".join(f"IT,{c}\n" for c in ("Foligno", "Montefalco", "Perugia", "Roma", "Milano", "Hamlet B")),
+    )
     env = {"ATLAS_GEOCODE_OFFLINE": "1"}
-    children = [subprocess.Popen([sys.executable, "-m", "atlas.cli", "geocode", str(p), "--cache", str(cache)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 env={**child_env, **env}) for p in (first, second)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "atlas.cli", "geocode", str(p), "--cache", str(cache)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**child_env, **env},
+        )
+        for p in (first, second)
+    ]
     results = [child.communicate(timeout=180) for child in children]
     assert [child.returncode for child in children] == [1, 1], results
     assert "Hamlet A, FR: row 7" in results[0][0]

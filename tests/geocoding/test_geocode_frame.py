@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from atlas.errors import UnusableInput
 from atlas.geocoding import geocode_frame
-from atlas.geocoding.frame import InputError
 from atlas.geocoding.pipeline import Geocoder
 
 
@@ -17,8 +17,10 @@ def geocoder(tmp_path):
 
 def test_ten_thousand_rows_in_300_places_cost_300_look_ups(geocoder, gazetteer, monkeypatch):
     names = ["Paris", "Lyon", "Lille", "Nancy", "Roubaix"] + [f"Hamlet {i}" for i in range(295)]
-    rows = [{"name": f"org {i}", "country": "FR", "city": names[i % 300].upper() if i % 2 else names[i % 300]}
-            for i in range(10_000)]
+    rows = [
+        {"name": f"org {i}", "country": "FR", "city": names[i % 300].upper() if i % 2 else names[i % 300]}
+        for i in range(10_000)
+    ]
     looked_up = []
     real_find = gazetteer.find
     monkeypatch.setattr(gazetteer, "find", lambda *a, **k: looked_up.append(a) or real_find(*a, **k))
@@ -28,8 +30,14 @@ def test_ten_thousand_rows_in_300_places_cost_300_look_ups(geocoder, gazetteer, 
 
 
 def test_fills_columns_keeps_everything_else(geocoder):
-    df = pd.DataFrame({"name": ["a", "b", "c", "d"], "Country": ["FR", "IT", "FR", "BE"],
-                       "City": ["Lille", "Montefalco", "Nowhereville-sur-Mer", "Bruxelles"], "extra": [1, 2, 3, 4]})
+    df = pd.DataFrame(
+        {
+            "name": ["a", "b", "c", "d"],
+            "Country": ["FR", "IT", "FR", "BE"],
+            "City": ["Lille", "Montefalco", "Nowhereville-sur-Mer", "Bruxelles"],
+            "extra": [1, 2, 3, 4],
+        }
+    )
     out, report = geocode_frame(df, geocoder)
     assert list(out.columns) == ["name", "Country", "City", "extra", "lat", "lon", "geo_precision", "geo_source"]
     assert out["extra"].tolist() == [1, 2, 3, 4] and out["name"].tolist() == ["a", "b", "c", "d"]
@@ -41,9 +49,16 @@ def test_fills_columns_keeps_everything_else(geocoder):
 
 
 def test_manual_rows_are_never_touched(geocoder):
-    df = pd.DataFrame({"country": ["FR", "FR"], "city": ["Lille", "Lille"], "lat": ["1.5", "50.6"],
-                       "lon": ["2,5", "3.0"], "geo_precision": ["address", "city"],
-                       "geo_source": ["manual", "nominatim"]})
+    df = pd.DataFrame(
+        {
+            "country": ["FR", "FR"],
+            "city": ["Lille", "Lille"],
+            "lat": ["1.5", "50.6"],
+            "lon": ["2,5", "3.0"],
+            "geo_precision": ["address", "city"],
+            "geo_source": ["manual", "nominatim"],
+        }
+    )
     out, report = geocode_frame(df, geocoder, force=True)
     assert out.loc[0].tolist() == df.loc[0].tolist()
     assert out.loc[1, "geo_source"] == "gazetteer"
@@ -51,8 +66,13 @@ def test_manual_rows_are_never_touched(geocoder):
 
 
 def test_region_column_and_country_only_rows(geocoder):
-    df = pd.DataFrame({"country": ["FR", "FR", "Mali"], "city": ["Saint-Ouen", "Saint-Ouen", ""],
-                       "region": ["Centre-Val de Loire", "", ""]})
+    df = pd.DataFrame(
+        {
+            "country": ["FR", "FR", "Mali"],
+            "city": ["Saint-Ouen", "Saint-Ouen", ""],
+            "region": ["Centre-Val de Loire", "", ""],
+        }
+    )
     out, report = geocode_frame(df, geocoder)
     assert out["lat"].tolist()[0] == pytest.approx(47.81, abs=0.05)
     assert out["lat"].tolist()[1] == pytest.approx(48.91, abs=0.05)
@@ -66,14 +86,17 @@ def test_unknown_country_is_reported(geocoder):
 
 
 def test_missing_columns(geocoder):
-    with pytest.raises(InputError, match="country"):
+    with pytest.raises(UnusableInput, match="country"):
         geocode_frame(pd.DataFrame({"town": ["Lille"], "country": ["FR"]}), geocoder)
-    with pytest.raises(InputError):
+    with pytest.raises(UnusableInput):
         geocode_frame(pd.DataFrame({"city": ["Lille"]}), geocoder)
 
 
 def test_progress_is_reported_per_query(geocoder):
     seen = []
-    geocode_frame(pd.DataFrame({"country": ["FR"] * 3, "city": ["Lille", "Nancy", "Lille"]}), geocoder,
-                  progress=lambda done, total: seen.append((done, total)))
+    geocode_frame(
+        pd.DataFrame({"country": ["FR"] * 3, "city": ["Lille", "Nancy", "Lille"]}),
+        geocoder,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert seen == [(1, 2), (2, 2)]

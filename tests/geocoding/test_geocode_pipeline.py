@@ -79,8 +79,9 @@ def test_online_answer_is_preferred_and_cached(tmp_path):
     clock = FakeClock()
     fake = FakeGeocoder(lambda q: location(42.89, 12.65, "village", 19, "Montefalco, Umbria, Italia"), clock)
     geocoder = Geocoder(tmp_path / "c.sqlite3", online=fake, online_name="nominatim", clock=clock, sleep=clock.sleep)
-    assert geocoder.geocode("Montefalco", "IT") == GeoResult(42.89, 12.65, "city", "nominatim",
-                                                             "Montefalco, Umbria, Italia")
+    assert geocoder.geocode("Montefalco", "IT") == GeoResult(
+        42.89, 12.65, "city", "nominatim", "Montefalco, Umbria, Italia"
+    )
     assert geocoder.geocode("Montefalco", "IT").geo_source == "cache:nominatim"
     assert len(fake.calls) == 1 and fake.calls[0][1] == "Montefalco, Italy"
 

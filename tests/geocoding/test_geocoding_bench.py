@@ -16,6 +16,14 @@ def test_bench_runs_and_reports_every_figure(gazetteer, monkeypatch):
     spec.loader.exec_module(bench)
     monkeypatch.setattr(Gazetteer, "build", classmethod(lambda cls: gazetteer))  # the cold build is the slow part
     figures = bench.run(quick=True)
-    assert set(figures) == {"places", "index_cold_build_s", "index_stored_load_s", "distinct_names", "names_found",
-                            "lookups_per_s", "cache_hits", "cache_hits_per_s"}
+    assert set(figures) == {
+        "places",
+        "index_cold_build_s",
+        "index_stored_load_s",
+        "distinct_names",
+        "names_found",
+        "lookups_per_s",
+        "cache_hits",
+        "cache_hits_per_s",
+    }
     assert figures["distinct_names"] == figures["names_found"] == figures["cache_hits"] == 2_000

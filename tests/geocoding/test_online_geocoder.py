@@ -37,8 +37,11 @@ def geopy_log_filters():
 def make(answer, clock=None, **options):
     clock = clock or FakeClock()
     fake = FakeGeocoder(answer, clock)
-    return fake, clock, Geocoder(options.pop("cache"), online=fake, online_name="nominatim", clock=clock,
-                                 sleep=clock.sleep, **options)
+    return (
+        fake,
+        clock,
+        Geocoder(options.pop("cache"), online=fake, online_name="nominatim", clock=clock, sleep=clock.sleep, **options),
+    )
 
 
 def test_rate_limit_one_request_per_second(tmp_path):
@@ -59,17 +62,21 @@ def test_timeouts_retry_with_back_off_then_fall_back_to_the_gazetteer(tmp_path):
     assert [s for s in clock.sleeps if s >= 1.0][:2] == [1.0, 2.0]  # back-off between tries
     assert geocoder.geocode("Foligno", "IT").geo_source == "gazetteer"
     assert len(fake.calls) == 3  # given up for the rest of the run
-    assert geocoder.notes() == ["online geocoder nominatim unavailable after 3 tries: timed out; "
-                                "used the gazetteer for 2 queries"]
+    assert geocoder.notes() == [
+        "online geocoder nominatim unavailable after 3 tries: timed out; used the gazetteer for 2 queries"
+    ]
 
 
-@pytest.mark.parametrize(("error", "reason"), [
-    (GeocoderRateLimited("Too many requests", retry_after=5), "rate limited (HTTP 429)"),
-    (GeocoderServiceError("HTTP Error 500: Internal Server Error"), "500"),
-    (GeocoderTimedOut("HTTP Error 503: Service Unavailable"), "timed out"),
-    (GeocoderUnavailable("Name or service not known"), "unreachable (Name or service not known)"),
-    (ConnectionRefusedError("refused"), "refused"),
-])
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (GeocoderRateLimited("Too many requests", retry_after=5), "rate limited (HTTP 429)"),
+        (GeocoderServiceError("HTTP Error 500: Internal Server Error"), "500"),
+        (GeocoderTimedOut("HTTP Error 503: Service Unavailable"), "timed out"),
+        (GeocoderUnavailable("Name or service not known"), "unreachable (Name or service not known)"),
+        (ConnectionRefusedError("refused"), "refused"),
+    ],
+)
 def test_service_errors_fall_back(tmp_path, error, reason):
     fake, _, geocoder = make(raising(error), cache=tmp_path / "c.sqlite3")
     result = geocoder.geocode("Autrêches", "FR")
@@ -94,11 +101,17 @@ def test_failure_is_not_cached_as_not_found(tmp_path):
     assert len(fake.calls) == 1
 
 
-@pytest.mark.parametrize("garbage", [
-    ["not", "a", "location"], "<html>", location(0.0, 0.0),
-    SimpleNamespace(latitude=float("nan"), longitude=2.0), SimpleNamespace(latitude=95.0, longitude=2.0),
-    SimpleNamespace(latitude="48.8", longitude="2.3"),
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        ["not", "a", "location"],
+        "<html>",
+        location(0.0, 0.0),
+        SimpleNamespace(latitude=float("nan"), longitude=2.0),
+        SimpleNamespace(latitude=95.0, longitude=2.0),
+        SimpleNamespace(latitude="48.8", longitude="2.3"),
+    ],
+)
 def test_garbage_answers_fall_back(tmp_path, garbage):
     _, _, geocoder = make(lambda q: garbage, cache=tmp_path / "c.sqlite3")
     assert geocoder.geocode("Montefalco", "IT").geo_source == "gazetteer"
@@ -136,19 +149,22 @@ def test_api_key_never_shows_in_messages():
     assert SECRET not in caught.value.reason and "***" in caught.value.reason
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ({"addresstype": "house", "place_rank": 30}, "address"),
-    ({"addresstype": "road", "place_rank": 26}, "address"),
-    ({"addresstype": "village", "place_rank": 19}, "city"),
-    ({"addresstype": "city", "place_rank": 16}, "city"),
-    ({"addresstype": "suburb", "place_rank": 20}, "city"),
-    ({"addresstype": "state", "place_rank": 8}, "region"),
-    ({"addresstype": "county", "place_rank": 12}, "region"),
-    ({"addresstype": "country", "place_rank": 4}, "country"),
-    ({"class": "amenity", "type": "cafe", "place_rank": 30}, "address"),
-    ({}, "city"),
-    (None, "address"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"addresstype": "house", "place_rank": 30}, "address"),
+        ({"addresstype": "road", "place_rank": 26}, "address"),
+        ({"addresstype": "village", "place_rank": 19}, "city"),
+        ({"addresstype": "city", "place_rank": 16}, "city"),
+        ({"addresstype": "suburb", "place_rank": 20}, "city"),
+        ({"addresstype": "state", "place_rank": 8}, "region"),
+        ({"addresstype": "county", "place_rank": 12}, "region"),
+        ({"addresstype": "country", "place_rank": 4}, "country"),
+        ({"class": "amenity", "type": "cafe", "place_rank": 30}, "address"),
+        ({}, "city"),
+        (None, "address"),
+    ],
+)
 def test_precision_from_nominatim_answers(raw, expected):
     assert precision_of(raw, "address" if raw is None else "city") == expected
 

@@ -1,0 +1,11 @@
+"""Errors shared by the command-line tools."""
+
+from __future__ import annotations
+
+
+class UnusableInput(ValueError):
+    """The input cannot be used at all (unreadable, empty, wrong format, missing columns).
+
+    Commands report it with the file's name and exit with code 2; problems in single rows are
+    reported and counted instead, never raised.
+    """
