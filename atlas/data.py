@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -50,6 +51,14 @@ class Atlas(NamedTuple):
 
     frame: pd.DataFrame
     problems: list[Problem]
+
+
+class Part(NamedTuple):
+    """Validated rows of one kind (`validate_rows` output) and where they come from, for messages."""
+
+    kind: str
+    frame: pd.DataFrame
+    label: str
 
 
 def read_table(path: Path, schema: FileSchema, label: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
@@ -279,14 +288,14 @@ def load_atlas(data_dir: Path | str | None = None) -> Atlas:
     country names in English and French, and the problems beside it.
     """
     folder = Path(data_dir) if data_dir is not None else config.data_dir()
-    parts, problems, labels = [], [], {}
+    parts: list[Part] = []
+    problems: list[Problem] = []
     for schema in (ORGANISATIONS, ODCS):
-        labels[schema.kind] = _label(folder, schema)
-        frame, found = load_file(folder / schema.filename, schema, labels[schema.kind])
+        label = _label(folder, schema)
+        frame, found = load_file(folder / schema.filename, schema, label)
         problems += found
-        frame["kind"] = schema.kind
-        parts.append(frame)
-    return Atlas(_combine(parts, problems, labels), problems)
+        parts.append(Part(schema.kind, frame, label))
+    return Atlas(combine(parts, problems), problems)
 
 
 def _label(folder: Path, schema: FileSchema) -> str:
@@ -297,13 +306,21 @@ def _label(folder: Path, schema: FileSchema) -> str:
         return str(path)
 
 
-def _combine(parts: list[pd.DataFrame], problems: list[Problem], labels: dict[str, str]) -> pd.DataFrame:
-    """One frame of both kinds; drops (and reports into `problems`) ids used twice."""
-    orgs, odcs = parts
-    odcs["category"] = ODC_CATEGORY
-    orgs["status"] = ""
-    orgs["opened"] = ""
-    frame = pd.concat(parts, ignore_index=True, sort=False)
+def combine(parts: Sequence[Part], problems: list[Problem]) -> pd.DataFrame:
+    """One frame of every part (any number, any kinds); drops (and reports into `problems`) ids used twice.
+
+    The first row with an id wins, in the order of `parts`. A part's frame may lack `_line` (rows
+    that come from a database rather than a file): its problems then name no row.
+    """
+    labelled = []
+    for kind, part, label in parts:
+        part = part.assign(kind=kind, _label=label)
+        if kind == "odc":
+            part["category"] = ODC_CATEGORY
+        labelled.append(part)
+    if not labelled:
+        labelled.append(pd.DataFrame({col: pd.Series(dtype=object) for col in (*FRAME_COLUMNS, "_label")}))
+    frame = pd.concat(labelled, ignore_index=True, sort=False)
     for col in FRAME_COLUMNS:
         if col not in frame:
             frame[col] = ""
@@ -312,9 +329,14 @@ def _combine(parts: list[pd.DataFrame], problems: list[Problem], labels: dict[st
     dup = frame["id"].duplicated(keep="first").to_numpy()
     for i in np.flatnonzero(dup):
         row = frame.iloc[i]
+        line = row.get("_line")
         problems.append(
             Problem(
-                labels[row["kind"]], int(row["_line"]), "id", row["id"], "is already used by another row; row skipped"
+                row["_label"],
+                None if pd.isna(line) else int(line),
+                "id",
+                row["id"],
+                "is already used by another row; row skipped",
             )
         )
     frame = frame.loc[~dup].reset_index(drop=True)

@@ -7,7 +7,9 @@ cleaned when it cannot be used as is).
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -174,6 +176,28 @@ def validate_rows(table: pd.DataFrame, schema: FileSchema, file: str) -> tuple[p
         out["opened"] = out["opened"].where(out["opened"].str.fullmatch(MONTH.pattern), "")
     out["_line"] = table["_line"][kept]
     return out.reset_index(drop=True), c.problems
+
+
+def validate_record(
+    record: Mapping[str, object], schema: FileSchema, label: str = "form"
+) -> tuple[dict[str, object] | None, list[Problem]]:
+    """Check one record (say, what a visitor typed in a form) with exactly the rules of a file row.
+
+    Returns the cleaned, typed record — None when an error drops it — and the problems, which name
+    the field and value as a file's do (with no row number). Missing fields count as empty.
+    """
+    cells = {col: "" if record.get(col) is None else str(record.get(col)) for col in schema.columns}
+    for col in ("lat", "lon"):  # numbers from a form: written as a file would hold them
+        value = record.get(col)
+        if isinstance(value, float) and value != value:  # NaN: no coordinate
+            cells[col] = ""
+    table = pd.DataFrame({col: [value] for col, value in cells.items()} | {"_line": [0]})
+    out, problems = validate_rows(table, schema, label)
+    problems = [dataclasses.replace(p, row=None) for p in problems]
+    if out.empty:
+        return None, problems
+    row = out.drop(columns="_line").iloc[0].to_dict()
+    return {str(k): (None if isinstance(v, float) and v != v else v) for k, v in row.items()}, problems
 
 
 def _check_countries(c: _Collector, country: pd.Series) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -185,3 +186,31 @@ def test_only_what_the_map_shows(app) -> None:
     at.sidebar.toggle(key="f_inview").set_value(True).run()
     assert summary(at) == "2 of 7 entries shown (2 organisations, 0 ODCs)"
     assert at.query_params["inview"] in ("1", ["1"])
+
+
+def test_a_data_change_reaches_an_open_session_without_a_restart(monkeypatch, tmp_path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "small_atlas", data)
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    monkeypatch.setenv("ATLAS_ASSETS", "local")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert summary(at).startswith("7 of 7")
+    with (data / "organisations.csv").open("a", encoding="utf-8") as fh:
+        fh.write("new-row,Brand New Org,,civic_tech,FR,Paris,,48.85,2.35,city,manual,,x,x,test\n")
+    later = os.stat(data / "organisations.csv").st_mtime + 5
+    os.utime(data / "organisations.csv", (later, later))  # coarse file-system clocks
+    at.run()
+    assert summary(at).startswith("8 of 8")
+    assert "Brand New Org" in map_script(at)
+
+
+def test_only_the_state_module_touches_session_state() -> None:
+    """Every session-state key lives behind `atlas.ui.state` (one place to read what a session holds)."""
+    root = Path(APP).parent
+    sources = [root / "app.py", *(root / "atlas").rglob("*.py")]
+    offenders = [
+        str(p.relative_to(root))
+        for p in sources
+        if "session_state" in p.read_text(encoding="utf-8") and p != root / "atlas" / "ui" / "state.py"
+    ]
+    assert offenders == []

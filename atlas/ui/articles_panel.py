@@ -11,6 +11,7 @@ from atlas.countries import country_name
 from atlas.filters import Filters
 from atlas.i18n import t
 from atlas.text import escape_markdown as inert
+from atlas.ui.state import Key, choose_article, chosen_article
 
 
 def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filters, lang: str) -> None:
@@ -20,13 +21,13 @@ def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filter
     org_country = dict(zip(linked["id"], linked["country"], strict=True))
     names = dict(zip(linked["id"], linked["name"], strict=True))
     selection = articles_for(articles, filters.countries, org_country)
-    query = st.text_input(t("articles_search", lang), key="a_query", max_chars=200)
+    query = st.text_input(t("articles_search", lang), key=Key.ARTICLE_QUERY, max_chars=200)
     shown = search_articles(selection.shown, query, lang)
     if selection.hidden:
         st.caption(t("articles_hidden", lang, n=selection.hidden))
     if not shown:
         st.caption(t("articles_none", lang))
-    chosen = st.session_state.get("article", "")
+    chosen = chosen_article()
     shown = sorted(shown, key=lambda a: a.id != chosen)  # the highlighted article first
     with st.container(height=620, border=False):
         for article in shown:
@@ -48,10 +49,10 @@ def _card(article: Article, names: dict[str, str], lang: str, chosen: bool) -> N
         if places:
             st.caption(f"{t('article_places', lang)}: " + inert(", ".join(places)))
         if chosen:
-            st.button(t("article_clear", lang), key=f"art_{article.id}", on_click=_choose, args=("",), type="primary")
+            st.button(
+                t("article_clear", lang), key=f"art_{article.id}", on_click=choose_article, args=("",), type="primary"
+            )
         else:
-            st.button(t("article_show_on_map", lang), key=f"art_{article.id}", on_click=_choose, args=(article.id,))
-
-
-def _choose(article_id: str) -> None:
-    st.session_state["article"] = article_id
+            st.button(
+                t("article_show_on_map", lang), key=f"art_{article.id}", on_click=choose_article, args=(article.id,)
+            )

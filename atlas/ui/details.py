@@ -11,12 +11,13 @@ from atlas.categories import category_label
 from atlas.i18n import t
 from atlas.text import escape_markdown as inert
 from atlas.text import safe_url
+from atlas.ui.state import selected_id
 
 
 def render_details(full: pd.DataFrame, lang: str, articles: list[Article]) -> None:
-    """Show the selected entry (`st.session_state["selected"]`) or a hint when there is none."""
+    """Show the selected entry (`state.selected_id()`) or a hint when there is none."""
     st.subheader(t("details", lang))
-    selected = st.session_state.get("selected")
+    selected = selected_id()
     rows = full[full["id"] == selected] if selected else full.iloc[0:0]
     if rows.empty:
         st.caption(t("details_hint", lang))

@@ -3,70 +3,60 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas import assets, config
+from atlas.articles.focus import ArticleFocus
 from atlas.filters import Bounds
 from atlas.maps import MapOptions, build_map, clicked_row
-from atlas.ui.state import current_filters, set_view, sync_url
-from atlas.urlstate import View
+from atlas.ui import state
+from atlas.ui.state import Key
 
-MAP_KEY = "atlas_map"
+
+@dataclass(frozen=True)
+class MapRequest:
+    """What one rerun asks the map to show."""
+
+    rows: pd.DataFrame  # the filtered rows (never narrowed by the map's own view)
+    full: pd.DataFrame  # the whole atlas, to resolve a clicked marker
+    lang: str
+    article: ArticleFocus
+    focus: tuple[float, float] | None = None  # centre on one point (a table row)
 
 
 @st.fragment
-def render_map(
-    shown: pd.DataFrame,
-    full: pd.DataFrame,
-    lang: str,
-    highlight: frozenset[str],
-    article_places: pd.DataFrame | None,
-    focus: tuple[float, float] | None,
-    fit: list[list[float]] | None = None,
-) -> None:
-    """Draw the map of `shown`; a click selects the entry, a pan updates the link's view.
-
-    `focus` centres the map on one point (a table row); `fit` frames a chosen article.
-    """
+def render_map(request: MapRequest) -> None:
+    """Draw the map of `request.rows`; a click selects the entry, a pan updates the link's view."""
     local = assets.use_local_assets()
-    view = link_view()
+    view = state.link_view()
     opts = MapOptions(
-        lang=lang,
+        lang=request.lang,
         local_assets=local,
         tiles=config.tiles_enabled(local),
-        highlight=highlight,
+        highlight=request.article.highlight,
         center=(view.lat, view.lon) if view else None,
         zoom=view.zoom if view else None,
-        fit=fit,
+        fit=request.article.fit,
     )
-    fmap = build_map(shown, opts, article_places)
+    fmap = build_map(request.rows, opts, request.article.places)
     # Fixed for the map's lifetime (the component reads it once); pans rerun this fragment only.
     wanted = ["last_object_clicked_tooltip", "center", "zoom", "bounds"]
+    focus = request.focus
     result = st_folium(
         fmap,
-        key=MAP_KEY,
+        key=Key.MAP,
         height=opts.height,
         use_container_width=True,
         returned_objects=wanted,
         center=focus,
         zoom=12 if focus else None,
     )
-    _handle(result or {}, full)
-    sync_url()
-
-
-def link_view() -> View | None:
-    """The view a shared link asked for, kept until the filters change (then the map fits the data).
-
-    Live pans are not used here: they must not rebuild the map.
-    """
-    ss = st.session_state
-    if ss.get("view0") and ss.get("view0_filters") != current_filters().without_bounds():
-        ss["view0"] = None
-    return ss.get("view0")
+    _handle(result or {}, request.full)
+    state.sync_url()
 
 
 def bounds_of(bounds: object) -> Bounds | None:
@@ -81,16 +71,14 @@ def bounds_of(bounds: object) -> Bounds | None:
 
 
 def _handle(result: dict, full: pd.DataFrame) -> None:
-    ss = st.session_state
-    row = clicked_row(result.get("last_object_clicked_tooltip"))
-    if row is not None and row in full.index and result.get("last_object_clicked_tooltip") != ss.get("_last_click"):
-        ss["_last_click"] = result["last_object_clicked_tooltip"]
-        ss["selected"] = full.at[row, "id"]
+    tooltip = result.get("last_object_clicked_tooltip")
+    row = clicked_row(tooltip)
+    if row is not None and row in full.index and state.new_click(str(tooltip)):
+        state.select(str(full.at[row, "id"]))
         st.rerun()
     center, zoom = result.get("center"), result.get("zoom")
     if center and zoom:
-        set_view(center["lat"], center["lng"], zoom)
+        state.set_view(center["lat"], center["lng"], zoom)
     new = bounds_of(result.get("bounds"))
-    if ss.get("f_inview") and new is not None and new != ss.get("map_bounds"):
-        ss["map_bounds"] = new
+    if state.in_view_filter_on() and new is not None and state.set_map_bounds(new):
         st.rerun()

@@ -7,12 +7,12 @@ import streamlit as st
 
 from atlas.i18n import t
 from atlas.schema import Problem
-from atlas.ui.state import clear_filters
+from atlas.ui.state import clear_filters, ignored_params
 
 
 def render_notices(problems: list[Problem | str], lang: str) -> None:
     """Warn about ignored URL parameters and about rows the loader skipped or corrected."""
-    ignored = st.session_state.get("ignored_params")
+    ignored = ignored_params()
     if ignored:
         st.info(t("bad_params", lang, params=", ".join(ignored)), icon="ℹ️")
     if problems:

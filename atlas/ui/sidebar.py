@@ -10,12 +10,7 @@ from atlas.countries import country_name
 from atlas.filters import Filters, option_counts
 from atlas.i18n import LANGS, t
 from atlas.schema import KINDS, ODC_STATUSES
-from atlas.ui.state import clear_filters
-
-
-def _keep_known(key: str, allowed: set[str]) -> None:
-    """Drop values (e.g. from an old link) that are no longer options, so the widget never fails."""
-    st.session_state[key] = [v for v in st.session_state.get(key, []) if v in allowed]
+from atlas.ui.state import Key, clear_filters, keep_known
 
 
 def render_sidebar(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
@@ -24,7 +19,7 @@ def render_sidebar(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
     sb.radio(
         "Language / Langue",
         LANGS,
-        key="lang",
+        key=Key.LANG,
         horizontal=True,
         format_func=lambda c: {"en": "English", "fr": "Français"}[c],
     )
@@ -32,46 +27,46 @@ def render_sidebar(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
 
     countries = option_counts(frame, filters, "country", "countries")
     codes = sorted(set(frame["country"]), key=lambda c: country_name(c, lang))
-    _keep_known("f_country", set(codes))
+    keep_known(Key.COUNTRIES, set(codes))
     sb.multiselect(
         t("country", lang),
         codes,
-        key="f_country",
+        key=Key.COUNTRIES,
         placeholder=t("choose", lang),
         format_func=lambda c: f"{country_name(c, lang)} ({int(countries.get(c, 0))})",
     )
 
     cats = option_counts(frame, filters, "category", "categories")
-    _keep_known("f_category", set(CATEGORY_IDS))
+    keep_known(Key.CATEGORIES, set(CATEGORY_IDS))
     sb.multiselect(
         t("category", lang),
         list(CATEGORY_IDS),
-        key="f_category",
+        key=Key.CATEGORIES,
         placeholder=t("choose", lang),
         format_func=lambda c: f"{category_label(c, lang)} ({int(cats.get(c, 0))})",
     )
 
     kinds = option_counts(frame, filters, "kind", "kinds")
-    _keep_known("f_kind", set(KINDS))
+    keep_known(Key.KINDS, set(KINDS))
     sb.pills(
         t("kind", lang),
         list(KINDS),
-        key="f_kind",
+        key=Key.KINDS,
         selection_mode="multi",
         format_func=lambda k: f"{t('kind_' + k, lang)} ({int(kinds.get(k, 0))})",
     )
 
     odcs = frame[frame["kind"] == "odc"]
     statuses = option_counts(odcs, filters, "status", "statuses")
-    _keep_known("f_status", set(ODC_STATUSES))
+    keep_known(Key.STATUSES, set(ODC_STATUSES))
     sb.pills(
         t("odc_status", lang),
         list(ODC_STATUSES),
-        key="f_status",
+        key=Key.STATUSES,
         selection_mode="multi",
         format_func=lambda s: f"{t('status_' + s, lang)} ({int(statuses.get(s, 0))})",
     )
 
-    sb.text_input(t("search", lang), key="f_query", help=t("search_help", lang), max_chars=200)
-    sb.toggle(t("only_map_view", lang), key="f_inview", help=t("only_map_view_help", lang))
+    sb.text_input(t("search", lang), key=Key.QUERY, help=t("search_help", lang), max_chars=200)
+    sb.toggle(t("only_map_view", lang), key=Key.IN_VIEW, help=t("only_map_view_help", lang))
     sb.button(t("clear_filters", lang), on_click=clear_filters, disabled=filters.is_empty(), key="clear_sidebar")

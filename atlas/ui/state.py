@@ -1,77 +1,186 @@
-"""Session state seeded from the URL, and the URL kept in step with the widgets."""
+"""Every session-state key of the app, behind typed accessors; the URL kept in step with them.
+
+Streamlit keeps a visitor's state in `st.session_state`, a dict keyed by strings. Widgets own
+the keys named in `Key` that end in a widget's `key=`; the others are the app's own. No other
+module reads or writes `st.session_state` directly: it calls the functions below.
+"""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 import streamlit as st
 
 from atlas import urlstate
 from atlas.filters import Bounds, Filters
+from atlas.i18n import normalise_lang
 from atlas.urlstate import UrlState, View
 
-KEYS = {
-    "countries": "f_country",
-    "categories": "f_category",
-    "kinds": "f_kind",
-    "statuses": "f_status",
-    "query": "f_query",
+
+class Key(StrEnum):
+    """Session-state keys. Widget keys are passed as `key=` to the widget that owns them."""
+
+    # widgets
+    LANG = "lang"
+    COUNTRIES = "f_country"
+    CATEGORIES = "f_category"
+    KINDS = "f_kind"
+    STATUSES = "f_status"
+    QUERY = "f_query"
+    IN_VIEW = "f_inview"
+    ARTICLE_QUERY = "a_query"
+    MAP = "atlas_map"
+    TABLE = "atlas_table"
+    # the app's own
+    INITIALISED = "_initialised"
+    IGNORED_PARAMS = "ignored_params"
+    ARTICLE = "article"  # the article highlighted on the map ("" for none)
+    SELECTED = "selected"  # id of the entry in the detail panel
+    LAST_CLICK = "_last_click"  # the last map click handled (the map repeats it on every rerun)
+    MAP_BOUNDS = "map_bounds"  # the map's view, when "only what the map shows" is on
+    VIEW = "view"  # the map's current centre and zoom, for the link
+    LINK_VIEW = "view0"  # the view a shared link asked for, kept until the filters change
+    LINK_FILTERS = "view0_filters"  # the filters that came with that link
+
+
+FILTER_KEYS = {
+    "countries": Key.COUNTRIES,
+    "categories": Key.CATEGORIES,
+    "kinds": Key.KINDS,
+    "statuses": Key.STATUSES,
+    "query": Key.QUERY,
 }
 
 
 def init_from_url() -> None:
     """On a session's first run, put the link's state into the widgets' session keys."""
-    if st.session_state.get("_initialised"):
+    ss = st.session_state
+    if ss.get(Key.INITIALISED):
         return
     state = urlstate.decode(st.query_params.to_dict())
-    ss = st.session_state
-    ss["lang"] = state.lang
-    for field_name, key in KEYS.items():
+    ss[Key.LANG] = state.lang
+    for field_name, key in FILTER_KEYS.items():
         value = getattr(state.filters, field_name)
         ss[key] = list(value) if isinstance(value, tuple) else value
-    ss["f_inview"] = state.in_view
-    ss["view"] = ss["view0"] = state.view
-    ss["article"] = state.article
-    ss["ignored_params"] = state.ignored
-    ss["view0_filters"] = state.filters
-    ss["_initialised"] = True
+    ss[Key.IN_VIEW] = state.in_view
+    ss[Key.VIEW] = ss[Key.LINK_VIEW] = state.view
+    ss[Key.ARTICLE] = state.article
+    ss[Key.IGNORED_PARAMS] = state.ignored
+    ss[Key.LINK_FILTERS] = state.filters
+    ss[Key.INITIALISED] = True
+
+
+def lang() -> str:
+    """The page's language ("en" or "fr")."""
+    return normalise_lang(st.session_state.get(Key.LANG))
+
+
+def ignored_params() -> list[str]:
+    """The link's parameters that were not understood (shown once as a notice)."""
+    return list(st.session_state.get(Key.IGNORED_PARAMS) or [])
 
 
 def current_filters(bounds: Bounds | None = None) -> Filters:
-    """The filters the widgets hold now (bounds only when "only what the map shows" is on)."""
+    """The filters the widgets hold now (`bounds` only when "only what the map shows" is on)."""
     ss = st.session_state
     return Filters(
-        countries=tuple(ss.get("f_country", [])),
-        categories=tuple(ss.get("f_category", [])),
-        kinds=tuple(ss.get("f_kind", [])),
-        statuses=tuple(ss.get("f_status", [])),
-        query=ss.get("f_query", ""),
-        bounds=bounds if ss.get("f_inview") else None,
+        countries=tuple(ss.get(Key.COUNTRIES, [])),
+        categories=tuple(ss.get(Key.CATEGORIES, [])),
+        kinds=tuple(ss.get(Key.KINDS, [])),
+        statuses=tuple(ss.get(Key.STATUSES, [])),
+        query=ss.get(Key.QUERY, ""),
+        bounds=bounds if ss.get(Key.IN_VIEW) else None,
     )
+
+
+def page_filters() -> Filters:
+    """The filters of this rerun, with the map's last bounds when the view filter is on."""
+    return current_filters(st.session_state.get(Key.MAP_BOUNDS))
+
+
+def keep_known(key: Key, allowed: set[str]) -> None:
+    """Drop values (e.g. from an old link) that are no longer options, so the widget never fails."""
+    st.session_state[key] = [v for v in st.session_state.get(key, []) if v in allowed]
+
+
+def clear_filters() -> None:
+    """Button callback: back to the whole atlas (language and view kept)."""
+    ss = st.session_state
+    for key in FILTER_KEYS.values():
+        ss[key] = "" if key == Key.QUERY else []
+    ss[Key.IN_VIEW] = False
+    ss[Key.ARTICLE] = ""
+
+
+def in_view_filter_on() -> bool:
+    return bool(st.session_state.get(Key.IN_VIEW))
+
+
+def map_bounds() -> Bounds | None:
+    return st.session_state.get(Key.MAP_BOUNDS)
+
+
+def set_map_bounds(bounds: Bounds) -> bool:
+    """Remember the map's view for the view filter; True when it changed."""
+    if bounds == st.session_state.get(Key.MAP_BOUNDS):
+        return False
+    st.session_state[Key.MAP_BOUNDS] = bounds
+    return True
+
+
+def chosen_article() -> str:
+    """Id of the article highlighted on the map ("" for none)."""
+    return str(st.session_state.get(Key.ARTICLE) or "")
+
+
+def choose_article(article_id: str) -> None:
+    """Button callback: highlight an article on the map ("" to clear)."""
+    st.session_state[Key.ARTICLE] = article_id
+
+
+def selected_id() -> str:
+    """Id of the entry shown in the detail panel ("" for none)."""
+    return str(st.session_state.get(Key.SELECTED) or "")
+
+
+def select(entry_id: str) -> None:
+    st.session_state[Key.SELECTED] = entry_id
+
+
+def new_click(tooltip: str) -> bool:
+    """True the first time a given map click is seen (the map reports its last click on every rerun)."""
+    if tooltip == st.session_state.get(Key.LAST_CLICK):
+        return False
+    st.session_state[Key.LAST_CLICK] = tooltip
+    return True
+
+
+def set_view(lat: float, lon: float, zoom: int) -> None:
+    """Remember the map view (for the link and for the next map build)."""
+    st.session_state[Key.VIEW] = View(round(lat, 4), round(lon, 4), int(zoom))
+
+
+def link_view() -> View | None:
+    """The view a shared link asked for, kept until the filters change (then the map fits the data).
+
+    Live pans are not used here: they must not rebuild the map.
+    """
+    ss = st.session_state
+    if ss.get(Key.LINK_VIEW) and ss.get(Key.LINK_FILTERS) != current_filters().without_bounds():
+        ss[Key.LINK_VIEW] = None
+    return ss.get(Key.LINK_VIEW)
 
 
 def sync_url() -> None:
     """Write the current state to the query string (only when it changed)."""
     ss = st.session_state
     state = UrlState(
-        lang=ss.get("lang", "en"),
+        lang=lang(),
         filters=current_filters().without_bounds(),
-        in_view=bool(ss.get("f_inview")),
-        view=ss.get("view"),
-        article=ss.get("article", ""),
+        in_view=in_view_filter_on(),
+        view=ss.get(Key.VIEW),
+        article=chosen_article(),
     )
     wanted = urlstate.encode(state)
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
-
-
-def clear_filters() -> None:
-    """Button callback: back to the whole atlas (language and view kept)."""
-    ss = st.session_state
-    for key in KEYS.values():
-        ss[key] = "" if key == "f_query" else []
-    ss["f_inview"] = False
-    ss["article"] = ""
-
-
-def set_view(lat: float, lon: float, zoom: int) -> None:
-    """Remember the map view (for the link and for the next map build)."""
-    st.session_state["view"] = View(round(lat, 4), round(lon, 4), int(zoom))

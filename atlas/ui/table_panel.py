@@ -10,8 +10,9 @@ import streamlit as st
 from atlas.export import EXPORT_COLUMNS, export_filename, export_frame, to_csv, to_geojson
 from atlas.filters import Filters
 from atlas.i18n import t
+from atlas.ui import state
+from atlas.ui.state import Key
 
-TABLE_KEY = "atlas_table"
 EAGER_DOWNLOAD_ROWS = 5_000
 TABLE_ROWS = 1_000  # rows sent to the browser's table; downloads always hold every shown row
 
@@ -25,7 +26,7 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
         st.caption(t("table_first_rows", lang, rows=TABLE_ROWS, total=len(table)))
     event = st.dataframe(
         table.head(TABLE_ROWS),
-        key=TABLE_KEY,
+        key=Key.TABLE,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
@@ -63,5 +64,5 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     if not rows:
         return None
     record = table.iloc[rows[0]]
-    st.session_state["selected"] = record["id"]
+    state.select(str(record["id"]))
     return (float(record["lat"]), float(record["lon"])) if pd.notna(record["lat"]) else None
