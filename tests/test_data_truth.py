@@ -109,7 +109,7 @@ def last_group(clause: str) -> str | None:
     for i in range(len(clause) - 1, -1, -1):
         depth += {")": 1, "(": -1}.get(clause[i], 0)
         if depth == 0:
-            return clause[i + 1:-1]
+            return clause[i + 1 : -1]
     return None
 
 
@@ -136,41 +136,59 @@ def statements(part: str) -> list[tuple[int, str | None]]:
 
 def city_confidence(source: str) -> int | None:
     """Best recorded confidence in the row's city (or street), or None when the source records none."""
-    found = [level for part in confidence_parts(source) for level, scope in statements(part)
-             if scope in (None, "city", "address")]
+    found = [
+        level
+        for part in confidence_parts(source)
+        for level, scope in statements(part)
+        if scope in (None, "city", "address")
+    ]
     return max(found) if found else None
 
 
 # --- the parser itself ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ('seed: "A"; research: odc_and_headquarters.md (lalibre.be 2022-06-21, high: first learners spring 2022)', 2),
-    ("research: odc_and_headquarters.md (adevarul.ro, medium (country), low (city): planned in the seed (Sept 2022))", 0),
-    ("research: odc_and_headquarters.md (agenceecofin.com; africanewsagency.fr, high)", 2),
-    ("research: odc_and_headquarters.md (digitalmagazine.bf 2023-10-26, medium (city): open before 2023)", 1),
-    ("research: odc_and_headquarters.md (general knowledge, low); public: example.org (Foligno, medium)", 1),
-    ("research: odc_and_headquarters.md (seed only, low (country): planned in Sept 2022)", None),
-    ('seed: "Rapport d’activité 2021"', None),
-    ("public: BeCode moved into BeCentral (Cantersteen 10) in 2017 (bx1.be 2017; trends.levif.be, high)", 2),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('seed: "A"; research: odc_and_headquarters.md (lalibre.be 2022-06-21, high: first learners spring 2022)', 2),
+        (
+            "research: odc_and_headquarters.md (adevarul.ro, medium (country), low (city): "
+            "planned in the seed (Sept 2022))",
+            0,
+        ),
+        ("research: odc_and_headquarters.md (agenceecofin.com; africanewsagency.fr, high)", 2),
+        ("research: odc_and_headquarters.md (digitalmagazine.bf 2023-10-26, medium (city): open before 2023)", 1),
+        ("research: odc_and_headquarters.md (general knowledge, low); public: example.org (Foligno, medium)", 1),
+        ("research: odc_and_headquarters.md (seed only, low (country): planned in Sept 2022)", None),
+        ('seed: "Rapport d’activité 2021"', None),
+        ("public: BeCode moved into BeCentral (Cantersteen 10) in 2017 (bx1.be 2017; trends.levif.be, high)", 2),
+    ],
+)
 def test_city_confidence_is_read_from_source(source: str, expected: int | None) -> None:
     assert city_confidence(source) == expected
 
 
-@pytest.mark.parametrize(("source", "parts"), [
-    ("public: causette.fr; lemoniteur77.com (Melun, high)", [""]),  # the sites belong inside the parentheses
-    ("research: odc_and_headquarters.md (general knowledge)", ["general knowledge"]),
-    ("research: odc_and_headquarters.md", [""]),
-])
+@pytest.mark.parametrize(
+    ("source", "parts"),
+    [
+        ("public: causette.fr; lemoniteur77.com (Melun, high)", [""]),  # the sites belong inside the parentheses
+        ("research: odc_and_headquarters.md (general knowledge)", ["general knowledge"]),
+        ("research: odc_and_headquarters.md", [""]),
+    ],
+)
 def test_malformed_clauses_state_no_confidence(source: str, parts: list[str]) -> None:
     assert confidence_parts(source) == parts
     assert not all(statements(part) for part in parts)
 
 
 def test_every_research_or_public_clause_states_a_confidence() -> None:
-    missing = [f"{name} {row['id']}: {part!r}" for name, row in all_rows()
-               for part in confidence_parts(row["source"]) if not statements(part)]
+    missing = [
+        f"{name} {row['id']}: {part!r}"
+        for name, row in all_rows()
+        for part in confidence_parts(row["source"])
+        if not statements(part)
+    ]
     assert missing == []
 
 
@@ -183,15 +201,20 @@ def test_geo_precision_is_consistent_with_recorded_confidence() -> None:
     for name, row in all_rows():
         confidence = city_confidence(row["source"])
         if row["geo_precision"] in CITY_PRECISIONS and confidence is not None and confidence < CITY_MINIMUM:
-            overclaimed.append(f"{name} {row['id']}: geo_precision={row['geo_precision']} "
-                               f"but the source rates the city low: {row['source']}")
+            overclaimed.append(
+                f"{name} {row['id']}: geo_precision={row['geo_precision']} "
+                f"but the source rates the city low: {row['source']}"
+            )
     assert overclaimed == []
 
 
 def test_a_named_city_is_what_the_point_shows() -> None:
     """A row mapped at country level names no city: the city it leaves out is in `source`."""
-    mismatched = [f"{name} {row['id']}: city={row['city']!r} with geo_precision=country"
-                  for name, row in all_rows() if row["geo_precision"] == "country" and row["city"].strip()]
+    mismatched = [
+        f"{name} {row['id']}: city={row['city']!r} with geo_precision=country"
+        for name, row in all_rows()
+        if row["geo_precision"] == "country" and row["city"].strip()
+    ]
     assert mismatched == []
 
 
@@ -200,23 +223,32 @@ def french_texts() -> list[tuple[str, str]]:
     articles, problems = load_articles(DATA / "articles")
     assert problems == []
     for article in articles:
-        texts += [(f"articles/{article.id} title_fr", article.title_fr),
-                  (f"articles/{article.id} summary_fr", article.summary_fr)]
+        texts += [
+            (f"articles/{article.id} title_fr", article.title_fr),
+            (f"articles/{article.id} summary_fr", article.summary_fr),
+        ]
     return texts
 
 
 def test_french_text_uses_french_place_names() -> None:
-    found = [f"{where}: {english!r} should be {FRENCH_NAMES[english]!r}"
-             for where, text in french_texts() for english, pattern in _ENGLISH_NAME.items() if pattern.search(text)]
+    found = [
+        f"{where}: {english!r} should be {FRENCH_NAMES[english]!r}"
+        for where, text in french_texts()
+        for english, pattern in _ENGLISH_NAME.items()
+        if pattern.search(text)
+    ]
     assert found == []
 
 
-@pytest.mark.parametrize(("text", "hits"), [
-    ("Centre à Brussels", ["Brussels"]),
-    ("Centre à Bruxelles, comme BeCentral", []),
-    ("Brussels-Capital", []),  # part of a longer proper name: not the city's exonym on its own
-    ("à Addis Ababa puis au Caire", ["Addis Ababa"]),
-    ("Warsawski", []),
-])
+@pytest.mark.parametrize(
+    ("text", "hits"),
+    [
+        ("Centre à Brussels", ["Brussels"]),
+        ("Centre à Bruxelles, comme BeCentral", []),
+        ("Brussels-Capital", []),  # part of a longer proper name: not the city's exonym on its own
+        ("à Addis Ababa puis au Caire", ["Addis Ababa"]),
+        ("Warsawski", []),
+    ],
+)
 def test_exonym_matching_uses_word_boundaries(text: str, hits: list[str]) -> None:
     assert [english for english, pattern in _ENGLISH_NAME.items() if pattern.search(text)] == hits
