@@ -1,4 +1,4 @@
-"""`atlas` command line: validate, geocode, articles ingest."""
+"""`atlas` command line: validate, geocode, articles ingest, db."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ def build_parser() -> argparse.ArgumentParser:
     from atlas import validate_cli
     from atlas.articles import cli as articles_cli
     from atlas.geocoding import cli as geocode_cli
+    from atlas.store import cli as db_cli
 
     parser = argparse.ArgumentParser(prog="atlas", description="Social Tech Atlas command line.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (validate_cli, geocode_cli, articles_cli):
+    for module in (validate_cli, geocode_cli, articles_cli, db_cli):
         module.register(sub)
     return parser
 

@@ -34,3 +34,45 @@ def tiles_enabled(local_assets: bool) -> bool:
     if value in {"osm", "none"}:
         return value == "osm"
     return not local_assets
+
+
+def secrets_path() -> Path:
+    """Streamlit's secrets file for this project (`ATLAS_SECRETS`, default `.streamlit/secrets.toml`)."""
+    return Path(os.environ.get("ATLAS_SECRETS") or PROJECT_ROOT / ".streamlit" / "secrets.toml")
+
+
+def secrets() -> dict:
+    """The secrets file's contents ({} when there is none, or when it cannot be read as TOML)."""
+    import tomllib
+
+    try:
+        with secrets_path().open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+DEFAULT_DATABASE = PROJECT_ROOT / "var" / "atlas.sqlite3"
+
+
+def database_url() -> str:
+    """The atlas database: `ATLAS_DATABASE_URL`, else `[connections.atlas] url` in the secrets file
+    (Streamlit's convention, as read by `st.connection("atlas", type="sql")`), else the embedded
+    SQLite file `var/atlas.sqlite3`. PostgreSQL: `postgresql+psycopg://user:password@host/dbname`.
+    """
+    url = (os.environ.get("ATLAS_DATABASE_URL") or "").strip()
+    if url:
+        return url
+    configured = secrets().get("connections", {}).get("atlas", {})
+    if isinstance(configured, dict) and isinstance(configured.get("url"), str) and configured["url"].strip():
+        return configured["url"].strip()
+    return f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def data_source() -> str:
+    """What the app reads: `database` (the default) or `files` (the CSV folder, read-only).
+
+    `ATLAS_SOURCE=files` serves the data folder as it is, without a database (no submissions).
+    """
+    value = (os.environ.get("ATLAS_SOURCE") or "").strip().lower()
+    return value if value in {"database", "files"} else "database"

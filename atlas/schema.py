@@ -25,6 +25,9 @@ GEO_PRECISIONS = ("address", "city", "region", "country")
 ODC_STATUSES = ("open", "planned")
 KINDS = ("organisation", "odc")
 MAX_TEXT = 2000  # characters kept from a text cell; longer cells are cut with a warning
+# Characters that are not text: C0/C1 controls but tab and line breaks (NUL, escape sequences…)
+# and the bidirectional overrides and isolates that can make a name display as another.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MONTH = re.compile(r"(19[89][0-9]|20[0-9][0-9]|2100)(?:-(0[1-9]|1[0-2]))?")  # ASCII digits, with re and RE2 alike
 GEO_SOURCE = re.compile(r"(?:cache:)?[a-z][a-z0-9_]*")
@@ -70,10 +73,16 @@ class FileSchema:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     nonempty: tuple[str, ...]
+    order: tuple[str, ...] = ()  # the file's column order (every column), as written by exports
 
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
+
+    @property
+    def file_columns(self) -> tuple[str, ...]:
+        """Every column in the order a file written by the atlas has them."""
+        return self.order or self.columns
 
 
 ORGANISATIONS = FileSchema(
@@ -96,6 +105,23 @@ ORGANISATIONS = FileSchema(
     ),
     optional=("aliases", "geo_source"),
     nonempty=("id", "name", "category", "country", "source"),
+    order=(
+        "id",
+        "name",
+        "aliases",
+        "category",
+        "country",
+        "city",
+        "address",
+        "lat",
+        "lon",
+        "geo_precision",
+        "geo_source",
+        "website",
+        "description_en",
+        "description_fr",
+        "source",
+    ),
 )
 ODCS = FileSchema(
     kind="odc",
@@ -103,6 +129,23 @@ ODCS = FileSchema(
     required=("id", "name", "country", "city", "lat", "lon", "geo_precision", "status", "opened", "source"),
     optional=("address", "geo_source", "description_en", "description_fr", "website"),
     nonempty=("id", "name", "country", "status", "source"),
+    order=(
+        "id",
+        "name",
+        "country",
+        "city",
+        "address",
+        "lat",
+        "lon",
+        "geo_precision",
+        "geo_source",
+        "status",
+        "opened",
+        "website",
+        "description_en",
+        "description_fr",
+        "source",
+    ),
 )
 SCHEMAS: dict[str, FileSchema] = {s.kind: s for s in (ORGANISATIONS, ODCS)}
 TEXT_COLUMNS = ("name", "aliases", "city", "address", "description_en", "description_fr", "source")
@@ -135,6 +178,12 @@ def validate_rows(table: pd.DataFrame, schema: FileSchema, file: str) -> tuple[p
     """
     c = _Collector(table, file)
     text = {col: table[col].str.strip() for col in schema.columns if col in table}
+    for col in TEXT_COLUMNS:  # control characters go first, so that a name made of them is empty
+        if col in text:
+            control = text[col].str.contains(CONTROL.pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+            if control.any():
+                c.flag(control, col, "contains control characters; they were removed", "warning")
+                text[col] = text[col].str.replace(CONTROL.pattern, "", regex=True).str.strip()
     for col in schema.nonempty:
         c.flag(text[col] == "", col, "is required but empty")
     c.flag(

@@ -243,6 +243,8 @@ def test_latin1_bytes_inside_a_multiline_cell_drop_that_row(tmp_path: Path) -> N
     ids, lines, problems = load_bytes(tmp_path, data)
     assert ids == ["r1", "r3"] and lines == [2, 5]
     assert problems == [
+        "organisations.csv row 2: description_en 'page\\x0cbreak and\\u2028separator' "
+        "contains control characters; they were removed",
         "organisations.csv row 3: is not valid UTF-8 (save the file as UTF-8); row skipped",
         "organisations.csv row 6: is not valid UTF-8 (save the file as UTF-8); row skipped",
     ]

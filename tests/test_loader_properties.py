@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from atlas.countries import is_country_code
 from atlas.data import load_atlas, load_file
-from atlas.schema import GEO_SOURCE, MAX_TEXT, MONTH, ODCS, ORGANISATIONS, SCHEMAS, SLUG, TEXT_COLUMNS
+from atlas.schema import CONTROL, GEO_SOURCE, MAX_TEXT, MONTH, ODCS, ORGANISATIONS, SCHEMAS, SLUG, TEXT_COLUMNS
 from atlas.text import is_http_url
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -87,7 +87,7 @@ def expected(column: str, cell: str) -> str:
     """The value the loader must keep for `cell` in a row it keeps."""
     text = cell.strip()
     if column in TEXT_COLUMNS:
-        return text[:MAX_TEXT]
+        return CONTROL.sub("", text).strip()[:MAX_TEXT]
     if column == "website":
         return text if is_http_url(text) else ""
     if column == "geo_source":
@@ -109,7 +109,7 @@ def free_text_rows(kind: str, max_rows: int = 4):
 
 
 def required_filled(kind: str, row: dict[str, str]) -> bool:
-    return all(row[col].strip() for col in SCHEMAS[kind].nonempty)
+    return all(CONTROL.sub("", row[col]).strip() for col in SCHEMAS[kind].nonempty)
 
 
 def check_problems_point_into_files(atlas, folder: Path) -> None:

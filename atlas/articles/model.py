@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from atlas.articles.frontmatter import FrontMatterError, split_front_matter
@@ -105,10 +105,27 @@ def load_articles(
         frozenset(known_org_ids) if known_org_ids is not None else None,
         frozenset(known_odc_ids) if known_odc_ids is not None else None,
     )
+    return _collect(checker, ((path, checker.load(path)) for path in sorted(folder.glob("*.md"))))
+
+
+def parse_articles(
+    texts: Iterable[tuple[str, str]],
+    known_org_ids: Iterable[str] | None = None,
+    known_odc_ids: Iterable[str] | None = None,
+) -> tuple[list[Article], list[str]]:
+    """`load_articles` for (file name, text) pairs held elsewhere (say, in the atlas database)."""
+    checker = _Checker(
+        frozenset(known_org_ids) if known_org_ids is not None else None,
+        frozenset(known_odc_ids) if known_odc_ids is not None else None,
+    )
+    return _collect(checker, ((PurePath(name), checker.parse(PurePath(name), text)) for name, text in texts))
+
+
+def _collect(checker: _Checker, parsed: Iterable[tuple[PurePath, Article | None]]) -> tuple[list[Article], list[str]]:
+    """The articles in order (newest first), the first of each id kept."""
     articles: list[Article] = []
     seen: dict[str, str] = {}
-    for path in sorted(folder.glob("*.md")):
-        article = checker.load(path)
+    for path, article in parsed:
         if article is None:
             continue
         if article.id in seen:
@@ -129,15 +146,21 @@ class _Checker:
         self.odc_ids = odc_ids
         self.problems: list[str] = []
 
-    def problem(self, path: Path, field: str, value: object, what: str) -> None:
+    def problem(self, path: PurePath, field: str, value: object, what: str) -> None:
         self.problems.append(f"{path.name}: field '{field}' = {value!r}: {what}")
 
     def load(self, path: Path) -> Article | None:
         try:
-            data, body = split_front_matter(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(f"{path.name}: cannot read the file ({exc}); file skipped")
             return None
+        return self.parse(PurePath(path.name), text)
+
+    def parse(self, path: PurePath, text: str) -> Article | None:
+        """The article in `text` (the content of the file `path.name`), or None when it is unusable."""
+        try:
+            data, body = split_front_matter(text)
         except FrontMatterError as exc:
             self.problems.append(f"{path.name}: {exc}; file skipped")
             return None
@@ -178,7 +201,7 @@ class _Checker:
             body=body,
         )
 
-    def _text(self, path: Path, field: str, value: object) -> str:
+    def _text(self, path: PurePath, field: str, value: object) -> str:
         if value is None:
             return ""
         if not isinstance(value, str):
@@ -186,7 +209,7 @@ class _Checker:
             return ""
         return value.strip()
 
-    def _list(self, path: Path, field: str, value: object) -> list[Any]:
+    def _list(self, path: PurePath, field: str, value: object) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
@@ -194,7 +217,7 @@ class _Checker:
             return []
         return value
 
-    def _ids(self, path: Path, field: str, value: object, ok: Callable[[str], bool], what: str) -> tuple[str, ...]:
+    def _ids(self, path: PurePath, field: str, value: object, ok: Callable[[str], bool], what: str) -> tuple[str, ...]:
         kept: list[str] = []
         for item in self._list(path, field, value):
             if isinstance(item, str) and ok(item.strip()):
@@ -204,7 +227,7 @@ class _Checker:
                 self.problem(path, field, item, f"{what}, dropped")
         return tuple(kept)
 
-    def _published(self, path: Path, value: object, precision: object) -> tuple[str, str]:
+    def _published(self, path: PurePath, value: object, precision: object) -> tuple[str, str]:
         if value is None or value == "":
             return "", ""
         if isinstance(value, dt.date):
@@ -218,7 +241,7 @@ class _Checker:
             self.problem(path, "published_precision", precision, f"does not match the date, '{found}' used")
         return text, found
 
-    def _places(self, path: Path, value: object) -> tuple[ArticlePlace, ...]:
+    def _places(self, path: PurePath, value: object) -> tuple[ArticlePlace, ...]:
         places: list[ArticlePlace] = []
         for item in self._list(path, "places", value):
             if not isinstance(item, dict):

@@ -1,0 +1,165 @@
+"""The atlas database's tables (SQLAlchemy 2 ORM); Alembic migrations create and evolve them.
+
+- `entries`: one row per organisation or ODC, in any state. Its data columns are the fields of
+  `atlas.schema` (the same names as the CSV columns; a test keeps the two lists equal).
+- `revisions`: every change to an entry — a submission, a correction, a moderator's edit, an
+  import, a change of state — with who, when, which fields (old → new) and why. Pending
+  revisions wait in the moderation queue; nothing is ever deleted.
+- `contacts`: the optional e-mail a submitter left for the moderators. Private: never shown
+  publicly, never exported.
+- `articles`: the articles, kept as their Markdown + YAML text (the bundled files' format).
+- `rate_events`: anonymous submissions by hashed client address and session, for rate limits
+  that hold across app replicas.
+- `meta`: small counters, e.g. the revision of the published data the app caches by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, DateTime, Dialect, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A moment in UTC, aware on the way out on every database (SQLite keeps no time zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give the time zone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
+ENTRY_STATES = ("pending", "published", "rejected", "withdrawn", "duplicate")
+REVISION_STATUSES = ("pending", "applied", "rejected")
+# What a revision is: a new entry proposed by a visitor, a correction of an existing one, a
+# moderator's own edit, a change of state (withdraw, duplicate), a load from files, an import.
+ACTIONS = ("submission", "correction", "edit", "state", "seed", "import")
+
+# The data columns of an entry: every field of both CSV files except `id`.
+DATA_FIELDS = (
+    "name",
+    "aliases",
+    "category",
+    "country",
+    "city",
+    "address",
+    "lat",
+    "lon",
+    "geo_precision",
+    "geo_source",
+    "website",
+    "description_en",
+    "description_fr",
+    "status",
+    "opened",
+    "source",
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Entry(Base):
+    __tablename__ = "entries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # keeps file order
+    id: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(100), ForeignKey("entries.id"))
+    name: Mapped[str] = mapped_column(Text, default="")
+    aliases: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(40), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    city: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    geo_precision: Mapped[str] = mapped_column(String(20), default="")
+    geo_source: Mapped[str] = mapped_column(String(60), default="")
+    website: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="")
+    opened: Mapped[str] = mapped_column(String(10), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Revision(Base):
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(100), ForeignKey("entries.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(Text)  # "anonymous", "moderator:<e-mail>", "seed:<folder>", "import:<name>"
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    changes: Mapped[dict] = mapped_column(JSON)  # {field: [old, new]}; applied (or proposed, while pending)
+    proposed: Mapped[dict | None] = mapped_column(JSON)  # what the contributor sent, when a moderator changed it
+    reason: Mapped[str] = mapped_column(Text, default="")  # the contributor's note, then the moderator's reason
+    base_version: Mapped[int | None] = mapped_column(Integer)  # the entry's version a correction was made against
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")  # the moderator's reason
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_revisions_status_created", "status", "created_at"),)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    revision_id: Mapped[int] = mapped_column(Integer, ForeignKey("revisions.id"), primary_key=True)
+    email: Mapped[str] = mapped_column(Text)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(100), unique=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    text: Mapped[str] = mapped_column(Text)  # Markdown with YAML front matter, as in data/articles/
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RateEvent(Base):
+    __tablename__ = "rate_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now, index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)  # keyed hash of the address, never the address
+    session: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,711 @@
+"""The living atlas: entries with states, every change a revision, moderation decisions.
+
+Rules the code below keeps:
+- Every change is one transaction, and is recorded as a revision (who, when, which fields
+  old → new, why). Nothing is deleted: withdrawing or rejecting is a state.
+- A visitor's submission or correction waits as a *pending* revision until a moderator
+  approves (possibly after editing), rejects (with a reason) or marks it as a duplicate.
+- Two moderators deciding the same item: the second gets `AlreadyDecided` naming who decided
+  and when (optimistic locking on the revision's version number); nothing is overwritten.
+- Records are checked by `atlas.schema.validate_record`: the rules and messages of a file row.
+- The published data has a revision counter (`revision()`), bumped in the same transaction as
+  any change the public can see, so that every app process notices it at its next check.
+- Submitters' e-mail addresses live in their own table, read only by `contact()` (moderators).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from atlas.data import Atlas, Part, combine
+from atlas.matching import Candidate, similar
+from atlas.schema import SCHEMAS, Problem, show_value, validate_record, validate_rows
+from atlas.store.engine import WRITE
+from atlas.store.models import DATA_FIELDS, Contact, Entry, Meta, RateEvent, Revision
+from atlas.text import fold_key
+
+PUBLISHED_REVISION = "published_revision"
+SUBMISSIONS = "submissions"  # counter bumped by every submission (serialises them on PostgreSQL)
+RATE_SALT = "rate_salt"
+SEEDED = "seeded_from"  # the folder the database was first loaded from
+EMAIL = re.compile(r"[^@\s<>\"'`]{1,64}@[^@\s<>\"'`]{1,190}\.[^@\s<>\"'`.]{2,}")
+MAX_NOTE = 2000
+MAX_EMAIL = 254
+
+
+class StoreError(Exception):
+    """Base of the errors a visitor or moderator can be told about."""
+
+
+class InvalidRecord(StoreError):
+    """The record breaks the schema's rules; `problems` name each field and value."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class NotFound(StoreError):
+    pass
+
+
+class NothingChanged(StoreError):
+    """A correction that changes no field."""
+
+
+class AlreadyDecided(StoreError):
+    """Someone else decided this item first (or changed the entry meanwhile)."""
+
+    def __init__(self, by: str | None, at: dt.datetime | None, status: str) -> None:
+        super().__init__(f"already {status} by {by or 'someone'} at {at.isoformat() if at else 'an unknown time'}")
+        self.by, self.at, self.status = by, at, status
+
+
+class Refused(StoreError):
+    """A submission refused to protect the moderators: `reason` is `session`, `client` or `queue`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"submission refused ({reason} limit reached)")
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Anonymous submissions allowed per hour: per session, per client address, and pending in all."""
+
+    per_session: int = 5
+    per_client: int = 20
+    pending_per_hour: int = 100
+
+
+@dataclass(frozen=True)
+class Submitted:
+    revision_id: int
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of a revision: its value before and after."""
+
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A pending revision as the moderation queue shows it."""
+
+    revision_id: int
+    version: int
+    action: str  # submission | correction
+    entry_id: str
+    kind: str
+    name: str
+    entry_state: str
+    submitted_by: str  # "anonymous submission #N"
+    created_at: dt.datetime
+    changes: tuple[Change, ...]
+    note: str
+    has_contact: bool
+    stale: bool  # a correction made against an older version of the entry
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: tuple[QueueItem, ...]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One revision in an entry's history."""
+
+    revision_id: int
+    at: dt.datetime
+    action: str
+    status: str
+    author: str  # public: a role ("anonymous", "moderator", "seed", "import"); moderators: the full author
+    fields: tuple[str, ...]
+    changes: tuple[Change, ...]
+    note: str  # the contributor's note (moderators only)
+    decided_by: str  # moderators only
+    decision_note: str  # the moderator's reason
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def record_of(entry: Entry) -> dict[str, object]:
+    """The entry's data as a schema record (`id` and every data field)."""
+    return {"id": entry.id, **{f: getattr(entry, f) for f in DATA_FIELDS}}
+
+
+def _text(value: object) -> str:
+    """A stored value as a CSV cell would hold it."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if value == value else ""
+    return str(value)
+
+
+def _same(a: object, b: object) -> bool:
+    return _text(a) == _text(b)
+
+
+def _data_of(record: Mapping[str, object]) -> dict[str, Any]:
+    """Entry column values from a validated record (absent fields: empty)."""
+    out: dict[str, Any] = {}
+    for field in DATA_FIELDS:
+        value = record.get(field)
+        if field in ("lat", "lon"):
+            out[field] = None if value is None or value == "" else float(value)  # type: ignore[arg-type]
+        else:
+            out[field] = "" if value is None else str(value)
+    return out
+
+
+def public_author(author: str) -> str:
+    """The role behind an author string, which is all the public history shows."""
+    return author.split(":", 1)[0]
+
+
+class Store:
+    """The atlas database. Methods that change it run one transaction each."""
+
+    def __init__(self, engine: Engine, limits: Limits | None = None, clock: Callable[[], dt.datetime] = _now) -> None:
+        self.engine = engine
+        self._writer = engine.execution_options(**WRITE)
+        self.limits = limits or Limits()
+        self.clock = clock
+
+    # -- sessions -------------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One write transaction (committed at the end, rolled back on any error)."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def _meta(self, session: Session, key: str, lock: bool = False) -> Meta:
+        row = session.get(Meta, key, with_for_update=lock)
+        if row is None:
+            row = Meta(key=key, value="")
+            session.add(row)
+            session.flush()
+        return row
+
+    def _bump(self, session: Session, key: str = PUBLISHED_REVISION) -> int:
+        row = self._meta(session, key, lock=True)
+        row.value = str(int(row.value or 0) + 1)
+        return int(row.value)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def revision(self) -> str:
+        """Changes whenever the published data changes (one primary-key read)."""
+        with self.reading() as s:
+            value = s.scalar(select(Meta.value).where(Meta.key == PUBLISHED_REVISION))
+        return value or "0"
+
+    def count(self, state: str | None = None) -> int:
+        with self.reading() as s:
+            query = select(func.count()).select_from(Entry)
+            if state:
+                query = query.where(Entry.state == state)
+            return int(s.scalar(query) or 0)
+
+    def published_atlas(self, label: str = "database") -> Atlas:
+        """Every published entry as the atlas frame, checked by the same rules as the files."""
+        columns = [Entry.seq, Entry.id, Entry.kind, *(getattr(Entry, f) for f in DATA_FIELDS)]
+        with self.engine.connect() as conn:
+            rows = pd.read_sql(
+                select(*columns).where(Entry.state == "published").order_by(Entry.seq), conn, dtype=object
+            )
+        problems: list[Problem] = []
+        parts = []
+        for kind, schema in SCHEMAS.items():
+            mine = rows[rows["kind"] == kind]
+            table = pd.DataFrame(
+                {col: mine[col].map(_text) if col in mine else "" for col in schema.columns}, index=mine.index
+            )
+            table["_line"] = mine["seq"].astype("int64")
+            frame, found = validate_rows(table.astype({c: str for c in schema.columns}), schema, f"{label} ({kind})")
+            problems += found
+            parts.append(Part(kind, frame, f"{label} ({kind})"))
+        return Atlas(combine(parts, problems), problems)
+
+    def entry(self, entry_id: str) -> dict[str, object] | None:
+        """An entry in any state: its record plus kind, state, version and dates."""
+        with self.reading() as s:
+            entry = s.scalar(select(Entry).where(Entry.id == entry_id))
+            if entry is None:
+                return None
+            return {
+                **record_of(entry),
+                "kind": entry.kind,
+                "state": entry.state,
+                "duplicate_of": entry.duplicate_of or "",
+                "version": entry.version,
+                "created_at": entry.created_at,
+                "updated_at": entry.updated_at,
+            }
+
+    def similar(self, record: Mapping[str, object], limit: int = 5, exclude: str = "") -> list[Candidate]:
+        """Published entries that may be the one `record` describes ("Is it one of these?")."""
+        key = fold_key(record.get("name"))
+        if not key:
+            return []
+        with self.reading() as s:
+            query = select(Entry).where(Entry.state == "published", Entry.id != exclude)
+            country = str(record.get("country") or "")
+            if country:
+                query = query.where(Entry.country == country)
+            existing = [record_of(e) for e in s.scalars(query)]
+        return similar(record, existing, limit=limit)
+
+    def history(self, entry_id: str, public: bool = True) -> list[HistoryItem]:
+        """The entry's revisions, oldest first; publicly only the applied ones, without names or notes."""
+        with self.reading() as s:
+            query = select(Revision).where(Revision.entry_id == entry_id).order_by(Revision.id)
+            if public:
+                query = query.where(Revision.status == "applied")
+            revisions = list(s.scalars(query))
+        return [self._history_item(r, public) for r in revisions]
+
+    @staticmethod
+    def _changes(changes: Mapping[str, Any] | None) -> tuple[Change, ...]:
+        return tuple(Change(f, old, new) for f, (old, new) in (changes or {}).items())
+
+    def _history_item(self, r: Revision, public: bool) -> HistoryItem:
+        return HistoryItem(
+            revision_id=r.id,
+            at=r.decided_at or r.created_at,
+            action=r.action,
+            status=r.status,
+            author=public_author(r.author) if public else r.author,
+            fields=tuple((r.changes or {}).keys()),
+            changes=() if public else self._changes(r.changes),
+            note="" if public else r.reason,
+            decided_by="" if public else (r.decided_by or ""),
+            decision_note=r.decision_note or "",
+        )
+
+    def queue(self, page: int = 0, size: int = 20, action: str = "", text: str = "") -> QueuePage:
+        """Pending revisions, oldest first, `size` a page; `action` and `text` (name or id) filter."""
+        size = max(1, min(size, 200))
+        conditions = [Revision.status == "pending"]
+        if action:
+            conditions.append(Revision.action == action)
+        needle = text.strip()
+        if needle:
+            like = f"%{_escape_like(needle)}%"
+            conditions.append(or_(Entry.name.ilike(like, escape="\\"), Entry.id.ilike(like, escape="\\")))
+        join = and_(Entry.id == Revision.entry_id)
+        with self.reading() as s:
+            total = int(s.scalar(select(func.count()).select_from(Revision).join(Entry, join).where(*conditions)) or 0)
+            rows = s.execute(
+                select(Revision, Entry)
+                .join(Entry, join)
+                .where(*conditions)
+                .order_by(Revision.created_at, Revision.id)
+                .offset(max(page, 0) * size)
+                .limit(size)
+            ).all()
+            ids = [r.id for r, _ in rows]
+            with_contact = (
+                set(s.scalars(select(Contact.revision_id).where(Contact.revision_id.in_(ids)))) if ids else set()
+            )
+        items = tuple(
+            QueueItem(
+                revision_id=r.id,
+                version=r.version,
+                action=r.action,
+                entry_id=e.id,
+                kind=e.kind,
+                name=e.name,
+                entry_state=e.state,
+                submitted_by=f"{public_author(r.author)} #{r.id}",
+                created_at=r.created_at,
+                changes=self._changes(r.changes),
+                note=r.reason,
+                has_contact=r.id in with_contact,
+                stale=r.action == "correction" and r.base_version is not None and r.base_version != e.version,
+            )
+            for r, e in rows
+        )
+        return QueuePage(items, total, page, size)
+
+    def audit(self, text: str = "", page: int = 0, size: int = 50) -> tuple[list[HistoryItem], int]:
+        """Every revision, newest first, for moderators; `text` searches author, entry, notes."""
+        conditions = []
+        needle = text.strip()
+        if needle:
+            like = f"%{_escape_like(needle)}%"
+            conditions.append(
+                or_(
+                    Revision.author.ilike(like, escape="\\"),
+                    Revision.entry_id.ilike(like, escape="\\"),
+                    Revision.reason.ilike(like, escape="\\"),
+                    Revision.decided_by.ilike(like, escape="\\"),
+                    Revision.decision_note.ilike(like, escape="\\"),
+                )
+            )
+        with self.reading() as s:
+            total = int(s.scalar(select(func.count()).select_from(Revision).where(*conditions)) or 0)
+            rows = list(
+                s.scalars(
+                    select(Revision).where(*conditions).order_by(Revision.id.desc()).offset(page * size).limit(size)
+                )
+            )
+        return [self._history_item(r, public=False) for r in rows], total
+
+    def contact(self, revision_id: int) -> str:
+        """The e-mail a submitter left for the moderators ("" when none). Never shown publicly."""
+        with self.reading() as s:
+            return s.scalar(select(Contact.email).where(Contact.revision_id == revision_id)) or ""
+
+    # -- submissions ----------------------------------------------------------------------------
+
+    def check(self, kind: str, record: Mapping[str, object]) -> tuple[dict[str, object] | None, list[Problem]]:
+        """The schema's verdict on a record typed in the form (no id needed yet)."""
+        if kind not in SCHEMAS:
+            raise ValueError(f"unknown kind {kind!r}")
+        return validate_record({**record, "id": record.get("id") or "new-entry"}, SCHEMAS[kind], "form")
+
+    def submit(
+        self,
+        kind: str,
+        record: Mapping[str, object],
+        *,
+        contact: str = "",
+        note: str = "",
+        client: str = "",
+        session: str = "",
+    ) -> Submitted:
+        """A new entry proposed by a visitor: stored as pending, with its revision."""
+        clean = self._valid(kind, record, contact, note)
+        with self.writing() as s:
+            self._admit(s, client, session)
+            entry_id = self._new_id(s, kind, clean)
+            data = _data_of(clean)
+            s.add(
+                Entry(id=entry_id, kind=kind, state="pending", created_at=self.clock(), updated_at=self.clock(), **data)
+            )
+            s.flush()
+            changes = {f: [None, v] for f, v in data.items() if v not in ("", None)}
+            return self._pending(s, entry_id, "submission", changes, note, contact, None)
+
+    def propose_correction(
+        self,
+        entry_id: str,
+        record: Mapping[str, object],
+        *,
+        contact: str = "",
+        note: str = "",
+        client: str = "",
+        session: str = "",
+    ) -> Submitted:
+        """A visitor's correction of a published entry: a pending revision holding the changed fields."""
+        with self.writing() as s:
+            entry = s.scalar(select(Entry).where(Entry.id == entry_id))
+            if entry is None or entry.state != "published":
+                raise NotFound(entry_id)
+            current = record_of(entry)
+            clean = self._valid(entry.kind, {**current, **record, "id": entry_id}, contact, note)
+            changes = {f: [current[f], v] for f, v in _data_of(clean).items() if not _same(current[f], v)}
+            if not changes:
+                raise NothingChanged(entry_id)
+            self._admit(s, client, session)
+            return self._pending(s, entry_id, "correction", changes, note, contact, entry.version)
+
+    def _valid(self, kind: str, record: Mapping[str, object], contact: str, note: str) -> dict[str, object]:
+        clean, problems = self.check(kind, record)
+        problems = [p for p in problems if p.severity == "error"]
+        if contact and (len(contact) > MAX_EMAIL or not EMAIL.fullmatch(contact.strip())):
+            problems.append(Problem("form", None, "contact", contact, "is not an e-mail address"))
+        if len(note) > MAX_NOTE:
+            problems.append(Problem("form", None, "note", note[:60], f"is longer than {MAX_NOTE} characters"))
+        if problems or clean is None:
+            raise InvalidRecord(problems)
+        return clean
+
+    def _pending(
+        self, s: Session, entry_id: str, action: str, changes: dict, note: str, contact: str, base: int | None
+    ) -> Submitted:
+        revision = Revision(
+            entry_id=entry_id,
+            action=action,
+            status="pending",
+            author="anonymous",
+            created_at=self.clock(),
+            changes=changes,
+            reason=note.strip(),
+            base_version=base,
+        )
+        s.add(revision)
+        s.flush()
+        if contact.strip():
+            s.add(Contact(revision_id=revision.id, email=contact.strip()))
+        return Submitted(revision.id, entry_id)
+
+    def _admit(self, s: Session, client: str, session: str) -> None:
+        """Apply the anonymous-submission limits (raises `Refused`) and count this one."""
+        self._bump(s, SUBMISSIONS)  # a row lock: submissions are counted one at a time
+        now = self.clock()
+        hour = now - dt.timedelta(hours=1)
+        s.execute(delete(RateEvent).where(RateEvent.at < now - dt.timedelta(days=1)))  # keep no more than a day
+        client_key, session_key = self.rate_key(s, client), self.rate_key(s, session)
+        recent = select(func.count()).select_from(RateEvent).where(RateEvent.at >= hour)
+        if session and (s.scalar(recent.where(RateEvent.session == session_key)) or 0) >= self.limits.per_session:
+            raise Refused("session")
+        if client and (s.scalar(recent.where(RateEvent.client == client_key)) or 0) >= self.limits.per_client:
+            raise Refused("client")
+        pending = (
+            select(func.count())
+            .select_from(Revision)
+            .where(Revision.status == "pending", Revision.author == "anonymous", Revision.created_at >= hour)
+        )
+        if (s.scalar(pending) or 0) >= self.limits.pending_per_hour:
+            raise Refused("queue")
+        s.add(RateEvent(at=now, client=client_key, session=session_key))
+
+    def rate_key(self, s: Session, value: str) -> str:
+        """A keyed hash of a client address or session id: limits work without storing either."""
+        salt = self._meta(s, RATE_SALT)
+        if not salt.value:
+            salt.value = secrets.token_hex(16)
+        return hmac.new(salt.value.encode(), value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
+
+    def _new_id(self, s: Session, kind: str, record: Mapping[str, object]) -> str:
+        base = slug(str(record.get("name") or ""))
+        if kind == "odc":
+            base = "odc-" + "-".join(
+                p for p in (str(record.get("country") or "").lower(), slug(str(record.get("city") or ""))) if p
+            )
+        base = base[:80].strip("-") or "entry"
+        taken = set(s.scalars(select(Entry.id).where(or_(Entry.id == base, Entry.id.like(f"{base}-%")))))
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}-{n}" in taken:
+            n += 1
+        return f"{base}-{n}"
+
+    # -- decisions ------------------------------------------------------------------------------
+
+    def approve(
+        self, revision_id: int, version: int, moderator: str, edits: Mapping[str, object] | None = None, note: str = ""
+    ) -> None:
+        """Publish a pending submission or apply a pending correction (after the moderator's `edits`)."""
+
+        def apply(s: Session, revision: Revision, entry: Entry) -> None:
+            current = record_of(entry)
+            if revision.action == "submission":
+                base = {**current}
+                before: dict[str, object] = {f: None for f in DATA_FIELDS}
+            else:
+                if entry.state != "published":
+                    raise AlreadyDecided(None, entry.updated_at, f"made {entry.state}")
+                base = {**current, **{f: new for f, (_old, new) in revision.changes.items()}}
+                before = current
+            merged = {**base, **(edits or {}), "id": entry.id}
+            clean = self._valid(entry.kind, merged, "", "")
+            data = _data_of(clean)
+            changes = {f: [before[f], v] for f, v in data.items() if not _same(before[f], v)}
+            if changes != revision.changes:
+                revision.proposed = revision.changes
+                revision.changes = changes
+            for field, value in data.items():
+                setattr(entry, field, value)
+            entry.state = "published"
+            entry.updated_at = self.clock()
+            revision.status = "applied"
+            self._bump(s)
+
+        self._decide(revision_id, version, moderator, note, apply)
+
+    def reject(self, revision_id: int, version: int, moderator: str, note: str) -> None:
+        """Refuse a pending submission or correction, with the reason (kept, never deleted)."""
+        if not note.strip():
+            raise InvalidRecord([Problem("form", None, "reason", "", "is required to reject")])
+
+        def apply(s: Session, revision: Revision, entry: Entry) -> None:
+            revision.status = "rejected"
+            if revision.action == "submission":
+                entry.state = "rejected"
+                entry.updated_at = self.clock()
+
+        self._decide(revision_id, version, moderator, note, apply)
+
+    def mark_duplicate(self, revision_id: int, version: int, moderator: str, of: str, note: str = "") -> None:
+        """A pending submission is an entry the atlas has already (`of`): not published, kept as such."""
+
+        def apply(s: Session, revision: Revision, entry: Entry) -> None:
+            target = s.scalar(select(Entry).where(Entry.id == of))
+            if target is None or target.id == entry.id:
+                raise NotFound(of)
+            if revision.action != "submission":
+                raise StoreError("only a new entry can be marked as a duplicate")
+            revision.status = "rejected"
+            entry.state = "duplicate"
+            entry.duplicate_of = target.id
+            entry.updated_at = self.clock()
+
+        self._decide(revision_id, version, moderator, note or f"duplicate of {of}", apply)
+
+    def _decide(
+        self,
+        revision_id: int,
+        version: int,
+        moderator: str,
+        note: str,
+        apply: Callable[[Session, Revision, Entry], None],
+    ) -> None:
+        try:
+            with self.writing() as s:
+                revision = s.get(Revision, revision_id)
+                if revision is None:
+                    raise NotFound(str(revision_id))
+                if revision.status != "pending" or revision.version != version:
+                    raise AlreadyDecided(revision.decided_by, revision.decided_at, revision.status)
+                entry = s.scalar(select(Entry).where(Entry.id == revision.entry_id))
+                assert entry is not None  # foreign key
+                apply(s, revision, entry)
+                revision.decided_by = f"moderator:{moderator}"
+                revision.decided_at = self.clock()
+                revision.decision_note = note.strip()
+        except StaleDataError:
+            with self.reading() as s:
+                revision = s.get(Revision, revision_id)
+                raise AlreadyDecided(
+                    revision.decided_by if revision else None,
+                    revision.decided_at if revision else None,
+                    revision.status if revision else "changed",
+                ) from None
+
+    def edit(self, entry_id: str, record: Mapping[str, object], moderator: str, note: str, version: int) -> None:
+        """A moderator's own change to a published entry (applied at once, recorded as a revision)."""
+        self._applied(entry_id, version, moderator, note, "edit", lambda current: record)
+
+    def set_state(self, entry_id: str, state: str, moderator: str, note: str, version: int, of: str = "") -> None:
+        """Withdraw an entry, publish it again, or mark it as a duplicate of `of` — recorded, never deleted."""
+        if state not in ("published", "withdrawn", "duplicate"):
+            raise ValueError(state)
+        if not note.strip():
+            raise InvalidRecord([Problem("form", None, "reason", "", "is required")])
+
+        def change(s: Session, entry: Entry) -> dict[str, list]:
+            changes: dict[str, list] = {"state": [entry.state, state]}
+            if state == "duplicate":
+                target = s.scalar(select(Entry).where(Entry.id == of))
+                if target is None or target.id == entry.id:
+                    raise NotFound(of)
+                changes["duplicate_of"] = [entry.duplicate_of, of]
+                entry.duplicate_of = of
+            entry.state = state
+            return changes
+
+        self._transition(entry_id, version, moderator, note, "state", change)
+
+    def _applied(
+        self,
+        entry_id: str,
+        version: int,
+        author: str,
+        note: str,
+        action: str,
+        update: Callable[[dict[str, object]], Mapping[str, object]],
+    ) -> None:
+        def change(s: Session, entry: Entry) -> dict[str, list]:
+            current = record_of(entry)
+            clean = self._valid(entry.kind, {**current, **update(current), "id": entry.id}, "", "")
+            changes = {f: [current[f], v] for f, v in _data_of(clean).items() if not _same(current[f], v)}
+            if not changes:
+                raise NothingChanged(entry_id)
+            for field, (_old, new) in changes.items():
+                setattr(entry, field, new)
+            return changes
+
+        self._transition(entry_id, version, author, note, action, change)
+
+    def _transition(
+        self,
+        entry_id: str,
+        version: int,
+        moderator: str,
+        note: str,
+        action: str,
+        change: Callable[[Session, Entry], dict],
+    ) -> None:
+        try:
+            with self.writing() as s:
+                entry = s.scalar(select(Entry).where(Entry.id == entry_id))
+                if entry is None:
+                    raise NotFound(entry_id)
+                if entry.version != version:
+                    raise AlreadyDecided(None, entry.updated_at, "changed")
+                was_public = entry.state == "published"
+                changes = change(s, entry)
+                now = self.clock()
+                entry.updated_at = now
+                s.add(
+                    Revision(
+                        entry_id=entry_id,
+                        action=action,
+                        status="applied",
+                        author=f"moderator:{moderator}",
+                        created_at=now,
+                        changes=changes,
+                        reason="",
+                        decided_by=f"moderator:{moderator}",
+                        decided_at=now,
+                        decision_note=note.strip(),
+                    )
+                )
+                if was_public or entry.state == "published":
+                    self._bump(s)
+        except StaleDataError:
+            raise AlreadyDecided(None, None, "changed") from None
+
+
+def slug(text: str) -> str:
+    """A slug from any text: "Emmaüs Connect!" -> "emmaus-connect"."""
+    return "-".join(re.findall(r"[a-z0-9]+", fold_key(text)))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def describe_problem(problem: Problem) -> str:
+    """A problem for a person: the field, the value they gave, what is wrong (no file, no row)."""
+    value = f" {show_value(problem.value)}" if problem.value not in (None, "") else ""
+    return f"{problem.column or ''}{value} {problem.message}".strip()
