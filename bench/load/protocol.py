@@ -6,6 +6,10 @@ with the widget states the browser would send (protobuf `BackMsg`), reads what c
 follow (by their `key=`), and downloads files the way a download button does. It knows nothing
 of the atlas: what to click and what to check is the scenario's business (`scenario.py`).
 
+Each client keeps its own cookies, as a browser would (a load balancer's sticky session may
+live in a cookie): set by the page's HTTP responses or the websocket handshake, sent with every
+HTTP request and with the handshake.
+
 It only talks to a loopback address: the target (`http://127.0.0.1:PORT`, optionally with a
 path prefix such as `/atlas` when the app runs behind a proxy with `server.baseUrlPath`) is
 refused otherwise.
@@ -16,6 +20,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import email.message
+import http.client
+import http.cookiejar
 import ipaddress
 import time
 import urllib.error
@@ -24,12 +31,12 @@ import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
-from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 # Element types followed as widgets; their values are sent back as the browser sends them.
@@ -109,7 +116,8 @@ class Download:
 class StreamlitClient:
     """One browser tab on the app at `url`, following the widgets whose keys are in `keys`.
 
-    `connect()` opens a session and waits for the first page; then set `widget.value` on
+    `connect()` loads the page (its HTTP GET, for the cookies), opens a session and waits for
+    the first run; then set `widget.value` on
     `widgets[key]` (or `click(key)`) and `rerun()`; `download(key)` fetches a download button's
     file. A failure raises `ProtocolError`; `close()` ends the session (`connect()` starts a new
     one, as a reload would).
@@ -130,6 +138,11 @@ class StreamlitClient:
         self.keys = tuple(keys)
         self.timeout = timeout
         self.executor = executor  # for the blocking HTTP requests; None: the event loop's default
+        self.cookies = http.cookiejar.CookieJar()  # this tab's, kept across sessions as a reload keeps them
+        # Straight to the target (a loopback address), never through a proxy from the environment.
+        self._opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self.cookies)
+        )
         self.ws: ClientConnection | None = None
         self.connections = 0  # sessions opened so far
         self._reset()
@@ -287,7 +300,31 @@ class StreamlitClient:
             raise ProtocolError("download", f"the URL leaves the server: {absolute}")
         loop = asyncio.get_running_loop()
         wait = max(self.timeout if timeout is None else timeout, 1.0)
-        return await loop.run_in_executor(self.executor, _get, absolute, wait)
+        return await loop.run_in_executor(self.executor, self._get, absolute, wait)
+
+    def _get(self, url: str, timeout: float) -> tuple[int, str, bytes]:
+        try:
+            with self._opener.open(url, timeout=timeout) as response:
+                return response.status, response.headers.get("Content-Disposition", ""), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, "", b""
+        except OSError as exc:
+            raise ProtocolError("download", f"GET failed: {exc}") from None
+
+    # cookies on the websocket handshake (urllib's cookie processor does the HTTP requests)
+
+    def _cookie_header(self) -> str | None:
+        request = urllib.request.Request(self.url + "/_stcore/stream")
+        self.cookies.add_cookie_header(request)
+        return request.get_header("Cookie")
+
+    def _keep_cookies(self, set_cookie: list[str]) -> None:
+        if set_cookie:
+            headers = email.message.Message()
+            for value in set_cookie:
+                headers["Set-Cookie"] = value
+            response = cast(http.client.HTTPResponse, _Handshake(headers))  # CookieJar only calls .info()
+            self.cookies.extract_cookies(response, urllib.request.Request(self.url + "/_stcore/stream"))
 
     async def download(self, key: str) -> Download:
         """The download button `key`: a GET of the file sent with the page, or (a file built on
@@ -325,18 +362,20 @@ class StreamlitClient:
 
     # the session
 
-    async def connect(self, query: Mapping[str, str] | None = None) -> Run:
-        """Open a new session on the page with this query string; returns its first run, timed
-        from the connection's start."""
-        import websockets
+    async def load_page(self) -> None:
+        """The page's HTTP GET, as the browser's first request (a load balancer may set its cookie)."""
+        status, _, _ = await self.get("/")
+        if status != 200:
+            raise ProtocolError("page", f"HTTP {status} for the page {self.url}/")
 
+    async def open_socket(self) -> None:
+        """Open the websocket, sending this tab's cookies and keeping those the handshake sets."""
         await self.close()
-        self._reset()
-        self.query_string = urllib.parse.urlencode(query or {}, safe=",")
-        start = time.monotonic()
+        cookie = self._cookie_header()
         try:
-            self.ws = await websockets.connect(
+            self.ws = await connect(
                 self.stream_url,
+                additional_headers={"Cookie": cookie} if cookie else None,
                 subprotocols=[Subprotocol("streamlit")],
                 max_size=None,
                 ping_interval=None,
@@ -347,6 +386,18 @@ class StreamlitClient:
         except Exception as exc:
             raise ProtocolError("connection", f"cannot connect: {type(exc).__name__}: {exc}") from None
         self.connections += 1
+        if self.ws.response is not None:
+            self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
+
+    async def connect(self, query: Mapping[str, str] | None = None) -> Run:
+        """Open a new session on the page with this query string; returns its first run, timed
+        from the page's request (page, websocket, first run)."""
+        await self.close()
+        self._reset()
+        self.query_string = urllib.parse.urlencode(query or {}, safe=",")
+        start = time.monotonic()
+        await self.load_page()
+        await self.open_socket()
         run = await self.rerun()
         run.seconds = time.monotonic() - start
         return run
@@ -362,11 +413,11 @@ class StreamlitClient:
                 await asyncio.wait_for(ws.close(), 5)
 
 
-def _get(url: str, timeout: float) -> tuple[int, str, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.headers.get("Content-Disposition", ""), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, "", b""
-    except OSError as exc:
-        raise ProtocolError("download", f"GET failed: {exc}") from None
+class _Handshake:
+    """The websocket handshake's response as CookieJar.extract_cookies sees a response."""
+
+    def __init__(self, headers: email.message.Message) -> None:
+        self._headers = headers
+
+    def info(self) -> email.message.Message:
+        return self._headers
