@@ -30,7 +30,8 @@ PATTERNS = summary_patterns()
 
 @pytest.fixture(scope="module")
 def small_app(tmp_path_factory) -> Iterator[AppServer]:
-    app = AppServer(FIXTURES / "small_atlas", tmp_path_factory.mktemp("load-small"))
+    """The small fixture atlas under a path prefix, as behind a proxy (the large one has none)."""
+    app = AppServer(FIXTURES / "small_atlas", tmp_path_factory.mktemp("load-small"), base_path="atlas")
     yield app
     app.stop()
 
@@ -45,6 +46,8 @@ def option(widget, prefix: str) -> str:
 
 
 def test_one_visitor_sees_the_page_changes_a_filter_and_downloads_what_it_shows(small_app) -> None:
+    assert small_app.url.endswith("/atlas")
+
     async def visit() -> None:
         client = StreamlitClient(small_app.url, WIDGET_KEYS.values(), timeout=60)
         try:
@@ -58,7 +61,8 @@ def test_one_visitor_sees_the_page_changes_a_filter_and_downloads_what_it_shows(
             assert "France (2)" in widgets["f_country"].options
             assert widgets["clear_sidebar"].disabled  # nothing to clear yet
 
-            everything = await client.download("dl_csv")
+            everything = await client.download("dl_csv")  # the file sent with the page
+            assert widgets["dl_csv"].url and not widgets["dl_csv"].deferred_file_id
             assert check_csv(everything.body, everything.disposition, 7) == 7
 
             widgets["f_country"].value = [option(widgets["f_country"], "France")]
