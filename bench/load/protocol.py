@@ -100,7 +100,7 @@ class Widget:
 class Run:
     """One script run as this tab saw it."""
 
-    seconds: float  # rerun sent (or connection opened) → script finished
+    seconds: float  # rerun sent (for connect(): page requested) → script finished
     bytes: int  # size of the messages received
     markdown: list[str]  # bodies of the markdown elements drawn, in order
 
@@ -117,10 +117,10 @@ class StreamlitClient:
     """One browser tab on the app at `url`, following the widgets whose keys are in `keys`.
 
     `connect()` loads the page (its HTTP GET, for the cookies), opens a session and waits for
-    the first run; then set `widget.value` on
-    `widgets[key]` (or `click(key)`) and `rerun()`; `download(key)` fetches a download button's
-    file. A failure raises `ProtocolError`; `close()` ends the session (`connect()` starts a new
-    one, as a reload would).
+    the first run; then set `widgets[key].value` (or `click(key)`) and `rerun()`;
+    `download(key)` fetches a download button's file. A failure raises `ProtocolError`;
+    `close()` ends the session (`connect()` starts a new one, as a reload would, with the same
+    cookies).
     """
 
     def __init__(
@@ -364,7 +364,10 @@ class StreamlitClient:
 
     async def load_page(self) -> None:
         """The page's HTTP GET, as the browser's first request (a load balancer may set its cookie)."""
-        status, _, _ = await self.get("/")
+        try:
+            status, _, _ = await self.get("/")
+        except ProtocolError as exc:
+            raise ProtocolError("connection", f"cannot load the page: {exc}") from None
         if status != 200:
             raise ProtocolError("page", f"HTTP {status} for the page {self.url}/")
 
