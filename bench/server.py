@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class AppServer:
-    """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file."""
+    """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file;
+    with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`)."""
 
     def __init__(
         self,
@@ -25,14 +26,15 @@ class AppServer:
         host: str = "127.0.0.1",
         env: Mapping[str, str] | None = None,
         timeout: float = 90.0,
+        base_path: str = "",
     ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
             self.port = s.getsockname()[1]
         self.host = host
         netloc = f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
-        self.url = f"http://{netloc}"
-        self.ws = f"ws://{netloc}/_stcore/stream"
+        prefix = f"/{base_path.strip('/')}" if base_path.strip("/") else ""
+        self.url = f"http://{netloc}{prefix}"
         self.log_path = workdir / f"streamlit-{self.port}.log"
         environment = {k: v for k, v in os.environ.items() if k != "ATLAS_GEOCODER_API_KEY"}
         environment.update(
@@ -58,6 +60,7 @@ class AppServer:
                 "none",
                 "--server.runOnSave",
                 "false",
+                *(["--server.baseUrlPath", prefix] if prefix else []),
             ],
             cwd=ROOT,
             env=environment,
