@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.articles.linking import article_places_frame
+from atlas.articles.linking import article_places_frame, article_places_points
 from atlas.filters import apply_filters
 from atlas.i18n import normalise_lang, t
-from atlas.maps import article_places_points, view_bounds
+from atlas.map import view_bounds
 from atlas.ui.articles_panel import render_articles
 from atlas.ui.charts_panel import render_charts
 from atlas.ui.details import render_details

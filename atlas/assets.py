@@ -1,17 +1,27 @@
-"""Where the map's front-end files come from: public CDNs, or this server (`ATLAS_ASSETS=local`).
+"""Where the map's front-end files come from.
 
-Local copies are fetched from the npm registry at set-up time (`make assets`) into the
-git-ignored `static/vendor/`, which Streamlit serves at `/app/static/vendor/`.
+Leaflet and its plugins come from public CDNs, or from this server (`ATLAS_ASSETS=local`, or
+`auto` once fetched): local copies are fetched from the npm registry at set-up time (`make
+assets`) into the git-ignored `static/vendor/`, which Streamlit serves at `/app/static/vendor/`.
+
+The atlas's own files (`static/atlas/`: its Leaflet plugin and CSS) are not third-party: they
+always come from this server, with a hash of their content in the URL so that no browser keeps
+a stale copy.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 from atlas import config
 
-STATIC_URL = "/app/static/vendor"
-VENDOR_DIR = config.PROJECT_ROOT / "static" / "vendor"
+STATIC_URL = "/app/static"
+STATIC_DIR = config.PROJECT_ROOT / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+OWN_DIR = STATIC_DIR / "atlas"
 
 # npm package -> files the map needs, relative to the unpacked package folder.
 PACKAGES: dict[str, tuple[str, ...]] = {
@@ -26,22 +36,49 @@ PACKAGES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _local(package: str, file: str) -> str:
-    return f"{STATIC_URL}/{package.split('@')[0]}/{file}"
+def _vendor(package: str, file: str) -> str:
+    return f"{STATIC_URL}/vendor/{package}/{file}"
 
+
+def own_url(file: str, folder: Path = OWN_DIR) -> str:
+    """URL of one of the atlas's own files, with the first 12 hex digits of its SHA-256 as `?v=`."""
+    digest = hashlib.sha256((folder / file).read_bytes()).hexdigest()[:12]
+    return f"{STATIC_URL}/{folder.name}/{file}?v={digest}"
+
+
+# The atlas's own files, by the name its elements give them in `default_js`/`default_css`.
+OWN_URLS = {"atlas_map_js": own_url("map.js"), "atlas_map_css": own_url("map.css")}
+MAP_JS = ("atlas_map_js", OWN_URLS["atlas_map_js"])
+MAP_CSS = ("atlas_map_css", OWN_URLS["atlas_map_css"])
 
 # Local URL of every front-end file the map uses, keyed by the name folium gives it in
 # `default_js`/`default_css`; a name missing here fails loudly instead of reaching a CDN.
 LOCAL_URLS = {
-    "leaflet": _local("leaflet", "dist/leaflet.js"),
-    "leaflet_css": _local("leaflet", "dist/leaflet.css"),
-    "jquery": _local("jquery", "dist/jquery.min.js"),
-    "markerclusterjs": _local("leaflet.markercluster", "dist/leaflet.markercluster.js"),
-    "markerclustercss": _local("leaflet.markercluster", "dist/MarkerCluster.css"),
-    "markerclusterdefaultcss": _local("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
-    "Control.Fullscreen.js": _local("leaflet.fullscreen", "Control.FullScreen.js"),
-    "Control.FullScreen.css": _local("leaflet.fullscreen", "Control.FullScreen.css"),
+    "leaflet": _vendor("leaflet", "dist/leaflet.js"),
+    "leaflet_css": _vendor("leaflet", "dist/leaflet.css"),
+    "jquery": _vendor("jquery", "dist/jquery.min.js"),
+    "markerclusterjs": _vendor("leaflet.markercluster", "dist/leaflet.markercluster.js"),
+    "markerclustercss": _vendor("leaflet.markercluster", "dist/MarkerCluster.css"),
+    "markerclusterdefaultcss": _vendor("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
+    "Control.Fullscreen.js": _vendor("leaflet.fullscreen", "Control.FullScreen.js"),
+    "Control.FullScreen.css": _vendor("leaflet.fullscreen", "Control.FullScreen.css"),
+    **OWN_URLS,
 }
+
+MAP_ASSETS = {"leaflet", "jquery", "leaflet_css"}  # of folium.Map's defaults, all this map needs
+
+
+def use(element: Any, local: bool, keep: Collection[str] | None = None) -> Any:
+    """Set the front-end files of a folium element (and return it): those named in `keep` (all
+    when None), from this server when `local`. Our own files always come from this server.
+
+    The lists are set on the element itself: changing folium's class-wide lists (as its
+    `add_js_link` does) would change every map in the process.
+    """
+    for attr in ("default_js", "default_css"):
+        links = [(name, url) for name, url in getattr(element, attr, []) if keep is None or name in keep]
+        setattr(element, attr, [(name, LOCAL_URLS[name] if local or name in OWN_URLS else url) for name, url in links])
+    return element
 
 
 def local_assets_present(vendor_dir: Path = VENDOR_DIR) -> bool:

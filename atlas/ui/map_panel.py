@@ -10,7 +10,8 @@ from streamlit_folium import st_folium
 
 from atlas import assets, config
 from atlas.filters import Bounds
-from atlas.maps import MapOptions, build_map, clicked_row
+from atlas.map import MapOptions, build_map
+from atlas.ui.map_events import clicked_row
 from atlas.ui.state import current_filters, set_view, sync_url
 from atlas.urlstate import View
 

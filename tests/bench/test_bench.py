@@ -24,17 +24,8 @@ from atlas.categories import CATEGORY_IDS, ODC_CATEGORY
 from atlas.data import load_atlas, read_table, search_keys
 from atlas.export import export_frame, neutralise, to_csv
 from atlas.filters import Filters, apply_filters, literal_pattern
-from atlas.maps import (
-    COORD_SCALE,
-    LAT_OFFSET,
-    LON_OFFSET,
-    PLACE_BITS,
-    MapOptions,
-    build_map,
-    encode_points,
-    escape_all,
-    pack_points,
-)
+from atlas.map import MapOptions, build_map
+from atlas.map.points import COORD_SCALE, LAT_OFFSET, LON_OFFSET, PLACE_BITS, encode_points, escape_all, pack_points
 from atlas.schema import MARKUP, ORGANISATIONS, http_url_mask, markup_mask
 from atlas.text import escape, fold, is_http_url
 from bench.generate import generate, organisation_rows, places
@@ -129,7 +120,8 @@ def test_runner_says_when_the_geocoder_bench_is_missing(tmp_path, monkeypatch) -
 def test_served_payload_is_what_the_component_receives(generated) -> None:
     frame = load_atlas(generated).frame
     args = json.loads(runner.our_map(frame))
-    assert "L.markerClusterGroup" in args["script"] and args["js_links"] and args["css_links"]
+    assert "L.atlas.pointLayer" in args["script"] and args["js_links"] and args["css_links"]
+    assert any("/app/static/atlas/map.js?v=" in link for link in args["js_links"])
     naive = json.loads(runner.naive_map(frame.iloc[:5], rich=False))
     assert naive["script"].count("L.marker(") == 5
 
@@ -369,6 +361,6 @@ def test_template_syntax_in_data_is_neither_run_nor_fatal() -> None:
 
 def test_generated_map_payload_parses(generated) -> None:
     html = build_map(load_atlas(generated).frame, MapOptions()).get_root().render()
-    payload = json.loads(re.search(r"_data = (\{.*?\});\n", html).group(1))
+    payload = json.loads(re.search(r"L\.atlas\.pointLayer\((\{.*?\}), \{", html).group(1))
     assert len(payload["name"]) == len(base64.b64decode(payload["pts"])) // 9 >= 2_000
     assert len(payload["places"]) == len(payload["pc"]) > 100
