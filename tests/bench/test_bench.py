@@ -1,8 +1,9 @@
 """The benchmark's generator and runner, and the fast paths the benchmark led to.
 
 No timing is asserted anywhere: these are correctness tests. The fast paths (Arrow CSV reading,
-bulk URL/markup checks, word-wise search keys, RE2 text search, column-wise CSV export, packed map
-points) are each checked against the straightforward code they replace.
+bulk URL/markup checks, word-wise search keys, RE2 text search, column-wise CSV export) are each
+checked against the straightforward code they replace; the packed map points are decoded by the
+real JavaScript in tests/test_map_contract.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from atlas.data import load_atlas, read_table, search_keys
 from atlas.export import export_frame, neutralise, to_csv
 from atlas.filters import Filters, apply_filters, literal_pattern
 from atlas.map import MapOptions, build_map
-from atlas.map.points import COORD_SCALE, LAT_OFFSET, LON_OFFSET, PLACE_BITS, encode_points, escape_all, pack_points
+from atlas.map.points import escape_all
 from atlas.schema import MARKUP, ORGANISATIONS, http_url_mask, markup_mask
 from atlas.text import escape, fold, is_http_url
 from bench.generate import generate, organisation_rows, places
@@ -309,43 +310,6 @@ def test_escape_all_equals_escape_of_each() -> None:
     values = ["a<b", "", "x\x00y", "`${1}`", "&amp;", 'O\'Neil "q" \\']
     assert escape_all(values) == [escape(v) for v in values]
     assert escape_all(["a", None, 3]) == ["a", "", "3"]
-
-
-def _unpack(packed: dict) -> dict:
-    """What the page's script decodes from `pack_points` (the same steps, in Python)."""
-    raw = np.frombuffer(base64.b64decode(packed["pts"]), dtype=np.uint8).reshape(-1, 9).astype(np.int64)
-    u24 = [raw[:, k] | raw[:, k + 1] << 8 | raw[:, k + 2] << 16 for k in (0, 3, 6)]
-    n = len(packed["name"])
-    if "row0" in packed:
-        rows = list(range(packed["row0"], packed["row0"] + n))
-    else:
-        rows = np.cumsum(packed["rowd"]).tolist()
-    places = [
-        c + (", " if c else "") + packed["countries"][k] for c, k in zip(packed["places"], packed["pc"], strict=True)
-    ]
-    place = (u24[2] & (2**PLACE_BITS - 1)).tolist()
-    return {
-        "lat": (u24[0] - LAT_OFFSET).tolist(),
-        "lon": (u24[1] - LON_OFFSET).tolist(),
-        "row": rows,
-        "style": (u24[2] >> PLACE_BITS).tolist(),
-        "place": [places[p] for p in place],
-    }
-
-
-@pytest.mark.parametrize("subset", ["all", "filtered"])
-def test_packed_points_decode_to_the_encoded_columns(generated, subset) -> None:
-    frame = load_atlas(generated).frame
-    if subset == "filtered":
-        frame = frame[frame["country"].isin(["FR", "IN", "US", "BR"])]
-    data = encode_points(frame, "en", rich=False)
-    back = _unpack(pack_points(data))
-    assert back["lat"] == data["lat"] and back["lon"] == data["lon"] and back["row"] == data["row"]
-    assert back["style"] == data["style"]
-    cities = (data["cities"][i] for i in data["city"])
-    countries = (data["countries"][i] for i in data["country"])
-    assert back["place"] == [c + (", " if c else "") + k for c, k in zip(cities, countries, strict=True)]
-    assert abs(data["lat"][0] / COORD_SCALE - frame["lat"].iloc[0]) < 1e-4
 
 
 def test_template_syntax_in_data_is_neither_run_nor_fatal() -> None:
