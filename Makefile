@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 PORT   ?= 8501
 
-.PHONY: run test assets data bench load lint lock clean
+.PHONY: run test assets data bench load lint js-lint lock clean
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -26,15 +26,35 @@ lock:
 	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
 		$(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
 
-# Static checks: ruff (lint and format) and mypy; part of `make test`.
-lint: $(STAMP)
+# Static checks: ruff (lint and format), mypy, and the JavaScript and CSS (js-lint); part of `make test`.
+lint: $(STAMP) js-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Leaflet and its plugins from the npm registry into static/vendor (git-ignored).
+# The atlas's own JavaScript and CSS (static/atlas): `node --check`, then ESLint and Stylelint at the
+# versions package-lock.json locks. Without node (or npm) it says so and checks less, except in CI.
+js-lint:
+	@if ! command -v node >/dev/null 2>&1; then \
+		echo "js-lint: node is not installed: the JavaScript is not checked"; test -z "$$CI"; \
+	elif ! command -v npm >/dev/null 2>&1; then \
+		for f in static/atlas/*.js tests/js/*.js; do node --check "$$f" || exit 1; done; \
+		echo "js-lint: npm is not installed: only node --check ran (no ESLint, no Stylelint)"; test -z "$$CI"; \
+	else \
+		set -e; for f in static/atlas/*.js tests/js/*.js; do node --check "$$f"; done; \
+		$(MAKE) --no-print-directory node_modules/.package-lock.json; \
+		echo "eslint, stylelint"; node_modules/.bin/eslint --max-warnings 0; \
+		node_modules/.bin/stylelint --max-warnings 0 'static/atlas/**/*.css'; \
+	fi
+
+# Leaflet, its plugins and the linters from the npm registry, as package-lock.json locks them.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Leaflet and its plugins copied from node_modules into static/vendor (git-ignored).
 # Optional for `make run` (without npm the map loads them from public CDNs).
-static/vendor/.fetched: atlas/assets.py | $(STAMP)
+static/vendor/.fetched: atlas/assets.py node_modules/.package-lock.json | $(STAMP)
 	$(BIN)/python -m atlas.assets
 	@touch $@
 
@@ -64,4 +84,4 @@ load: $(STAMP)
 	$(BIN)/python -m bench.load --sessions 20 --seconds 60
 
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache .hypothesis
+	rm -rf $(VENV) static/vendor node_modules .pytest_cache .hypothesis

@@ -142,14 +142,14 @@ def served(fmap: Any) -> bytes:
 
 
 def our_map(frame: pd.DataFrame) -> bytes:
-    from atlas.maps import MapOptions, build_map
+    from atlas.map import MapOptions, build_map
 
     return served(build_map(frame, MapOptions(lang="en", local_assets=True, tiles=False)))
 
 
 def timed_map(frame: pd.DataFrame, reps: int) -> tuple[float, float, bytes]:
     """Median seconds of `build_map` alone and of build + serve, and the served bytes."""
-    from atlas.maps import MapOptions, build_map
+    from atlas.map import MapOptions, build_map
 
     builds, totals, payload = [], [], b""
     for _ in range(max(1, reps)):
@@ -173,12 +173,13 @@ def naive_map(frame: pd.DataFrame, rich: bool) -> bytes:
     import folium
     from folium.plugins import MarkerCluster
 
-    from atlas import maps
+    from atlas import assets
     from atlas.categories import category_label
     from atlas.text import escape, safe_url
 
     m = folium.Map(location=(50.0, 10.0), zoom_start=4, tiles=None, max_zoom=18, maxZoom=18, min_zoom=2)
-    cluster = MarkerCluster(name="Organisations")
+    assets.use(m, True, keep=assets.MAP_ASSETS)
+    cluster = assets.use(MarkerCluster(name="Organisations"), True)
     cluster.add_to(m)
     located = frame[frame["lat"].notna() & frame["lon"].notna()]
     rows: list[dict[Any, Any]] = located.to_dict("records")
@@ -191,7 +192,6 @@ def naive_map(frame: pd.DataFrame, rich: bool) -> bytes:
                 html += f'<a href="{escape(safe_url(row["website"]))}" target="_blank">Website</a>'
         popup = folium.Popup(html, max_width=320)
         folium.Marker([row["lat"], row["lon"]], popup=popup, tooltip=escape(row["name"])).add_to(cluster)
-    maps.use_assets(m, True)
     return served(m)
 
 
@@ -211,7 +211,7 @@ def bench_size(rows: int, reps: int, naive_max: int, workdir: Path, seed: int, l
     from atlas.data import load_atlas
     from atlas.export import export_frame, to_csv
     from atlas.filters import Filters, apply_filters
-    from atlas.maps import RICH_POPUP_LIMIT
+    from atlas.map.build import RICH_POPUP_LIMIT
 
     folder = workdir / f"atlas-{rows}"
     start = time.perf_counter()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from atlas.articles.linking import article_places_frame
+from atlas.articles.linking import article_places_frame, article_places_points
 from atlas.articles.model import Article
-from atlas.maps import article_places_points, view_bounds
+from atlas.map import view_bounds
 
 
 @dataclass(frozen=True)

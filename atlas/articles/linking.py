@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas.articles.model import Article, ArticlePlace, odc_country
+from atlas.countries import country_name
 from atlas.text import fold_key
 
 PLACE_COLUMNS = ["id", "name", "country", "lat", "lon", "geo_precision", "article_ids"]
@@ -74,3 +75,26 @@ def article_places_frame(articles: Iterable[Article]) -> pd.DataFrame:
                     ids.append(article.id)
     rows = [[key, p.name, p.country, p.lat, p.lon, p.geo_precision, ids] for key, (p, ids) in places.items()]
     return pd.DataFrame(rows, columns=PLACE_COLUMNS)
+
+
+def article_places_points(places: pd.DataFrame, titles: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """Article places (from `article_places_frame`) as rows of the map's article-places layer.
+
+    The rows have the columns `atlas.map.points.encode_points` reads; each place's popup text
+    lists the titles of the articles that name it.
+    """
+    return pd.DataFrame(
+        {
+            "id": places["id"],
+            "kind": "place",
+            "category": "",
+            "status": "",
+            "name": places["name"],
+            "city": "",
+            f"country_name_{lang}": [country_name(c, lang) for c in places["country"]],
+            "lat": places["lat"].astype(float),
+            "lon": places["lon"].astype(float),
+            "website": "",
+            f"description_{lang}": [" · ".join(titles.get(a, a) for a in ids) for ids in places["article_ids"]],
+        }
+    )

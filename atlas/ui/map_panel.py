@@ -12,8 +12,9 @@ from streamlit_folium import st_folium
 from atlas import assets, config
 from atlas.articles.focus import ArticleFocus
 from atlas.filters import Bounds
-from atlas.maps import MapOptions, build_map, clicked_row
+from atlas.map import MapOptions, build_map
 from atlas.ui import state
+from atlas.ui.map_events import clicked_row
 from atlas.ui.state import Key
 
 

@@ -1,8 +1,9 @@
 """The benchmark's generator and runner, and the fast paths the benchmark led to.
 
 No timing is asserted anywhere: these are correctness tests. The fast paths (Arrow CSV reading,
-bulk URL/markup checks, word-wise search keys, RE2 text search, column-wise CSV export, packed map
-points) are each checked against the straightforward code they replace.
+bulk URL/markup checks, word-wise search keys, RE2 text search, column-wise CSV export) are each
+checked against the straightforward code they replace; the packed map points are decoded by the
+real JavaScript in tests/test_map_contract.py.
 """
 
 from __future__ import annotations
@@ -24,17 +25,8 @@ from atlas.categories import CATEGORY_IDS, ODC_CATEGORY
 from atlas.data import load_atlas, read_table, search_keys
 from atlas.export import export_frame, neutralise, to_csv
 from atlas.filters import Filters, apply_filters, literal_pattern
-from atlas.maps import (
-    COORD_SCALE,
-    LAT_OFFSET,
-    LON_OFFSET,
-    PLACE_BITS,
-    MapOptions,
-    build_map,
-    encode_points,
-    escape_all,
-    pack_points,
-)
+from atlas.map import MapOptions, build_map
+from atlas.map.points import escape_all
 from atlas.schema import MARKUP, ORGANISATIONS, http_url_mask, markup_mask
 from atlas.text import escape, fold, is_http_url
 from bench.generate import generate, organisation_rows, places
@@ -129,7 +121,8 @@ def test_runner_says_when_the_geocoder_bench_is_missing(tmp_path, monkeypatch) -
 def test_served_payload_is_what_the_component_receives(generated) -> None:
     frame = load_atlas(generated).frame
     args = json.loads(runner.our_map(frame))
-    assert "L.markerClusterGroup" in args["script"] and args["js_links"] and args["css_links"]
+    assert "L.atlas.pointLayer" in args["script"] and args["js_links"] and args["css_links"]
+    assert any("/app/static/atlas/map.js?v=" in link for link in args["js_links"])
     naive = json.loads(runner.naive_map(frame.iloc[:5], rich=False))
     assert naive["script"].count("L.marker(") == 5
 
@@ -319,43 +312,6 @@ def test_escape_all_equals_escape_of_each() -> None:
     assert escape_all(["a", None, 3]) == ["a", "", "3"]
 
 
-def _unpack(packed: dict) -> dict:
-    """What the page's script decodes from `pack_points` (the same steps, in Python)."""
-    raw = np.frombuffer(base64.b64decode(packed["pts"]), dtype=np.uint8).reshape(-1, 9).astype(np.int64)
-    u24 = [raw[:, k] | raw[:, k + 1] << 8 | raw[:, k + 2] << 16 for k in (0, 3, 6)]
-    n = len(packed["name"])
-    if "row0" in packed:
-        rows = list(range(packed["row0"], packed["row0"] + n))
-    else:
-        rows = np.cumsum(packed["rowd"]).tolist()
-    places = [
-        c + (", " if c else "") + packed["countries"][k] for c, k in zip(packed["places"], packed["pc"], strict=True)
-    ]
-    place = (u24[2] & (2**PLACE_BITS - 1)).tolist()
-    return {
-        "lat": (u24[0] - LAT_OFFSET).tolist(),
-        "lon": (u24[1] - LON_OFFSET).tolist(),
-        "row": rows,
-        "style": (u24[2] >> PLACE_BITS).tolist(),
-        "place": [places[p] for p in place],
-    }
-
-
-@pytest.mark.parametrize("subset", ["all", "filtered"])
-def test_packed_points_decode_to_the_encoded_columns(generated, subset) -> None:
-    frame = load_atlas(generated).frame
-    if subset == "filtered":
-        frame = frame[frame["country"].isin(["FR", "IN", "US", "BR"])]
-    data = encode_points(frame, "en", rich=False)
-    back = _unpack(pack_points(data))
-    assert back["lat"] == data["lat"] and back["lon"] == data["lon"] and back["row"] == data["row"]
-    assert back["style"] == data["style"]
-    cities = (data["cities"][i] for i in data["city"])
-    countries = (data["countries"][i] for i in data["country"])
-    assert back["place"] == [c + (", " if c else "") + k for c, k in zip(cities, countries, strict=True)]
-    assert abs(data["lat"][0] / COORD_SCALE - frame["lat"].iloc[0]) < 1e-4
-
-
 def test_template_syntax_in_data_is_neither_run_nor_fatal() -> None:
     frame = load_atlas(FIXTURES / "small_atlas").frame.copy()
     frame.loc[frame.index[0], "name"] = "A{{ 7*7 }}B"
@@ -369,6 +325,6 @@ def test_template_syntax_in_data_is_neither_run_nor_fatal() -> None:
 
 def test_generated_map_payload_parses(generated) -> None:
     html = build_map(load_atlas(generated).frame, MapOptions()).get_root().render()
-    payload = json.loads(re.search(r"_data = (\{.*?\});\n", html).group(1))
+    payload = json.loads(re.search(r"L\.atlas\.pointLayer\((\{.*?\}), \{", html).group(1))
     assert len(payload["name"]) == len(base64.b64decode(payload["pts"])) // 9 >= 2_000
     assert len(payload["places"]) == len(payload["pc"]) > 100
