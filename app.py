@@ -1,64 +1,19 @@
-"""Social Tech Atlas — the Streamlit page. Run with `make run` (or `streamlit run app.py`).
+"""Social Tech Atlas — the Streamlit app. Run with `make run` (or `streamlit run app.py`).
 
-Two things in the order below are deliberate:
-
-- The filters run twice. `shown` applies every filter, the map's view included ("only what the
-  map shows"): it feeds the table, the charts and the downloads. `on_map` ignores the view: the
-  map must keep its own markers while the visitor pans, or panning would empty it.
-- The table is drawn (in code) before the map, although it sits below it on the page: a row
-  selected in the table returns the point the map must centre on, and the map needs that value
-  when it is built. The containers made first (`map_col`, `side_col`, `charts_box`) keep the
-  visual order.
+The pages live in `atlas/ui/pages/` and are listed in `atlas/ui/navigation.py`; this file only
+sets the page up, draws what every page shares (the language switch) and hands over to
+`st.navigation`. The Moderate page checks who is signed in itself: a direct URL is not a way in.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from atlas.articles.focus import article_focus
-from atlas.filters import apply_filters
-from atlas.i18n import t
-from atlas.ui import state
-from atlas.ui.articles_panel import render_articles
-from atlas.ui.charts_panel import render_charts
-from atlas.ui.details import render_details
-from atlas.ui.loaders import current_snapshot
-from atlas.ui.map_panel import MapRequest, render_map
-from atlas.ui.notices import render_empty, render_notices, render_summary
-from atlas.ui.sidebar import render_sidebar
-from atlas.ui.table_panel import render_table
+from atlas.ui import navigation, state
+from atlas.ui.sidebar import render_language
 
 st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide")
 state.init_from_url()
-lang = state.lang()
-data = current_snapshot()
-full = data.atlas.frame
-articles = data.articles
-filters = state.page_filters()
-
-render_sidebar(full, lang, filters)
-st.title(t("app_title", lang))
-st.caption(t("app_subtitle", lang))
-render_notices([*data.atlas.problems, *data.article_problems], lang)
-
-shown = apply_filters(full, filters)
-on_map = shown if filters.bounds is None else apply_filters(full, filters.without_bounds())
-render_summary(shown, full, lang)
-if shown.empty:
-    render_empty(lang)
-
-focus = article_focus(articles, state.chosen_article(), on_map, lang)
-
-map_col, side_col = st.columns([3, 2], gap="medium")
-with side_col:
-    details_box = st.container()
-    render_articles(articles, full, filters, lang)
-charts_box = st.container()
-table_focus = render_table(shown, lang, filters)
-with map_col:
-    render_map(MapRequest(on_map, full, lang, focus, table_focus))
-with details_box:
-    render_details(full, lang, articles)
-with charts_box:
-    render_charts(shown, lang)
-state.sync_url()
+current = st.navigation(navigation.pages())
+render_language()
+current.run()

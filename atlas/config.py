@@ -76,3 +76,15 @@ def data_source() -> str:
     """
     value = (os.environ.get("ATLAS_SOURCE") or "").strip().lower()
     return value if value in {"database", "files"} else "database"
+
+
+def moderators() -> frozenset[str]:
+    """E-mail addresses allowed to moderate (lower-case): `ATLAS_MODERATORS` (comma-separated),
+    else `[atlas] moderators = [...]` in the secrets file. Empty: nobody moderates."""
+    raw = os.environ.get("ATLAS_MODERATORS")
+    if raw is not None:
+        values: list[object] = list(raw.split(","))
+    else:
+        listed = secrets().get("atlas", {}).get("moderators", [])
+        values = listed if isinstance(listed, list) else []
+    return frozenset(v.strip().lower() for v in values if isinstance(v, str) and "@" in v)

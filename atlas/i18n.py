@@ -145,6 +145,72 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "col_lon": {"en": "Longitude", "fr": "Longitude"},
     "col_geo_precision": {"en": "Precision", "fr": "Précision"},
     "col_source": {"en": "Source", "fr": "Source"},
+    # -- pages and data source ------------------------------------------------------------------
+    "page_map": {"en": "Map", "fr": "Carte"},
+    "page_contribute": {"en": "Add or correct an entry", "fr": "Ajouter ou corriger une entrée"},
+    "page_moderate": {"en": "Moderate", "fr": "Modérer"},
+    "page_moderators": {"en": "Moderators", "fr": "Modération"},
+    "page_about": {"en": "About the data", "fr": "À propos des données"},
+    "about_counts": {
+        "en": "The atlas holds {orgs} organisations and {odcs} Orange Digital Centers in {countries} countries, "
+        "and {articles} articles.",
+        "fr": "L'atlas compte {orgs} organisations et {odcs} Orange Digital Centers dans {countries} pays, "
+        "et {articles} articles.",
+    },
+    "about_sources_title": {"en": "Where the data comes from", "fr": "D'où viennent les données"},
+    "about_sources": {
+        "en": "Every entry started from the articles of the Social Good Accelerator (SOGA) on the digital "
+        "transition of the social economy, completed with public facts. Each entry names its source: the "
+        "article, or the public page a fact was read on, with how sure it is. Descriptions and summaries are "
+        "written for the atlas, in English and French; no article text is copied.",
+        "fr": "Chaque entrée vient des articles du Social Good Accelerator (SOGA) sur la transition numérique "
+        "de l'économie sociale, complétés par des faits publics. Chaque entrée cite sa source : l'article, ou "
+        "la page publique où un fait a été lu, avec son degré de certitude. Descriptions et résumés sont "
+        "rédigés pour l'atlas, en français et en anglais ; aucun texte d'article n'est recopié.",
+    },
+    "about_categories_title": {"en": "Categories", "fr": "Catégories"},
+    "about_entries": {"en": "Entries", "fr": "Entrées"},
+    "about_checks_title": {"en": "How entries are checked", "fr": "Comment les entrées sont vérifiées"},
+    "about_checks": {
+        "en": "Every entry follows one schema: a known country and category, coordinates that say how precise "
+        "they are (address, city, region or country), http(s) links only. Proposals from visitors wait for a "
+        "moderator; every change is kept with its date and reason, and nothing is ever deleted: an entry that "
+        "closes is withdrawn, and its history stays.",
+        "fr": "Chaque entrée suit un même schéma : un pays et une catégorie connus, des coordonnées qui disent "
+        "leur précision (adresse, ville, région ou pays), des liens http(s) uniquement. Les propositions des "
+        "visiteurs attendent un modérateur ; chaque changement est conservé avec sa date et sa raison, et rien "
+        "n'est jamais effacé : une entrée qui ferme est retirée, son historique demeure.",
+    },
+    "about_contribute_title": {"en": "Contribute", "fr": "Contribuer"},
+    "about_contribute": {
+        "en": "Anyone can propose an organisation or a correction. Say where your facts come from; a moderator "
+        "reads every proposal before it appears on the map.",
+        "fr": "Chacun peut proposer une organisation ou une correction. Indiquez d'où viennent vos "
+        "informations ; un modérateur lit chaque proposition avant qu'elle n'apparaisse sur la carte.",
+    },
+    "about_privacy_title": {"en": "Privacy", "fr": "Vie privée"},
+    "about_privacy": {
+        "en": "The atlas sets no tracker and sends no usage statistics. An e-mail address left with a proposal "
+        "is seen by the moderators only: it is never shown, never exported. Visitors' network addresses are "
+        "not stored; limits on proposals use a keyed hash kept for one day.",
+        "fr": "L'atlas ne pose aucun traceur et n'envoie aucune statistique d'usage. Une adresse e-mail laissée "
+        "avec une proposition n'est vue que des modérateurs : elle n'est jamais affichée ni exportée. Les "
+        "adresses réseau des visiteurs ne sont pas enregistrées ; les limites de propositions utilisent une "
+        "empreinte à clé conservée un jour.",
+    },
+    "source_unavailable": {
+        "en": "The atlas database cannot be reached right now: the map shows the data as of {time}. "
+        "New entries and corrections cannot be received until it is back.",
+        "fr": "La base de l'atlas est injoignable pour le moment : la carte montre les données du {time}. "
+        "Les ajouts et corrections ne peuvent pas être reçus avant son retour.",
+    },
+    "source_unavailable_files": {
+        "en": "The atlas database cannot be reached right now: the map shows the data bundled with the "
+        "atlas, which may be older. New entries and corrections cannot be received until it is back.",
+        "fr": "La base de l'atlas est injoignable pour le moment : la carte montre les données fournies "
+        "avec l'atlas, peut-être plus anciennes. Les ajouts et corrections ne peuvent pas être reçus "
+        "avant son retour.",
+    },
 }
 
 

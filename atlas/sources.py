@@ -22,6 +22,10 @@ from atlas.data import Atlas, load_atlas
 from atlas.schema import SCHEMAS
 
 
+class SourceUnavailable(RuntimeError):
+    """The source cannot be read right now (say, the database is down); the app keeps its last copy."""
+
+
 class AtlasSource(Protocol):
     """What the app needs from its data, whatever stores it."""
 
@@ -85,5 +89,11 @@ class CsvFolder:
 
 
 def configured_source() -> AtlasSource:
-    """The source the configuration names (today: the data folder, `ATLAS_DATA_DIR` or `data/`)."""
-    return CsvFolder(config.data_dir())
+    """The source the configuration names: the atlas database (seeded from the data folder on its
+    first start), or the data folder itself with `ATLAS_SOURCE=files`. Raises `SourceUnavailable`
+    when the database cannot be reached."""
+    if config.data_source() == "files":
+        return CsvFolder(config.data_dir())
+    from atlas.store.source import open_database_source
+
+    return open_database_source(config.database_url(), config.data_dir())

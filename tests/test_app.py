@@ -126,6 +126,7 @@ def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) ->
     with (data / "organisations.csv").open("a", encoding="utf-8") as fh:
         fh.write("bad-lat,Bad Lat,,civic_tech,FR,Paris,,123.4,2.35,city,manual,,x,x,test\n")
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    monkeypatch.setenv("ATLAS_SOURCE", "files")  # the files as they are (a database is checked when seeded)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "1 data row(s) were skipped or corrected" in at.warning[0].value
@@ -193,6 +194,7 @@ def test_a_data_change_reaches_an_open_session_without_a_restart(monkeypatch, tm
     shutil.copytree(FIXTURES / "small_atlas", data)
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
     monkeypatch.setenv("ATLAS_ASSETS", "local")
+    monkeypatch.setenv("ATLAS_SOURCE", "files")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert summary(at).startswith("7 of 7")
     with (data / "organisations.csv").open("a", encoding="utf-8") as fh:

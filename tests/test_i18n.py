@@ -31,7 +31,7 @@ def test_placeholders_are_filled_and_unknown_languages_fall_back_to_english() ->
 def _ui_string_literals() -> list[tuple[str, str]]:
     """String literals passed directly as the first argument of st.* widget/text calls."""
     found = []
-    for path in [ROOT / "app.py", *(ROOT / "atlas" / "ui").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "atlas" / "ui").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from atlas import config
@@ -9,6 +10,8 @@ from atlas.store import migrate
 from atlas.store.engine import make_engine
 from atlas.store.files import LoadReport, load_folder
 from atlas.store.store import Limits, Store
+
+log = logging.getLogger("atlas.store")
 
 
 def open_store(url: str | None = None, seed_from: Path | None = None, limits: Limits | None = None) -> Store:
@@ -25,5 +28,17 @@ def open_store(url: str | None = None, seed_from: Path | None = None, limits: Li
 
 
 def seed(store: Store, folder: Path) -> LoadReport | None:
-    """Load `folder` into an empty, never-seeded database (once; None when nothing was done)."""
-    return load_folder(store, folder, author=f"seed:{folder.name}", action="seed", only_if_empty=True)
+    """Load `folder` into an empty, never-seeded database (once; None when nothing was done).
+
+    Rows the schema refuses are left out and logged (the server log, or `atlas db init`'s output).
+    """
+    report = load_folder(store, folder, author=f"seed:{folder.name}", action="seed", only_if_empty=True)
+    if report is not None:
+        log.info(
+            "seeded the database from %s: %d entries, %d articles", folder, len(report.new), len(report.articles_new)
+        )
+        for problem in report.problems:
+            log.warning("seed: %s: %s", problem.severity, problem)
+        for message in report.article_problems:
+            log.warning("seed: error: %s", message)
+    return report

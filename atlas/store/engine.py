@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 BUSY_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_S = 5
 WRITE = {"atlas_write": True}  # execution option of the connections that write
 
 
@@ -24,6 +25,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
+        if parsed.get_backend_name() == "postgresql":  # a server that is down answers fast, not never
+            kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_S})
         return create_engine(url, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from atlas.store.engine import WRITE
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x61746C61  # "atla": the advisory lock id held while migrating a PostgreSQL database
 
 
 def _config() -> Config:
@@ -38,6 +39,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     """Bring the database to `target` (creating every table in an empty database); idempotent."""
     config = _config()
     with engine.connect().execution_options(**WRITE) as connection:
+        if connection.dialect.name == "postgresql":  # replicas starting together migrate one at a time
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, target)
         connection.commit()

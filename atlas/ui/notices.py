@@ -7,6 +7,7 @@ import streamlit as st
 
 from atlas.i18n import t
 from atlas.schema import Problem
+from atlas.ui.loaders import Snapshot
 from atlas.ui.state import clear_filters, ignored_params
 
 
@@ -28,6 +29,16 @@ def render_notices(problems: list[Problem | str], lang: str) -> None:
                 hide_index=True,
                 width="stretch",
             )
+
+
+def render_source_notice(data: Snapshot, lang: str) -> None:
+    """Say so when the data shown is not live (the database cannot be reached right now)."""
+    if data.live:
+        return
+    if data.as_of is None:
+        st.warning(t("source_unavailable_files", lang), icon="⚠️")
+    else:
+        st.warning(t("source_unavailable", lang, time=data.as_of.strftime("%Y-%m-%d %H:%M UTC")), icon="⚠️")
 
 
 def render_summary(shown: pd.DataFrame, full: pd.DataFrame, lang: str) -> None:

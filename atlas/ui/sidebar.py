@@ -1,4 +1,4 @@
-"""Sidebar: language switch and the filters, each option labelled with its count."""
+"""Sidebar: the language switch (every page) and the map's filters, each option labelled with its count."""
 
 from __future__ import annotations
 
@@ -13,16 +13,20 @@ from atlas.schema import KINDS, ODC_STATUSES
 from atlas.ui.state import Key, clear_filters, keep_known
 
 
-def render_sidebar(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
-    """Draw the language switch and every filter widget (values live in session state)."""
-    sb = st.sidebar
-    sb.radio(
+def render_language() -> None:
+    """The language switch, on every page (its value lives in session state)."""
+    st.sidebar.radio(
         "Language / Langue",
         LANGS,
         key=Key.LANG,
         horizontal=True,
         format_func=lambda c: {"en": "English", "fr": "Français"}[c],
     )
+
+
+def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
+    """Draw every filter widget of the map page (values live in session state)."""
+    sb = st.sidebar
     sb.header(t("filters", lang))
 
     countries = option_counts(frame, filters, "country", "countries")
