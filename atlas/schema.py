@@ -8,6 +8,7 @@ cleaned when it cannot be used as is).
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,11 +53,32 @@ class Problem:
         return f"{where}:{what} {self.message}".replace(":  ", ": ")
 
 
-def show_value(value: object, limit: int = 60) -> str:
-    """A value quoted for a message: control characters made visible, long values cut."""
-    text = "" if value is None else str(value)
-    text = text.encode("unicode_escape", "backslashreplace").decode("ascii") if any(ord(c) < 32 for c in text) else text
-    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+def show_value(value: object, limit: int = 60, quote: bool = True) -> str:
+    """A value quoted for a message: control characters made visible, long values cut to `limit`.
+
+    Text is quoted (`quote=False` leaves the quotes out); any other value is shown by a bounded
+    `repr` that never builds more than `limit` characters, however large or deeply nested the
+    value is (a YAML alias bomb expands to millions of items when printed whole).
+    """
+    if value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = value[: limit + 1]  # cut before escaping: a huge cell is never copied whole
+        if any(ord(c) < 32 for c in text):
+            text = text.encode("unicode_escape", "backslashreplace").decode("ascii")
+    else:
+        return _cut(_REPR.repr(value), limit)
+    text = _cut(text, limit)
+    return f"'{text}'" if quote else text
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_REPR = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozenset = _REPR.maxdeque = 4
 
 
 @dataclass(frozen=True)

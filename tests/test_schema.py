@@ -262,3 +262,15 @@ def test_shown_values_make_control_characters_visible_and_are_cut() -> None:
     shown = show_value("x" * 500)
     assert len(shown) == 62 and shown.endswith("…'")
     assert show_value(None) == "''"
+
+
+def test_shown_values_of_any_size_or_shape_stay_short() -> None:
+    bomb: list = ["lol"] * 9
+    for _ in range(9):  # 9**10 items when printed whole
+        bomb = [bomb] * 9
+    looped: list = []
+    looped.append(looped)
+    for value in (bomb, looped, {"name": "x" * 10_000, "more": [1, 2, 3]}, b"\x00" * 10_000, "\n" * 10_000):
+        assert len(show_value(value)) <= 62
+    assert show_value(5) == "5" and show_value(["a"]) == "['a']"  # not text: shown as Python writes it
+    assert show_value("lang=x", quote=False) == "lang=x"
