@@ -7,14 +7,17 @@ import streamlit as st
 
 from atlas.i18n import t
 from atlas.schema import Problem
+from atlas.ui import safe
 from atlas.ui.state import clear_filters
+from atlas.urlstate import shown_ignored
 
 
 def render_notices(problems: list[Problem | str], lang: str) -> None:
     """Warn about ignored URL parameters and about rows the loader skipped or corrected."""
     ignored = st.session_state.get("ignored_params")
     if ignored:
-        st.info(t("bad_params", lang, params=", ".join(ignored)), icon="ℹ️")
+        shown, more = shown_ignored(tuple(ignored))
+        safe.notice(t("bad_params", lang), shown + ([t("bad_params_more", lang, n=more)] if more else []))
     if problems:
         st.warning(t("data_problems", lang, n=len(problems)), icon="⚠️")
         with st.expander(t("data_problems_details", lang)):
