@@ -27,8 +27,18 @@ MAX_TEXT = 2000  # characters kept from a text cell; longer cells are cut with a
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MONTH = re.compile(r"(19[89][0-9]|20[0-9][0-9]|2100)(?:-(0[1-9]|1[0-2]))?")  # ASCII digits, with re and RE2 alike
 GEO_SOURCE = re.compile(r"(?:cache:)?[a-z][a-z0-9_]*")
-MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#?\w+;|javascript:", re.IGNORECASE)
-MARKUP_HINT = "[<&]|[pP][tT]:"  # every MARKUP match holds one of these; only such cells are searched
+# Markup in a text cell, reported as a warning (the text is kept, and always shown as text): HTML tags,
+# entities and script URLs, and the Markdown that would make a link, an image, coloured text or a
+# formula if it were ever rendered: [text](url), ![alt](src), :red[…]-style directives and $math$
+# (as Streamlit detects it). Bare URLs, e-mail addresses and emphasis characters are not flagged:
+# they are ordinary in names, descriptions and sources (a source may cite a web page), and the page
+# never turns them into links or formatting.
+MARKUP = re.compile(
+    r"<\s*[a-zA-Z/!?]|&#?\w+;|javascript:"
+    r"|\[[^\]\n]*\]\(|:[a-z][\w-]*\[|\$\$[\s\S]+?\$\$|\$(?!\s)[^$\n]+?(?<!\s)\$",
+    re.IGNORECASE,
+)
+MARKUP_HINT = "[<&\\[$]|[pP][tT]:"  # every MARKUP match holds one of these; only such cells are searched
 # http(s) URLs that `is_http_url` certainly accepts (ASCII host, none of the characters it rejects);
 # they are recognised in bulk, every other value goes through `is_http_url` itself.
 PLAIN_URL = r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!#-&(-;=?-Z^_a-z{-~]*)?"
