@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class AppServer:
-    """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file."""
+    """`streamlit run app.py` (or another `script`) on `host` (loopback), with its own data folder, cache and log."""
 
     def __init__(
         self,
@@ -25,6 +25,7 @@ class AppServer:
         host: str = "127.0.0.1",
         env: Mapping[str, str] | None = None,
         timeout: float = 90.0,
+        script: Path | str = "app.py",
     ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
@@ -45,7 +46,7 @@ class AppServer:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                str(script),
                 "--server.address",
                 host,
                 "--server.port",
