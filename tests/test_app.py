@@ -195,3 +195,24 @@ def test_only_what_the_map_shows(app) -> None:
     at.sidebar.toggle(key="f_inview").set_value(True).run()
     assert summary(at) == "2 of 7 entries shown (2 organisations, 0 ODCs)"
     assert at.query_params["inview"] in ("1", ["1"])
+
+
+def test_bad_article_files_leave_the_atlas_served_with_each_one_located(monkeypatch) -> None:
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(FIXTURES / "hostile_atlas"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert summary(at).startswith("6 of 6")
+    assert {"An impossible day", "A timestamp that is not one", "A number as a field name"} <= bold_texts(at)
+    problems = " | ".join(at.dataframe[0].value["problem"])
+    for located in (
+        "bad-date.md: field 'published' = '2023-02-30'",
+        "bad-timestamp.md: field 'published' = 'abc'",
+        "bad-int.md: field 'title_en' = 'abc'",
+        "int-key.md: field '1'",
+        "nested.md: front matter is nested deeper",
+        "not-mapping.md: front matter is not a mapping",
+        "binary.md: cannot read the file",
+        "alias-bomb.md: front matter uses more than 10 YAML aliases",
+    ):
+        assert located in problems, located
+    assert max(len(p) for p in at.dataframe[0].value["problem"]) <= 400
