@@ -24,7 +24,10 @@ from atlas.schema import SLUG
 REQUIRED = ("id", "title_en", "title_fr", "summary_en", "summary_fr", "source")
 OPTIONAL_TEXT = ("author", "published_note", "note", "title_en_note")
 LIST_FIELDS = ("topics", "organisations", "odcs", "places")
-KNOWN_FIELDS = frozenset(REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision"))
+KNOWN_FIELDS = frozenset(
+    REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision", "summary_status")
+)
+DRAFT = "extractive"  # `summary_status` of a draft whose summaries are still the source's own sentences
 PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 _ODC_ID = re.compile(r"^odc-[a-z]{2}(?:-[a-z0-9]+)*$")
@@ -175,6 +178,9 @@ class _Checker:
             required[field] = value.strip()
         if not SLUG.fullmatch(required["id"]):
             self.problem(path, "id", required["id"], "must be a lower-case slug; file skipped")
+            return None
+        if data.get("summary_status") == DRAFT:
+            self.problem(path, "summary_status", DRAFT, "a draft: the summaries are not rewritten yet; file skipped")
             return None
         published, precision = self._published(path, data.get("published"), data.get("published_precision"))
         return Article(
