@@ -220,7 +220,7 @@ class Drafter:
         candidates = self._candidates(masked_text, organisations, place_links)
         published, precision, note = self._published(item, page, body)
         summary = [plain_text(s, MAX_SUMMARY) for s in summarise(body)]
-        author = item.author or page.author or plain_text(raw.author, 200)
+        author = plain_text(item.author or page.author or raw.author, 200)
         return ArticleDraft(
             title_en=title_en,
             title_fr=title_fr,

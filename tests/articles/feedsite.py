@@ -26,6 +26,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     delay: float = 0.0  # seconds before answering
     hold: threading.Event | None = None  # the answer waits until this is set
+    location: str = ""  # a redirect's target
 
 
 HOSTILE = (
@@ -228,11 +229,13 @@ class _Handler(BaseHTTPRequestHandler):
             route.hold.wait(30)
         if route.delay:
             time.sleep(route.delay)
-        self._answer(route.status, route.body, route.content_type)
+        self._answer(route.status, route.body, route.content_type, route.location)
 
-    def _answer(self, status: int, body: bytes, content_type: str) -> None:
+    def _answer(self, status: int, body: bytes, content_type: str, location: str = "") -> None:
         try:
             self.send_response(status)
+            if location:
+                self.send_header("Location", location)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
