@@ -60,6 +60,7 @@ def test_revision_of_a_missing_folder_is_stable(tmp_path: Path) -> None:
 
 def test_configured_source_follows_the_data_dir(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ATLAS_SOURCE", "files")  # the default is the database, seeded from the same folder
     source = configured_source()
     assert isinstance(source, CsvFolder) and source.folder == tmp_path
     assert str(tmp_path) in source.key
