@@ -145,6 +145,16 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "col_lon": {"en": "Longitude", "fr": "Longitude"},
     "col_geo_precision": {"en": "Precision", "fr": "Précision"},
     "col_source": {"en": "Source", "fr": "Source"},
+    "download_hsds": {"en": "Download HSDS (zip)", "fr": "Télécharger au format HSDS (zip)"},
+    "download_hsds_help": {
+        "en": "Open Referral HSDS 3.0: CSV files and datapackage.json, every field in both languages.",
+        "fr": "Open Referral HSDS 3.0 : fichiers CSV et datapackage.json, tous les champs dans les deux langues.",
+    },
+    "download_jsonld": {"en": "Download JSON-LD", "fr": "Télécharger en JSON-LD"},
+    "download_jsonld_help": {
+        "en": "schema.org Organization records (address, coordinates, descriptions in English and French).",
+        "fr": "Fiches schema.org Organization (adresse, coordonnées, descriptions en anglais et en français).",
+    },
 }
 
 

@@ -320,16 +320,15 @@ def guess(columns: Iterable[str], fmt: str, source: str = "") -> SourceMapping:
         if column in mapping.columns:
             continue
         target = _guess_known(column, fmt, own)
+        if target is None or (target == "" and column in KNOWN_NOISE):
+            mapping.columns[column] = None  # known, carries nothing for the atlas
+            continue
         if target == "":
             target = guess_column(column)
-        if target in taken and target not in (PRIVATE, None):
-            target = None  # a second column for the same field: the person decides
-        if target is not None:
-            taken.add(target)
-        if target is None and column in KNOWN_NOISE:
-            mapping.columns[column] = None
-        elif target is not None:
-            mapping.columns[column] = target
+        if target is None or (target in taken and target != PRIVATE):
+            continue  # unknown (or a second column for a field already taken): the person decides
+        taken.add(target)
+        mapping.columns[column] = target
     return mapping
 
 
@@ -360,7 +359,7 @@ def _guess_known(column: str, fmt: str, own: bool) -> str | None:
     if fmt == "jsonld":
         if column.startswith("additionalProperty."):
             name = column.split(".", 1)[1]
-            return name if name in (*DATA_FIELDS, "kind") else ""
+            return name if name in (*DATA_FIELDS, "kind") else (None if name == "category_label" else "")
         known = {
             "identifier": "source_id",
             "name": "name",
@@ -373,6 +372,8 @@ def _guess_known(column: str, fmt: str, own: bool) -> str | None:
             "description.en": "description_en",
             "description.fr": "description_fr",
             "foundingDate": "opened",
+            "additionalProperty.category_label": None,
+            "creditText": None,
             "@id": None,
             "geo.@type": None,
             "address.@type": None,
@@ -398,7 +399,13 @@ def _guess_known(column: str, fmt: str, own: bool) -> str | None:
             "address.country": "country",
             "address.postal_code": "postcode",
         }
+        if column.startswith("attributes.") and column.count(".") == 1:
+            return "category"  # a taxonomy's terms: mapped to the atlas's categories by `categories:`
         if column.startswith(("location.", "address.")) and column not in known:
             return None  # the join's keys and the HSDS columns the atlas has no field for
+        if column in ("tax_status", "tax_id", "year_incorporated", "legal_status", "logo", "uri"):
+            return None
+        if column == "parent_organization_id":
+            return None
         return known.get(column, "")
     return ""

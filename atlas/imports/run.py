@@ -283,8 +283,12 @@ def validate(incoming: list[Incoming], mapping: SourceMapping, label: str) -> No
             for line, rec in zip(frame["_line"], frame.drop(columns="_line").to_dict("records"), strict=True)
         }
         for item in mine:
+            reported = {c for c in ("country", "category", "lat") if any(c in m for m in item.result.problems)}
+            reported |= {"lat"} if any(m.startswith("not placed") for m in item.result.problems) else set()
             for p in by_row.get(item.result.row, []):
-                if p.column == "id" and not mapping.keep_ids:
+                if (p.column == "id" and not mapping.keep_ids) or (p.column in reported and p.column != "lat"):
+                    continue
+                if p.column == "lat" and "lat" in reported and p.severity == "warning":
                     continue
                 text = describe_problem(p)
                 if text not in item.result.problems:

@@ -695,6 +695,19 @@ class Store:
         except StaleDataError:
             raise AlreadyDecided(None, None, "changed") from None
 
+    def source_pages(self) -> dict[str, list[str]]:
+        """Entry id -> the pages of that entry in the directories it was imported from (JSON-LD sameAs)."""
+        from atlas.store.models import SourceLink
+
+        pages: dict[str, list[str]] = {}
+        with self.reading() as s:
+            rows = s.execute(
+                select(SourceLink.entry_id, SourceLink.url).where(SourceLink.url != "").order_by(SourceLink.id)
+            )
+            for entry_id, url in rows:
+                pages.setdefault(entry_id, []).append(url)
+        return pages
+
     # -- duplicates (atlas.store.pairs) --------------------------------------------------------------
 
     def duplicate_pairs(self, page: int = 0, size: int = 20) -> Any:
