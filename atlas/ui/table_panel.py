@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from atlas.export import EXPORT_COLUMNS, export_filename, export_frame, to_csv, to_geojson
-from atlas.opendata import data_licence, hsds_zip, to_jsonld
 from atlas.filters import Filters
 from atlas.i18n import t
+from atlas.opendata import data_licence, hsds_zip, to_jsonld
 from atlas.ui import state
 from atlas.ui.state import Key
 

@@ -7,7 +7,6 @@ import shutil
 import threading
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select, text
 
 from atlas.cli import main
