@@ -88,7 +88,7 @@ SHARED_HOSTS = frozenset(
 LIKELY = 0.85  # at or above: proposed to the moderators as a duplicate (import, `atlas dedup`)
 POSSIBLE = 0.6  # at or above: offered as "Is it one of these?" in the submission form
 MAX_BLOCK = 60  # a name-word block bigger than this is too common a word to say anything
-WINDOW = 4  # sorted-neighbourhood window
+WINDOW = 3  # sorted-neighbourhood window
 RARE_WORDS = 2  # name words per entry used as blocking keys (the rarest in its country)
 _DIGITS = re.compile(r"\d")
 
@@ -189,6 +189,9 @@ class Prepared:
     lon: float | None
     precise: bool  # coordinates of an address (two of them a few hundred metres apart say something)
     located: bool  # coordinates finer than a country's centroid
+    bare: tuple[str, ...] = ()  # the keys without the words of the record's own city (for the quick test)
+    compact: tuple[str, ...] = ()  # the keys without spaces
+    initials: frozenset[str] = frozenset()  # acronym blocking keys
 
 
 def prepare(record: Mapping[str, object]) -> Prepared:
@@ -197,10 +200,12 @@ def prepare(record: Mapping[str, object]) -> Prepared:
     lat, lon = _num(record.get("lat")), _num(record.get("lon"))
     precision = str(record.get("geo_precision") or "")
     site = domain(record.get("website"))
+    city = fold_key(record.get("city"))
+    own = set(city.split())
     return Prepared(
         keys=keys,
         country=str(record.get("country") or "").upper(),
-        city=fold_key(record.get("city")),
+        city=city,
         site=site,
         site_name=site_name(site),
         page=page_name(record.get("website"), site),
@@ -208,6 +213,9 @@ def prepare(record: Mapping[str, object]) -> Prepared:
         lon=lon,
         precise=lat is not None and lon is not None and precision == "address",
         located=lat is not None and lon is not None and precision not in ("country", "region"),
+        bare=tuple(" ".join(w for w in k.split() if w not in own) or k for k in keys),
+        compact=tuple(k.replace(" ", "") for k in keys),
+        initials=frozenset(x for k in keys for x in _initials(k)),
     )
 
 
@@ -397,7 +405,7 @@ def candidate_pairs(records: Sequence[Prepared], among: Sequence[bool] | None = 
             blocks[("w", p.country, w)].append(i)
         if p.site:
             blocks[("s", p.site)].append(i)
-        for initials in {x for k in p.keys for x in _initials(k)}:
+        for initials in p.initials:
             blocks[("i", p.country, initials)].append(i)
     pairs: set[tuple[int, int]] = set()
 
@@ -426,23 +434,29 @@ def candidate_pairs(records: Sequence[Prepared], among: Sequence[bool] | None = 
     return pairs
 
 
+def _words(key: str) -> list[str]:
+    """A key's words; a one-word key's folded words (legal forms included) for acronyms."""
+    return key.split() if " " in key else fold_key(key).split()
+
+
 def _worth_scoring(a: Prepared, b: Prepared) -> bool:
     """False when `a` and `b` cannot reach `LIKELY` (a cheap test before `score_prepared`)."""
     if not a.keys or not b.keys or (a.country and b.country and a.country != b.country):
         return False  # another country costs 0.4: no pair of two countries reaches LIKELY
     if a.site and (a.site == b.site or a.site_name == b.site_name):
         return True
-    cities = set(a.city.split()) | set(b.city.split())
-    for x in a.keys:
-        for y in b.keys:
-            bare_x = " ".join(w for w in x.split() if w not in cities) or x
-            bare_y = " ".join(w for w in y.split() if w not in cities) or y
-            if fuzz.token_set_ratio(bare_x, bare_y, score_cutoff=75):
+    for x in a.bare:
+        for y in b.bare:
+            if fuzz.token_set_ratio(x, y, score_cutoff=75):
                 return True
-            if fuzz.ratio(x.replace(" ", ""), y.replace(" ", ""), score_cutoff=90):
+    for x in a.compact:
+        for y in b.compact:
+            if fuzz.ratio(x, y, score_cutoff=90):
                 return True
-            for short, long in ((bare_x, bare_y), (bare_y, bare_x), (x, y), (y, x)):
-                if " " not in short and _is_acronym(short, long.split() if " " in long else fold_key(long).split()):
+    if a.initials & b.initials:  # an acronym, maybe
+        for x in (*a.keys, *a.bare):
+            for y in (*b.keys, *b.bare):
+                if (" " not in x and _is_acronym(x, _words(y))) or (" " not in y and _is_acronym(y, _words(x))):
                     return True
     return False
 

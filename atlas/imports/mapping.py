@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -258,9 +259,9 @@ class SourceMapping:
     def category_of(self, values: Iterable[str]) -> tuple[str, list[str]]:
         """The atlas category of a row's category values (first one known), and the values not known."""
         unknown, found = [], ""
-        table = {fold_key(k): v for k, v in self.categories.items()}
+        table = _folded(tuple(self.categories.items()))
         for value in values:
-            key = fold_key(value)
+            key = _fold(value)
             if not key:
                 continue
             if key in table:
@@ -275,11 +276,23 @@ class SourceMapping:
         return found, unknown
 
 
+@lru_cache(maxsize=64)
+def _folded(items: tuple[tuple[str, str | None], ...]) -> dict[str, str | None]:
+    return {fold_key(k): v for k, v in items}
+
+
+@lru_cache(maxsize=4096)
+def _fold(value: str) -> str:
+    return fold_key(value)
+
+
+@lru_cache(maxsize=1)
+def _atlas_categories() -> dict[str, str]:
+    return {fold_key(text): c.id for c in CATEGORIES for text in (c.id, c.label_en, c.label_fr)}
+
+
 def _atlas_category(key: str) -> str | None:
-    for category in CATEGORIES:
-        if key in (fold_key(category.id), fold_key(category.label_en), fold_key(category.label_fr)):
-            return category.id
-    return None
+    return _atlas_categories().get(key)
 
 
 _BY_HEADER = {header: target for target, headers in HEADERS.items() for header in headers}
