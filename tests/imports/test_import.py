@@ -248,3 +248,14 @@ def test_the_command_line_exit_codes_and_report(store: Store, db_url: str, tmp_p
     shutil.copy(Path(__file__).resolve().parents[2] / "data" / "organisations.csv", clean)
     assert main(["import", str(clean), "--format", "csv", "--url", db_url]) == 0  # our own file: all known
     assert "keep_ids: true" in capsys.readouterr().out  # the guessed mapping is printed to be saved
+
+
+def test_the_hostile_fixture_imports_as_plain_text(store: Store) -> None:
+    hostile = Path(__file__).resolve().parents[1] / "fixtures" / "hostile_atlas" / "organisations.csv"
+    report = run_import(store, hostile, "csv", "hostile")
+    assert [r.action for r in report.rows] == ["new", "new", "new"] and report.exit_code == 1
+    xss = store.entry("xss-img")  # our own file's format: the ids are kept
+    assert xss["name"] == "<img src=x onerror=alert(1)>" and xss["website"] == ""
+    assert any("markup" in p for p in report.rows[0].problems)
+    tick = store.entry("xss-tick")
+    assert tick["city"] == "<b>Bold</b>ville" and tick["website"] == ""  # quotes and brackets: not a link
