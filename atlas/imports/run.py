@@ -630,23 +630,24 @@ def run_import(
     name = source or (mapping.source if mapping else "") or slug(path.stem if path.is_file() else path.name)
     name = name[:100] or "import"
     rows, detected = read(path, fmt)
-    raws = list(rows)
     if mapping is None:
         with store.reading() as s:
             stored = s.scalar(select(ImportSource.mapping).where(ImportSource.name == name))
         if stored:
             mapping = SourceMapping.from_dict(stored, f"the stored mapping of {name}")
-        else:
+        else:  # a first pass for the columns only (the file is streamed twice, never held whole)
             columns: dict[str, None] = {}
-            for raw in raws:
+            for raw in rows:
                 columns.update(dict.fromkeys(raw.values))
             mapping = guess(columns, fmt, name)
+            rows, detected = read(path, fmt)
     mapping.source = name
     report = ImportReport(name, fmt, dry_run, publish, detected=detected, mapping=mapping)
-    incoming = list(map_rows(raws, mapping, name, report))
-    del raws
+    incoming = list(map_rows(rows, mapping, name, report))
     geocode_missing(incoming, offline)
     validate(incoming, mapping, str(path))
+    for item in incoming:
+        item.record = {}  # validated into `data`: the raw record is no longer needed
     plan_and_apply(store, incoming, report, mapping, fmt, dry_run, publish)
     report.rows = [i.result for i in incoming]
     return report
