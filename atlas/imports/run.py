@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from atlas.countries import resolve_country
@@ -329,17 +329,15 @@ def plan_and_apply(
             store._bump(s, IMPORTS)  # a row lock: one import at a time
         now = store.clock()
         source = s.scalar(select(ImportSource).where(ImportSource.name == report.source))
-        links: dict[str, SourceLink] = {}
+        links: dict[str, Any] = {}  # external id -> (id, entry_id, data, gone_since): rows, not objects
         if source is not None:
-            links = {
-                link.external_id: link
-                for link in s.scalars(select(SourceLink).where(SourceLink.source_id == source.id))
-            }
-        linked = _entries(s, {link.entry_id for link in links.values()})
+            query = select(SourceLink.id, SourceLink.external_id, SourceLink.entry_id, SourceLink.data).where(
+                SourceLink.source_id == source.id
+            )
+            links = {row.external_id: row for row in s.execute(query)}
         seen: dict[str, int] = {}
         new_rows: list[Incoming] = []
-        updates: list[tuple[Incoming, Entry, SourceLink, dict[str, list]]] = []
-        unchanged_links: list[SourceLink] = []
+        changed_rows: list[tuple[Incoming, Any, set[str]]] = []
         for item in incoming:
             sid = item.result.source_id
             if sid in seen:
@@ -353,34 +351,48 @@ def plan_and_apply(
             if link is None:
                 new_rows.append(item)
                 continue
-            entry = linked[link.entry_id]
-            item.result.match = entry.id
+            item.result.match = link.entry_id
             changed = {f for f in DATA_FIELDS if not _same(link.data.get(f), item.data.get(f))}
+            item.result.action = "unchanged"
+            if changed:
+                changed_rows.append((item, link, changed))
+        linked = _entries(s, {link.entry_id for _item, link, _changed in changed_rows})
+        updates: list[tuple[Incoming, Entry, Any, dict[str, list]]] = []
+        refreshed: list[tuple[Any, Incoming]] = []  # source changed, entry no longer live: remember the values
+        for item, link, changed in changed_rows:
+            entry = linked[link.entry_id]
+            if entry.state not in ("published", "pending"):
+                refreshed.append((link, item))
+                continue
             changes = {
                 f: [getattr(entry, f), item.data[f]]
                 for f in sorted(changed)
                 if not _same(getattr(entry, f), item.data[f])
             }
-            if not changed or entry.state not in ("published", "pending"):
-                item.result.action = "unchanged"
-                unchanged_links.append(link)
-                if changed and entry.state not in ("published", "pending"):
-                    link.data = _json_data(item.data) if not dry_run else link.data
-                continue
             item.result.action = "update" if changes else "unchanged"
             updates.append((item, entry, link, changes))
         _match_new(s, new_rows, report)
         ids = _allocate_ids(s, new_rows, mapping)
-        gone_links = [link for sid, link in links.items() if sid not in seen]
-        report.gone = [
-            {
-                "source_id": link.external_id,
-                "entry": link.entry_id,
-                "name": linked[link.entry_id].name,
-                "since": (link.gone_since or now).isoformat(),
+        gone = [link for sid, link in links.items() if sid not in seen]
+        if gone:
+            gone_rows = {
+                row.id: row
+                for start in range(0, len(gone), 500)
+                for row in s.execute(
+                    select(SourceLink.id, SourceLink.gone_since, Entry.name)
+                    .join(Entry, Entry.id == SourceLink.entry_id)
+                    .where(SourceLink.id.in_([link.id for link in gone[start : start + 500]]))
+                )
             }
-            for link in gone_links
-        ]
+            report.gone = [
+                {
+                    "source_id": link.external_id,
+                    "entry": link.entry_id,
+                    "name": gone_rows[link.id].name,
+                    "since": (gone_rows[link.id].gone_since or now).isoformat(),
+                }
+                for link in gone
+            ]
         if dry_run:
             return
         if source is None:
@@ -390,16 +402,29 @@ def plan_and_apply(
         source.format, source.mapping, source.last_run_at = fmt, mapping.to_dict(), now
         source.last_summary = report.summary()
         published = _write_new(s, new_rows, ids, source.id, author, now, publish)
+        table = SourceLink.__table__
         for item, entry, link, changes in updates:
             published |= _write_update(s, store, item, entry, changes, author, now, publish)
-            link.data, link.last_seen_at, link.gone_since = _json_data(item.data), now, None
+            values: dict[str, Any] = {"data": _json_data(item.data)}
             if item.url:
-                link.url = item.url
-        for link in unchanged_links:
-            link.last_seen_at, link.gone_since = now, None
-        for link in gone_links:
-            if link.gone_since is None:
-                link.gone_since = now
+                values["url"] = item.url
+            s.execute(update(table).where(table.c.id == link.id).values(**values))  # type: ignore[arg-type]
+        for link, item in refreshed:
+            s.execute(update(table).where(table.c.id == link.id).values(data=_json_data(item.data)))  # type: ignore[arg-type]
+        seen_ids = [links[sid].id for sid in seen if sid in links]
+        for start in range(0, len(seen_ids), 500):
+            s.execute(
+                update(table)  # type: ignore[arg-type]
+                .where(table.c.id.in_(seen_ids[start : start + 500]))
+                .values(last_seen_at=now, gone_since=None)
+            )
+        gone_ids = [link.id for link in gone]
+        for start in range(0, len(gone_ids), 500):
+            s.execute(
+                update(table)  # type: ignore[arg-type]
+                .where(table.c.id.in_(gone_ids[start : start + 500]), table.c.gone_since.is_(None))
+                .values(gone_since=now)
+            )
         if published:
             store._bump(s, PUBLISHED_REVISION)
 
