@@ -7,7 +7,7 @@ ODbL by default). Submitters' contact e-mails are not in the frame and so never 
 **HSDS 3.0** is written as its tabular data package: `organizations.csv`, `locations.csv`,
 `addresses.csv`, `organization_identifiers.csv`, `taxonomies.csv`, `taxonomy_terms.csv`,
 `attributes.csv` and `datapackage.json`, whose resources are HSDS's own (field names, types,
-formats, keys: `hsds_3_0_resources.json`, copied from the specification) with four `required`
+formats, keys: `hsds_3_0_resources.json`, copied from the specification) with five `required`
 constraints relaxed, as HSDS profiles allow, because the atlas does not know them for every
 entry: `organization.description`, `address.address_1`, `address.city` (an entry placed at
 country level has none), `address.state_province` and `address.postal_code`. Ids are UUIDs
