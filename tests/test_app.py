@@ -127,7 +127,13 @@ def test_download_offers_exactly_the_filtered_table(app) -> None:
     assert tuple(table.columns) == EXPORT_COLUMNS
     rows = list(csv.DictReader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
     assert [r["id"] for r in rows] == ["alpha-civic", "beta-commons"]
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download GeoJSON"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Download CSV",
+        "Download GeoJSON",
+        "Download HSDS (zip)",
+        "Download JSON-LD",
+    ]
+    assert any("Open Data Commons Open Database License" in c.value for c in at.caption)
 
 
 def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) -> None:
