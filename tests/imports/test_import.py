@@ -253,7 +253,8 @@ def test_the_command_line_exit_codes_and_report(store: Store, db_url: str, tmp_p
 def test_the_hostile_fixture_imports_as_plain_text(store: Store) -> None:
     hostile = Path(__file__).resolve().parents[1] / "fixtures" / "hostile_atlas" / "organisations.csv"
     report = run_import(store, hostile, "csv", "hostile")
-    assert [r.action for r in report.rows] == ["new", "new", "new"] and report.exit_code == 1
+    rows = len(hostile.read_text(encoding="utf-8").strip().splitlines()) - 1
+    assert [r.action for r in report.rows] == ["new"] * rows and report.exit_code == 1
     xss = store.entry("xss-img")  # our own file's format: the ids are kept
     assert xss["name"] == "<img src=x onerror=alert(1)>" and xss["website"] == ""
     assert any("markup" in p for p in report.rows[0].problems)
