@@ -1,23 +1,30 @@
-"""Browser figure: the real app on a generated atlas, in headless Chromium.
+"""Browser figure: the real app on a generated (or the bundled) atlas, in headless Chromium.
 
-`python -m bench.browser [--rows 100000] [--reps 3] [--country FR] [--json OUT]`
+`python -m bench.browser [--rows 100000 | --data data] [--reps 3] [--country FR] [--compare DIR] [--json OUT]`
 
-Starts `streamlit run app.py` on a free local port with a generated data folder
-(`ATLAS_DATA_DIR`, `ATLAS_ASSETS=local`, `ATLAS_TILES=none`, as the browser tests do), then
-measures, with wall-clock time taken in this script:
+Starts `streamlit run app.py` on a free local port with the data folder (`ATLAS_DATA_DIR`,
+`ATLAS_ASSETS=local`, `ATLAS_TILES=none`, as the browser tests do), then measures, with
+wall-clock time taken in this script:
 
-- first clusters: from `page.goto` to the first `.marker-cluster` drawn in the map's iframe.
+- first markers: from `page.goto` to the first marker or cluster drawn in the map's iframe.
   The first visit after the server starts ("cold") includes reading and validating the CSV;
   the next visits ("warm") use Streamlit's cache, as every visitor after the first does;
 - filter change: from the click on a country in the sidebar's country filter to the map
-  redrawn — a new map document whose markers or clusters are drawn — and the page's count
-  showing the filtered number of entries.
+  redrawn — a new map document with markers drawn (the iframe reloaded), or the same document
+  having applied an update (`atlas:update` on its performance timeline) — then the page's count
+  showing the filtered number of entries. Whether the iframe was reloaded is recorded;
+- map arguments: the size of the component arguments the map's iframe receives (the JSON of
+  each `streamlit:render` message, caught in the iframe), at the first paint and on the change;
+- the timeline of one warm visit (the last): navigation, the map's iframe created, its first
+  arguments, Leaflet's and the plugin's scripts loaded, the points file fetched, the first
+  markers — from the browser's performance timeline (resource timing, the plugin's marks).
 
-Times are medians over `--reps` warm visits (each: load, then one filter change). The same is
-measured first on a small atlas (`--baseline-rows`, default 1,000) in the same run: on a shared
-machine the difference between the two says what the rows cost better than either figure. Needs the
-Leaflet files fetched locally (`make assets`) and Chromium (`/usr/bin/chromium` by default).
-This is a measurement, not a test: it asserts nothing about the figures.
+`--compare DIR` measures another checkout of the app first (e.g. today's main in a second
+worktree, with its `static/vendor` fetched), in the same run and on the same data: its figures
+and the ratios are printed beside these. Times are medians over `--reps` warm visits (each:
+load, then one filter change). `--baseline-rows` (default 0: off) also measures a small atlas
+first. Needs the Leaflet files fetched locally (`make assets`) and Chromium (`/usr/bin/chromium`
+by default). This is a measurement, not a test: it asserts nothing about the figures.
 """
 
 from __future__ import annotations
@@ -47,20 +54,65 @@ ARGS = [
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 300_000
 
-# True once the newest map iframe holds a map document not marked as old, with markers drawn.
-NEW_MAP_DRAWN = """() => {
-    const frames = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
-    for (const f of frames) {
-        let w;
-        try { w = f.contentWindow; } catch (e) { continue; }
-        if (!w || w.__benchOld || !w.document) { continue; }
-        const drawn = w.document.querySelector('.leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .atlas-pin');
-        if (drawn) { return true; }
-    }
-    return false;
+# What the map's iframe shows: "reloaded" (a new map document with markers drawn), "in place"
+# (the same document, markers drawn after an update applied since MARK_OLD), or false.
+REDRAWN = """() => {
+    const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    let w;
+    try { w = f && f.contentWindow; } catch (e) { return false; }
+    if (!w || !w.document) { return false; }
+    const drawn = w.document.querySelector('.leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .atlas-pin');
+    if (!drawn) { return false; }
+    if (!w.__benchOld) { return 'reloaded'; }
+    return w.performance.getEntriesByName('atlas:update').length > w.__benchUpdates ? 'in place' : false;
 }"""
-MARK_OLD = """() => document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(
-    f => { try { f.contentWindow.__benchOld = true; } catch (e) {} })"""
+NEW_MAP_DRAWN = REDRAWN
+MARK_OLD = """() => document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(f => {
+    try {
+        f.contentWindow.__benchOld = true;
+        f.contentWindow.__benchUpdates = f.contentWindow.performance.getEntriesByName('atlas:update').length;
+    } catch (e) {}
+})"""
+# In every frame: the page notes when the map's iframe appears; the iframe notes the size of the
+# component arguments of each `streamlit:render` message it receives (times in the page's clock).
+INIT = """(() => {
+    if (window.top === window) {
+        window.__atlasRenders = [];
+        new MutationObserver(function () {
+            if (!window.__atlasIframeAt && document.querySelector('iframe[title="streamlit_folium.st_folium"]')) {
+                window.__atlasIframeAt = performance.now();
+            }
+        }).observe(document, {subtree: true, childList: true});
+    } else if (location.pathname.indexOf('/component/streamlit_folium') >= 0) {
+        window.addEventListener('message', function (e) {
+            if (e.data && e.data.type === 'streamlit:render') {
+                try {
+                    const bytes = new TextEncoder().encode(JSON.stringify(e.data.args)).length;
+                    window.top.__atlasRenders.push({t: window.top.performance.now(), bytes: bytes});
+                } catch (err) {}
+            }
+        });
+    }
+})();"""
+# The warm visit's timeline, in ms since the page's navigation started.
+TIMELINE = """() => {
+    const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]'), w = f.contentWindow;
+    const shift = w.performance.timeOrigin - performance.timeOrigin, out = {};
+    const nav = performance.getEntriesByType('navigation')[0];
+    out.page_loaded = nav ? nav.domContentLoadedEventEnd : null;
+    out.iframe_created = window.__atlasIframeAt || null;
+    out.first_arguments = (window.__atlasRenders[0] || {}).t || null;
+    const res = w.performance.getEntriesByType('resource');
+    const end = re => { const e = res.filter(r => re.test(r.name)).pop(); return e ? e.responseEnd + shift : null; };
+    out.leaflet_loaded = end(/leaflet\\.js/);
+    out.scripts_loaded = end(/atlas\\/map\\.js/);
+    out.points_fetched = end(/points-/);
+    ['atlas:data', 'atlas:markers', 'atlas:outlines'].forEach(name => {
+        const m = w.performance.getEntriesByName(name)[0];
+        out[name.replace('atlas:', '')] = m ? m.startTime + shift : null;
+    });
+    return out;
+}"""
 
 
 def _country_label(code: str) -> str:
@@ -70,16 +122,18 @@ def _country_label(code: str) -> str:
 
 
 def first_clusters(page, url: str) -> float:
-    """Seconds from navigation to the first cluster drawn in the map."""
+    """Seconds from navigation to the first marker or cluster drawn in the map."""
     start = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-    page.wait_for_function(NEW_MAP_DRAWN, timeout=TIMEOUT_MS, polling="raf")
+    page.wait_for_function(REDRAWN, timeout=TIMEOUT_MS, polling="raf")
     return time.perf_counter() - start
 
 
-def filter_change(page, country: str, expected: int, total: int) -> float:
-    """Seconds from choosing `country` in the sidebar to the map redrawn and the count updated."""
+def filter_change(page, country: str, expected: int, total: int) -> dict:
+    """Choose `country` in the sidebar; seconds to the map redrawn (and the count updated), whether
+    the map's iframe was reloaded, and the size of the component arguments it received."""
     page.evaluate(MARK_OLD)
+    renders = page.evaluate("window.__atlasRenders.length")
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stMultiSelect").first.click()
     page.keyboard.type(_country_label(country))
@@ -87,13 +141,14 @@ def filter_change(page, country: str, expected: int, total: int) -> float:
     option.first.wait_for(timeout=TIMEOUT_MS)
     start = time.perf_counter()
     option.first.click()
-    page.wait_for_function(NEW_MAP_DRAWN, timeout=TIMEOUT_MS, polling="raf")
+    how = page.wait_for_function(REDRAWN, timeout=TIMEOUT_MS, polling="raf").json_value()
     map_s = time.perf_counter() - start
     page.get_by_text(
         re.compile(rf"^{expected:,} of {total:,} entries shown|^{expected} of {total} entries shown")
     ).first.wait_for(timeout=TIMEOUT_MS)
     page.keyboard.press("Escape")
-    return map_s
+    sizes = page.evaluate(f"window.__atlasRenders.slice({renders}).map(r => r.bytes)")
+    return {"s": map_s, "reloaded": how == "reloaded", "args_bytes": sizes[0] if sizes else None}
 
 
 def expected_count(data_dir: Path, country: str) -> tuple[int, int]:
@@ -103,14 +158,16 @@ def expected_count(data_dir: Path, country: str) -> tuple[int, int]:
     return int((frame["country"] == country).sum()), len(frame)
 
 
-def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, log) -> dict:
+def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, log, root: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     from atlas.assets import local_assets_present
     from bench.generate import generate
+    from bench.server import ROOT
 
-    if not local_assets_present():
-        raise SystemExit("Leaflet files are not fetched: run `make assets` first")
+    root = root or ROOT
+    if not local_assets_present(root / "static" / "vendor"):
+        raise SystemExit(f"Leaflet files are not fetched in {root}: run `make assets` there first")
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM}")
     with tempfile.TemporaryDirectory(prefix="atlas-browser-") as tmp_name:
@@ -125,9 +182,10 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
 
             country = load_atlas(folder).frame["country"].value_counts().index[0]
             expected, total = expected_count(folder, country)
-        log(f"{total:,} entries, {expected:,} in {country}; starting the app")
-        app = AppServer(folder, tmp, env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"})
+        log(f"{total:,} entries, {expected:,} in {country}; starting the app of {root}")
+        app = AppServer(folder, tmp, env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"}, root=root)
         result: dict = {
+            "root": str(root),
             "rows": rows,
             "entries": total,
             "country": country,
@@ -140,6 +198,7 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 result["chromium_version"] = browser.version
                 context = browser.new_context(viewport={"width": 1400, "height": 1100})
+                context.add_init_script(INIT)
                 context.route(
                     "**/*",
                     lambda route: (
@@ -151,16 +210,27 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
                 page = context.new_page()
                 log("cold visit (the server reads the CSV)")
                 result["first_clusters_cold_s"] = first_clusters(page, app.url)
-                warm, change = [], []
+                warm, change, timeline = [], [], {}
                 for i in range(reps):
                     warm.append(first_clusters(page, app.url))
+                    page.wait_for_timeout(1500)  # let the first paint settle (outlines, the map's own reruns)
+                    timeline = page.evaluate(TIMELINE)
+                    first_args = page.evaluate("window.__atlasRenders.map(r => r.bytes)")
                     change.append(filter_change(page, country, expected, total))
-                    log(f"  visit {i + 1}: first clusters {warm[-1]:.2f} s, filter change {change[-1]:.2f} s")
+                    log(
+                        f"  visit {i + 1}: first markers {warm[-1]:.2f} s, filter change {change[-1]['s']:.2f} s "
+                        f"({'iframe reloaded' if change[-1]['reloaded'] else 'in place'}, "
+                        f"{change[-1]['args_bytes'] or 0:,} bytes of arguments)"
+                    )
                 result.update(
                     first_clusters_warm_s=statistics.median(warm),
-                    filter_change_s=statistics.median(change),
+                    filter_change_s=statistics.median(c["s"] for c in change),
+                    filter_change_reloads=sum(c["reloaded"] for c in change),
+                    filter_change_args_bytes=max((c["args_bytes"] or 0) for c in change),
+                    first_args_bytes=first_args[0] if first_args else None,
+                    timeline_ms={k: round(v) if v is not None else None for k, v in timeline.items()},
                     first_clusters_warm_samples=warm,
-                    filter_change_samples=change,
+                    filter_change_samples=[c["s"] for c in change],
                 )
                 context.close()
                 browser.close()
@@ -169,15 +239,57 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
     return result
 
 
+FIGURES = (  # (key, label, format)
+    ("first_clusters_cold_s", "open → first markers, cold server, s", "{:.2f}"),
+    ("first_clusters_warm_s", "open → first markers, warm server, s", "{:.2f}"),
+    ("filter_change_s", "filter change → map redrawn, s", "{:.2f}"),
+    ("filter_change_reloads", "  iframe reloads over the changes", "{:d}"),
+    ("first_args_bytes", "map arguments, first paint, bytes", "{:,}"),
+    ("filter_change_args_bytes", "map arguments on a filter change, bytes", "{:,}"),
+)
+TIMELINE_ROWS = (
+    ("page_loaded", "page loaded (DOMContentLoaded)"),
+    ("iframe_created", "map iframe created"),
+    ("first_arguments", "first arguments reach the iframe"),
+    ("leaflet_loaded", "leaflet.js loaded"),
+    ("scripts_loaded", "the plugin (map.js) loaded"),
+    ("points_fetched", "points file fetched"),
+    ("data", "points decoded (atlas:data)"),
+    ("markers", "first markers (atlas:markers)"),
+    ("outlines", "outlines drawn (atlas:outlines)"),
+)
+
+
+def report(result: dict, other: dict | None) -> str:
+    """The figures (and the timeline of a warm visit) of `result`, beside `other`'s when given."""
+    lines = []
+    head = f"{'':44}" + (f"{'compared':>14}" if other else "") + f"{'this':>14}" + (f"{'ratio':>9}" if other else "")
+    lines += [f"{result['entries']:,} entries, filter: {result['country']} ({result['country_entries']:,})", head]
+    for key, label, fmt in FIGURES:
+        mine, theirs = result.get(key), (other or {}).get(key)
+        cells = f"{fmt.format(theirs) if theirs is not None else '–':>14}" if other else ""
+        cells += f"{fmt.format(mine) if mine is not None else '–':>14}"
+        if other and isinstance(mine, float | int) and isinstance(theirs, float | int) and mine:
+            cells += f"{theirs / mine:>8.1f}×"
+        lines.append(f"{label:44}{cells}")
+    lines.append("timeline of a warm visit, ms since navigation:")
+    for key, label in TIMELINE_ROWS:
+        mine, theirs = result["timeline_ms"].get(key), (other or {}).get("timeline_ms", {}).get(key)
+        cells = f"{'–' if theirs is None else theirs:>14}" if other else ""
+        lines.append(f"  {label:42}{cells}{'–' if mine is None else mine:>14}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.browser", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--country", default="FR", help="country code chosen in the filter (default FR)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--data", type=Path, help="use (or generate once into) this data folder")
+    parser.add_argument("--data", type=Path, help="use (or generate once into) this data folder, e.g. data")
+    parser.add_argument("--compare", type=Path, help="another checkout of the app, measured first in the same run")
     parser.add_argument(
-        "--baseline-rows", type=int, default=1_000, help="also measure a small atlas of this many rows first (0: skip)"
+        "--baseline-rows", type=int, default=0, help="also measure a small atlas of this many rows first (0: skip)"
     )
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     args = parser.parse_args(argv)
@@ -186,32 +298,34 @@ def main(argv: list[str] | None = None) -> dict:
         print(message, file=sys.stderr, flush=True)
 
     load_start = [round(x, 2) for x in os.getloadavg()]
-    baseline = None
-    if args.baseline_rows:
-        log(f"baseline: {args.baseline_rows:,} rows")
-        baseline = run(args.baseline_rows, args.reps, args.country, args.seed, None, log)
-    result = run(args.rows, args.reps, args.country, args.seed, args.data, log)
+    with tempfile.TemporaryDirectory(prefix="atlas-browser-data-") as shared:
+        data = args.data
+        if data is None:  # one generated folder for both checkouts
+            from bench.generate import generate
+
+            data = Path(shared) / "data"
+            log(f"generating {args.rows:,} rows into {data}")
+            generate(data, args.rows, args.seed)
+        baseline = None
+        if args.baseline_rows:
+            log(f"baseline: {args.baseline_rows:,} rows")
+            baseline = run(args.baseline_rows, args.reps, args.country, args.seed, None, log)
+        other = None
+        if args.compare:
+            log(f"compared: {args.compare}")
+            other = run(args.rows, args.reps, args.country, args.seed, data, log, root=args.compare.resolve())
+        result = run(args.rows, args.reps, args.country, args.seed, data, log)
     result["baseline"] = baseline
+    result["compared"] = other
     result["load_average"] = load_start
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     if baseline:
         print(
-            f"baseline rows {baseline['entries']:,}: first clusters {baseline['first_clusters_cold_s']:.2f} s cold, "
+            f"baseline rows {baseline['entries']:,}: first markers {baseline['first_clusters_cold_s']:.2f} s cold, "
             f"{baseline['first_clusters_warm_s']:.2f} s warm; filter change redrawn in "
             f"{baseline['filter_change_s']:.2f} s"
         )
-    print(
-        f"rows {result['entries']:,}: first clusters {result['first_clusters_cold_s']:.2f} s cold, "
-        f"{result['first_clusters_warm_s']:.2f} s warm (median of {args.reps}); "
-        f"filter change to {args.country} ({result['country_entries']:,} entries) redrawn in "
-        f"{result['filter_change_s']:.2f} s"
-    )
-    for label, key, limit in (
-        ("first clusters ≤ 5 s (warm)", "first_clusters_warm_s", 5.0),
-        ("first clusters ≤ 5 s (cold)", "first_clusters_cold_s", 5.0),
-        ("filter change redrawn ≤ 2 s", "filter_change_s", 2.0),
-    ):
-        print(f"  {'met' if result[key] <= limit else 'MISSED':>6}  {label}: {result[key]:.2f} s")
+    print(report(result, other))
     print(
         f"load average {result['load_average']} at start, {result['load_average_end']} at end ({os.cpu_count()} CPUs)"
     )

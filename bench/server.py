@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class AppServer:
     """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file;
-    with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`)."""
+    with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`);
+    with `root`, the app of another checkout (a benchmark comparing today's code with yours)."""
 
     def __init__(
         self,
@@ -27,6 +28,7 @@ class AppServer:
         env: Mapping[str, str] | None = None,
         timeout: float = 90.0,
         base_path: str = "",
+        root: Path = ROOT,
     ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
@@ -62,7 +64,7 @@ class AppServer:
                 "false",
                 *(["--server.baseUrlPath", prefix] if prefix else []),
             ],
-            cwd=ROOT,
+            cwd=root,
             env=environment,
             stdout=self._log,
             stderr=subprocess.STDOUT,
