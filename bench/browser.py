@@ -83,9 +83,9 @@ INIT = """(() => {
                 window.__atlasIframeAt = performance.now();
             }
         }).observe(document, {subtree: true, childList: true});
-    } else if (location.pathname.indexOf('/component/streamlit_folium') >= 0) {
+    } else {  // (runs in the frame's first about:blank document, whose window the component's keeps)
         window.addEventListener('message', function (e) {
-            if (e.data && e.data.type === 'streamlit:render') {
+            if (e.data && e.data.type === 'streamlit:render' && location.pathname.indexOf('streamlit_folium') >= 0) {
                 try {
                     const bytes = new TextEncoder().encode(JSON.stringify(e.data.args)).length;
                     window.top.__atlasRenders.push({t: window.top.performance.now(), bytes: bytes});

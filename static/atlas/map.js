@@ -14,8 +14,9 @@
  *
  * The map's script is the same on every rerun (so streamlit-folium keeps its iframe): what a
  * filter changes arrives through `L.atlas.update`, and the points themselves come once, from a
- * file named by its content hash. Marks on the performance timeline: `atlas:data` (points
- * decoded), `atlas:markers` (first markers on the map), `atlas:update` (an update applied).
+ * file named by its content hash. Marks on the performance timeline: `atlas:data` (the points
+ * of a file decoded), `atlas:markers` (first markers on the map), `atlas:update` (an update applied),
+ * `atlas:outlines` (the country outlines drawn).
  *
  * The page loads this file after Leaflet (folium's `default_js`); Leaflet.markercluster is needed
  * only when a clustered layer is made, so the file may be loaded before it. Under node (no `L`) it
@@ -197,6 +198,7 @@
                 if (source && source.url) {
                     this.ready = load(source.url).then(L.bind(function (file) {
                         this.setPoints(file[source.part]);
+                        mark('atlas:data');
                         return this;
                     }, this));
                     this.ready.catch(function (err) { console.error('atlas: points not loaded', err); });
@@ -222,7 +224,6 @@
                 this._group.clearLayers();
                 this._front.clearLayers();
                 this.points = decodePoints(payload);
-                mark('atlas:data');
                 const n = this.points.n;
                 this._markers = new Array(n);
                 this._icons = {};
