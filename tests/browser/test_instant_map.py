@@ -113,3 +113,30 @@ def test_a_search_keeps_the_view_and_a_country_frames_the_result(page: Page, sma
         arg=iframe,
         timeout=TIMEOUT,
     )
+
+
+def test_choosing_an_article_highlights_in_place_and_shows_its_places(page: Page, small_app) -> None:
+    page.goto(small_app.url)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".atlas-pin, .marker-cluster").first).to_be_visible(timeout=TIMEOUT)
+    iframe = page.locator(MAP_FRAME).element_handle()
+    _wait_drawn(page, iframe, 7)
+    iframe.evaluate("f => { f.contentWindow.__kept = 'the same window'; }")
+    expect(frame.locator(".leaflet-control-layers")).to_contain_text("Article places")
+
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text="A test meeting in Umbria").last
+    card.get_by_role("button", name="Show on map").click()
+    expect(frame.locator(".atlas-hl")).to_have_count(1, timeout=TIMEOUT)  # Delta Network, big and in front
+    expect(frame.locator(".atlas-place")).to_have_count(1)  # Perugia, the article's place, shown
+    page.wait_for_function(  # framed on the article
+        "f => { const c = f.contentWindow.map.getCenter(); return Math.abs(c.lat - 43.11) < 1 && "
+        "Math.abs(c.lng - 12.39) < 1; }",
+        arg=iframe,
+        timeout=TIMEOUT,
+    )
+    assert iframe.evaluate("f => f.contentWindow.__kept") == "the same window"
+
+    page.get_by_role("button", name="Clear article highlight").click()
+    expect(frame.locator(".atlas-hl")).to_have_count(0, timeout=TIMEOUT)
+    expect(frame.locator(".atlas-place")).to_have_count(0)  # the places of every article, hidden
+    assert iframe.evaluate("f => f.contentWindow.__kept") == "the same window"
