@@ -107,6 +107,8 @@ TIMELINE = """() => {
     out.leaflet_loaded = end(/leaflet\\.js/);
     out.scripts_loaded = end(/atlas\\/map\\.js/);
     out.points_fetched = end(/points-/);
+    const points = res.filter(r => /points-/.test(r.name)).pop();
+    out.points_transfer_bytes = points ? points.transferSize : null;  // 0: from the browser's cache
     ['atlas:data', 'atlas:markers', 'atlas:outlines'].forEach(name => {
         const m = w.performance.getEntriesByName(name)[0];
         out[name.replace('atlas:', '')] = m ? m.startTime + shift : null;
@@ -257,6 +259,7 @@ TIMELINE_ROWS = (
     ("data", "points decoded (atlas:data)"),
     ("markers", "first markers (atlas:markers)"),
     ("outlines", "outlines drawn (atlas:outlines)"),
+    ("points_transfer_bytes", "  points file bytes transferred (0: cached)"),
 )
 
 

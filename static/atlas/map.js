@@ -424,8 +424,11 @@
                 interactive: false,
                 style: {color: '#9aa9a6', weight: 0.8, fillColor: '#eef2f0', fillOpacity: 1}
             });
-            const points = Object.keys(byKey).map(function (key) { return byKey[key].ready; });
-            Promise.all(points).catch(function () { return null; }).then(function () {
+            // (after the map's script has run: the point layers are made after the outlines)
+            new Promise(function (done) { setTimeout(done, 0); }).then(function () {
+                const points = Object.keys(byKey).map(function (key) { return byKey[key].ready; });
+                return Promise.all(points).catch(function () { return null; });
+            }).then(function () {
                 return load(url);
             }).then(function (geojson) {
                 layer.addData(geojson);
