@@ -148,7 +148,7 @@ def our_map(frame: pd.DataFrame, directory: Path | None = None) -> tuple[bytes, 
         folder = directory or Path(tmp)
         layers = atlas_layers(frame, "en", folder)
         args = served(build_map(layers, _options()), _update(layers, frame))
-        return args, url_path(layers.url, folder).stat().st_size
+        return args, url_path(layers.url or "", folder).stat().st_size
 
 
 def timed_map(frame: pd.DataFrame, reps: int) -> tuple[float, float, bytes, int]:
@@ -168,7 +168,7 @@ def timed_map(frame: pd.DataFrame, reps: int) -> tuple[float, float, bytes, int]
             payload = served(build_map(layers, _options()), _update(layers, frame))
             packs.append(packed - start)
             totals.append(time.perf_counter() - start)
-            size = url_path(layers.url, Path(tmp)).stat().st_size
+            size = url_path(layers.url or "", Path(tmp)).stat().st_size
     return statistics.median(packs), statistics.median(totals), payload, size
 
 

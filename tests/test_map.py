@@ -267,3 +267,13 @@ def test_branca_renders_scripts_the_way_place_script_as_text_expects() -> None:
     place_script_as_text(probe, {})
     assert isinstance(figure.script._children[probe.get_name()], RenderedText)
     assert figure.script.render().count("var x") == 1 and "var x = '{{ 1 + 1 }}';" in figure.script.render()
+
+
+def test_without_a_writable_static_folder_the_points_travel_in_the_script(frame, tmp_path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")  # (root may write anywhere: a file in the way fails for everyone)
+    layers = atlas_layers(frame, "en", blocked)
+    assert layers.url is None
+    layers.ensure(blocked)  # nothing to publish again
+    html = build_map(layers, MapOptions()).get_root().render()
+    assert html.count('L.atlas.pointLayer({"scale":') == 2 and "Alpha Civic Lab" in html

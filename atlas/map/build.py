@@ -4,6 +4,7 @@ streamlit-folium keeps its iframe; what changes with the filters travels in `atl
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,8 +55,9 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
     else:
         assets.use(BaseOutlines(outlines_url()), local).add_to(m)
     for key, clustered in (("organisations", True), ("odcs", False)):
-        source = {"url": layers.url, "part": key}
-        layer = PointLayer(source, opts.lang, name=t(LAYER_NAMES[key], opts.lang), clustered=clustered, key=key)
+        layer = PointLayer(
+            layers.source(key), opts.lang, name=t(LAYER_NAMES[key], opts.lang), clustered=clustered, key=key
+        )
         assets.use(layer, local).add_to(m)
     assets.use(Legend(layers.legend), local).add_to(m)
     fullscreen = Fullscreen(
@@ -67,15 +69,21 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
 
 
 @lru_cache(maxsize=1)
-def _outlines() -> str:
-    return files.publish(world_outlines_json(), "outlines")
+def _outlines() -> str | None:
+    try:
+        return files.publish(world_outlines_json(), "outlines")
+    except OSError:  # a read-only static folder: the outlines travel in the map's script
+        return None
 
 
-def outlines_url() -> str:
-    """URL of the country outlines file (published on first use, and again if it went missing)."""
-    if not files.url_path(_outlines()).is_file():
+def outlines_url() -> str | dict:
+    """URL of the country outlines file (published on first use, and again if it went missing),
+    or the outlines themselves when the file cannot be written."""
+    url = _outlines()
+    if url and not files.url_path(url).is_file():
         _outlines.cache_clear()
-    return _outlines()
+        url = _outlines()
+    return url or json.loads(world_outlines_json())
 
 
 def view_bounds(frame: pd.DataFrame) -> list[list[float]]:

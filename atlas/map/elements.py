@@ -98,8 +98,9 @@ class ScriptElement(JSCSSMixin):
 class PointLayer(ScriptElement, Layer):
     """A toggleable layer whose markers `L.atlas.pointLayer` makes from packed points.
 
-    `points` are `encode_points` columns, packed here into the page, or `{"url": …, "part": …}`:
-    a part of a published file (`atlas.map.layers`), which the browser fetches. `key` names the
+    `points` are `encode_points` columns, packed here into the page, points already packed
+    (`pack_points`), or `{"url": …, "part": …}`: a part of a published file (`atlas.map.layers`),
+    which the browser fetches. `key` names the
     layer for the updates that say which of its points to show (`atlas.map.update`).
     """
 
@@ -123,14 +124,15 @@ class PointLayer(ScriptElement, Layer):
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)  # Layer's, after JSCSSMixin in the MRO
         self._name = "PointLayer"
-        self.payload = to_json(points if "url" in points else pack_points(points))
+        self.payload = to_json(points if "url" in points or "pts" in points else pack_points(points))
         texts = {"website": escape(t("website", lang)), "details": escape(t("details_below", lang))}
         settings = {"clustered": clustered, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts}
         self.settings = to_json(settings | ({"key": key} if key else {}))
 
 
 class BaseOutlines(ScriptElement):
-    """Country outlines (a published GeoJSON file): a base map that needs no tile server."""
+    """Country outlines (the URL of a published GeoJSON file, or the GeoJSON): a base map that
+    needs no tile server."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -139,7 +141,7 @@ class BaseOutlines(ScriptElement):
     """)
     data_attributes = ("url",)
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str | dict) -> None:
         super().__init__()
         self._name = "BaseOutlines"
         self.url = to_json(url)

@@ -9,7 +9,7 @@
  *                                         (sent on every rerun; see atlas/map/update.py)
  *   L.atlas.legend({html: ...})           a control counting each marker style in the current view
  *   L.atlas.fitBounds(map, bounds)        frame `bounds` once the map has its final size
- *   L.atlas.outlines(url)                 country outlines (a static GeoJSON file), the base map
+ *   L.atlas.outlines(url)                 country outlines (a static GeoJSON file, or the GeoJSON), the base map
  *                                         when there are no tiles; drawn after the first markers
  *
  * The map's script is the same on every rerun (so streamlit-folium keeps its iframe): what a
@@ -417,7 +417,7 @@
             map.once('mousedown touchstart wheel keydown', function () { clearTimeout(timer); });
         }
 
-        /** Country outlines from a static GeoJSON file, drawn once the first points are (or at once
+        /** Country outlines from a static GeoJSON file (or given), drawn once the first points are (or at once
          * when there are none to wait for): the markers matter more. */
         function outlines(url) {
             const layer = L.geoJSON(null, {
@@ -429,7 +429,7 @@
                 const points = Object.keys(byKey).map(function (key) { return byKey[key].ready; });
                 return Promise.all(points).catch(function () { return null; });
             }).then(function () {
-                return load(url);
+                return typeof url === 'string' ? load(url) : url;
             }).then(function (geojson) {
                 layer.addData(geojson);
                 layer.bringToBack();
