@@ -21,9 +21,10 @@ wall-clock time taken in this script:
   arguments, Leaflet's and the plugin's scripts loaded, the points file fetched, the first
   markers — from the browser's performance timeline (resource timing, the plugin's marks).
 
-`--compare DIR` measures another checkout of the app first (e.g. today's main in a second
-worktree, with its `static/vendor` fetched), in the same run and on the same data: its figures
-and the ratios are printed beside these. Times are medians over `--reps` warm visits (each:
+`--compare DIR` measures another checkout of the app (e.g. today's main in a second worktree,
+with its `static/vendor` fetched) in the same run, on the same data and in turns with this one
+(each step for both apps before the next), so that the machine's load weighs on both alike: its
+figures and the ratios are printed beside these. Times are medians over `--reps` warm visits (each:
 load, then one filter change). `--baseline-rows` (default 0: off) also measures a small atlas
 first. Needs the Leaflet files fetched locally (`make assets`) and Chromium (`/usr/bin/chromium`
 by default). This is a measurement, not a test: it asserts nothing about the figures.
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.server import AppServer
 
@@ -163,16 +165,25 @@ def expected_count(data_dir: Path, country: str) -> tuple[int, int]:
     return int((frame["country"] == country).sum()), len(frame)
 
 
-def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, log, root: Path | None = None) -> dict:
+def run(
+    rows: int, reps: int, country: str, seed: int, data_dir: Path | None, log, roots: list[Path] | None = None
+) -> list[dict]:
+    """The figures of the app of each checkout in `roots` (this one by default), on the same data.
+
+    The apps run side by side and are measured in turns — each step (a cold visit, a new
+    visitor, a returning one, a filter change) for every app before the next step — so that a
+    change in the machine's load during the run weighs on all of them alike.
+    """
     from playwright.sync_api import sync_playwright
 
     from atlas.assets import local_assets_present
     from bench.generate import generate
     from bench.server import ROOT
 
-    root = root or ROOT
-    if not local_assets_present(root / "static" / "vendor"):
-        raise SystemExit(f"Leaflet files are not fetched in {root}: run `make assets` there first")
+    roots = roots or [ROOT]
+    for root in roots:
+        if not local_assets_present(root / "static" / "vendor"):
+            raise SystemExit(f"Leaflet files are not fetched in {root}: run `make assets` there first")
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM}")
     with tempfile.TemporaryDirectory(prefix="atlas-browser-") as tmp_name:
@@ -187,65 +198,83 @@ def run(rows: int, reps: int, country: str, seed: int, data_dir: Path | None, lo
 
             country = load_atlas(folder).frame["country"].value_counts().index[0]
             expected, total = expected_count(folder, country)
-        log(f"{total:,} entries, {expected:,} in {country}; starting the app of {root}")
-        app = AppServer(folder, tmp, env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"}, root=root)
-        result: dict = {
-            "root": str(root),
-            "rows": rows,
-            "entries": total,
-            "country": country,
-            "country_entries": expected,
-            "reps": reps,
-            "chromium": CHROMIUM,
-        }
+        log(f"{total:,} entries, {expected:,} in {country}; starting the apps of {', '.join(map(str, roots))}")
+        apps = []
         try:
+            for k, root in enumerate(roots):
+                work = tmp / f"app{k}"
+                work.mkdir()
+                apps.append(AppServer(folder, work, env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"}, root=root))
+            results: list[dict[str, Any]] = [
+                {
+                    "root": str(root),
+                    "rows": rows,
+                    "entries": total,
+                    "country": country,
+                    "country_entries": expected,
+                    "reps": reps,
+                    "chromium": CHROMIUM,
+                    "warm": [],
+                    "new": [],
+                    "change": [],
+                }
+                for root in roots
+            ]
             with sync_playwright() as p:
                 # Third parties are unreachable by name (not by routing requests, which turns the
                 # browser's HTTP cache off): a returning visitor's cache then works as it would.
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, ONLY_LOOPBACK])
-                result["chromium_version"] = browser.version
 
                 def new_page():
                     context = browser.new_context(viewport={"width": 1400, "height": 1100})
                     context.add_init_script(INIT)
                     return context.new_page()
 
-                page = new_page()
-                log("cold visit (the server reads the CSV)")
-                result["first_clusters_cold_s"] = first_clusters(page, app.url)
-                warm, new, change, timeline = [], [], [], {}
+                pages = [new_page() for _ in roots]
+                log("cold visits (each server reads the CSV)")
+                for app, page, result in zip(apps, pages, results, strict=True):
+                    result["chromium_version"] = browser.version
+                    result["first_clusters_cold_s"] = first_clusters(page, app.url)
                 for i in range(reps):
-                    fresh = new_page()  # a new visitor: nothing in the browser's cache
-                    new.append(first_clusters(fresh, app.url))
-                    fresh.context.close()
-                    warm.append(first_clusters(page, app.url))  # a returning visitor
-                    page.wait_for_timeout(1500)  # let the first paint settle (outlines, the map's own reruns)
-                    timeline = page.evaluate(TIMELINE)
-                    first_args = page.evaluate("window.__atlasRenders.map(r => r.bytes)")
-                    change.append(filter_change(page, country, expected, total))
-                    log(
-                        f"  visit {i + 1}: first markers {new[-1]:.2f} s (new visitor), {warm[-1]:.2f} s (returning); "
-                        f"filter change {change[-1]['s']:.2f} s "
-                        f"({'iframe reloaded' if change[-1]['reloaded'] else 'in place'}, "
-                        f"{change[-1]['args_bytes'] or 0:,} bytes of arguments)"
-                    )
-                result.update(
-                    first_clusters_warm_s=statistics.median(warm),
-                    first_clusters_new_visitor_s=statistics.median(new),
-                    filter_change_s=statistics.median(c["s"] for c in change),
-                    filter_change_reloads=sum(c["reloaded"] for c in change),
-                    filter_change_args_bytes=max((c["args_bytes"] or 0) for c in change),
-                    first_args_bytes=first_args[0] if first_args else None,
-                    timeline_ms={k: round(v) if v is not None else None for k, v in timeline.items()},
-                    first_clusters_warm_samples=warm,
-                    first_clusters_new_visitor_samples=new,
-                    filter_change_samples=[c["s"] for c in change],
-                )
-                page.context.close()
+                    for app, result in zip(apps, results, strict=True):
+                        fresh = new_page()  # a new visitor: nothing in the browser's cache
+                        result["new"].append(first_clusters(fresh, app.url))
+                        fresh.context.close()
+                    for app, page, result in zip(apps, pages, results, strict=True):
+                        result["warm"].append(first_clusters(page, app.url))  # a returning visitor
+                        page.wait_for_timeout(1500)  # let the first paint settle (outlines, the map's own reruns)
+                        result["timeline_ms"] = {
+                            k: round(v) if v is not None else None for k, v in page.evaluate(TIMELINE).items()
+                        }
+                        sizes = page.evaluate("window.__atlasRenders.map(r => r.bytes)")
+                        result["first_args_bytes"] = sizes[0] if sizes else None
+                    for page, result in zip(pages, results, strict=True):
+                        result["change"].append(filter_change(page, country, expected, total))
+                    for root, result in zip(roots, results, strict=True):
+                        change = result["change"][-1]
+                        log(
+                            f"  visit {i + 1} of {root.name}: first markers {result['new'][-1]:.2f} s (new visitor), "
+                            f"{result['warm'][-1]:.2f} s (returning); filter change {change['s']:.2f} s "
+                            f"({'iframe reloaded' if change['reloaded'] else 'in place'}, "
+                            f"{change['args_bytes'] or 0:,} bytes of arguments)"
+                        )
                 browser.close()
         finally:
-            app.stop()
-    return result
+            for app in apps:
+                app.stop()
+    for result in results:
+        warm, new, change = result.pop("warm"), result.pop("new"), result.pop("change")
+        result.update(
+            first_clusters_warm_s=statistics.median(warm),
+            first_clusters_new_visitor_s=statistics.median(new),
+            filter_change_s=statistics.median(c["s"] for c in change),
+            filter_change_reloads=sum(c["reloaded"] for c in change),
+            filter_change_args_bytes=max((c["args_bytes"] or 0) for c in change),
+            first_clusters_warm_samples=warm,
+            first_clusters_new_visitor_samples=new,
+            filter_change_samples=[c["s"] for c in change],
+        )
+    return results
 
 
 FIGURES = (  # (key, label, format)
@@ -298,7 +327,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--country", default="FR", help="country code chosen in the filter (default FR)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, help="use (or generate once into) this data folder, e.g. data")
-    parser.add_argument("--compare", type=Path, help="another checkout of the app, measured first in the same run")
+    parser.add_argument("--compare", type=Path, help="another checkout of the app, measured in turns with this one")
     parser.add_argument(
         "--baseline-rows", type=int, default=0, help="also measure a small atlas of this many rows first (0: skip)"
     )
@@ -320,12 +349,12 @@ def main(argv: list[str] | None = None) -> dict:
         baseline = None
         if args.baseline_rows:
             log(f"baseline: {args.baseline_rows:,} rows")
-            baseline = run(args.baseline_rows, args.reps, args.country, args.seed, None, log)
-        other = None
-        if args.compare:
-            log(f"compared: {args.compare}")
-            other = run(args.rows, args.reps, args.country, args.seed, data, log, root=args.compare.resolve())
-        result = run(args.rows, args.reps, args.country, args.seed, data, log)
+            baseline = run(args.baseline_rows, args.reps, args.country, args.seed, None, log)[0]
+        from bench.server import ROOT
+
+        roots = [args.compare.resolve(), ROOT] if args.compare else [ROOT]
+        *others, result = run(args.rows, args.reps, args.country, args.seed, data, log, roots=roots)
+        other = others[0] if others else None
     result["baseline"] = baseline
     result["compared"] = other
     result["load_average"] = load_start

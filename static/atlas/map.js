@@ -15,7 +15,7 @@
  * The map's script is the same on every rerun (so streamlit-folium keeps its iframe): what a
  * filter changes arrives through `L.atlas.update`, and the points themselves come once, from a
  * file named by its content hash. Marks on the performance timeline: `atlas:data` (the points
- * of a file decoded), `atlas:markers` (first markers on the map), `atlas:update` (an update applied),
+ * of a file decoded), `atlas:markers` (the first markers handed to the map), `atlas:update` (an update applied),
  * `atlas:outlines` (the country outlines drawn).
  *
  * The page loads this file after Leaflet (folium's `default_js`); Leaflet.markercluster is needed
@@ -159,10 +159,6 @@
                     this.bindPopup(function () {
                         return popupHtml(d, i, owner.options.styles, owner.options.texts);
                     }, {maxWidth: 320});
-                }
-                if (!marked) {
-                    marked = true;
-                    mark('atlas:markers');
                 }
                 return this;
             }
@@ -358,6 +354,10 @@
                     if (add.length) {
                         if (group.addLayers) { group.addLayers(add); }
                         else { add.forEach(function (m) { group.addLayer(m); }); }
+                        if (!marked) {  // (markercluster draws the first chunk of markers at once)
+                            marked = true;
+                            mark('atlas:markers');
+                        }
                     }
                 }, this);
             }
