@@ -71,7 +71,6 @@ REDRAWN = """() => {
     if (!w.__benchOld) { return 'reloaded'; }
     return w.performance.getEntriesByName('atlas:update').length > w.__benchUpdates ? 'in place' : false;
 }"""
-NEW_MAP_DRAWN = REDRAWN
 MARK_OLD = """() => document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(f => {
     try {
         f.contentWindow.__benchOld = true;

@@ -328,3 +328,16 @@ def test_generated_map_payload_parses(generated, tmp_path) -> None:
     payload = json.loads(layers.text)["organisations"]
     assert len(payload["name"]) == len(base64.b64decode(payload["pts"])) // 9 >= 2_000
     assert len(payload["places"]) == len(payload["pc"]) > 100
+
+
+def test_browser_report_puts_the_compared_checkout_beside_this_one() -> None:
+    from bench.browser import report
+
+    timeline = {"page_loaded": 100, "markers": 900}
+    mine = {"entries": 70, "country": "FR", "country_entries": 31, "filter_change_s": 0.5, "timeline_ms": timeline}
+    theirs = mine | {"filter_change_s": 1.5, "filter_change_reloads": 3, "timeline_ms": {"page_loaded": 120}}
+    text = report(mine | {"filter_change_reloads": 0}, theirs)
+    line = next(row for row in text.splitlines() if row.startswith("filter change → map redrawn"))
+    assert line.split()[-3:] == ["1.50", "0.50", "3.0×"]
+    assert "iframe reloads" in text and "first markers (atlas:markers)" in text
+    assert report(mine, None).count("×") == 0  # alone: no ratios
