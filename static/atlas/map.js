@@ -242,12 +242,13 @@
                 return this._show();
             },
 
-            /** Draw the points at `indices` big and above the others (an article's entries). */
-            setHighlighted: function (indices) {
+            /** Draw the points at `indices` big and above the others (an article's entries);
+             * with `later`, only once the points shown are next set. */
+            setHighlighted: function (indices, later) {
                 this._hl = indices || [];
                 if (this.points) {
                     this._applyHighlight(this._hl);
-                    this._show();
+                    if (!later) { this._show(); }
                 }
                 return this;
             },
@@ -503,7 +504,7 @@
             Object.keys(spec.layers || {}).forEach(function (key) {
                 const layer = byKey[key], part = spec.layers[key];
                 if (layer) {  // (points not loaded yet: the layer keeps both until they are)
-                    layer.setHighlighted(part.hl || []);
+                    layer.setHighlighted(part.hl || [], true);
                     layer.setMask(part.mask);
                 }
             });
