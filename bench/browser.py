@@ -98,6 +98,12 @@ INIT = """(() => {
         });
     }
 })();"""
+# When the map's frame last applied an update (`atlas:update`), in the page's clock.
+APPLIED = """() => {
+    const w = document.querySelector('iframe[title="streamlit_folium.st_folium"]').contentWindow;
+    const marks = w.performance.getEntriesByName('atlas:update');
+    return marks.length ? marks[marks.length - 1].startTime + w.performance.timeOrigin - performance.timeOrigin : null;
+}"""
 # The warm visit's timeline, in ms since the page's navigation started.
 TIMELINE = """() => {
     const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]'), w = f.contentWindow;
@@ -146,6 +152,7 @@ def filter_change(page, country: str, expected: int, total: int) -> dict:
     option = page.get_by_role("option", name=re.compile("^" + re.escape(_country_label(country)) + r" \("))
     option.first.wait_for(timeout=TIMEOUT_MS)
     start = time.perf_counter()
+    clicked = page.evaluate("performance.now()")
     option.first.click()
     how = page.wait_for_function(REDRAWN, timeout=TIMEOUT_MS, polling="raf").json_value()
     map_s = time.perf_counter() - start
@@ -153,8 +160,18 @@ def filter_change(page, country: str, expected: int, total: int) -> dict:
         re.compile(rf"^{expected:,} of {total:,} entries shown|^{expected} of {total} entries shown")
     ).first.wait_for(timeout=TIMEOUT_MS)
     page.keyboard.press("Escape")
-    sizes = page.evaluate(f"window.__atlasRenders.slice({renders}).map(r => r.bytes)")
-    return {"s": map_s, "reloaded": how == "reloaded", "args_bytes": sizes[0] if sizes else None}
+    renders = page.evaluate(f"window.__atlasRenders.slice({renders})")
+    applied = page.evaluate(APPLIED)  # the last update applied, in the page's clock (in place only)
+    arrived = renders[0]["t"] if renders else None
+    return {
+        "s": map_s,
+        "reloaded": how == "reloaded",
+        "args_bytes": renders[0]["bytes"] if renders else None,
+        # click → the new arguments reach the map's frame (the server's rerun, Streamlit), and
+        # those arguments → the update applied (the map's own part), both in seconds
+        "to_arguments_s": (arrived - clicked) / 1000 if arrived else None,
+        "arguments_to_update_s": (applied - arrived) / 1000 if arrived and applied and how != "reloaded" else None,
+    }
 
 
 def expected_count(data_dir: Path, country: str) -> tuple[int, int]:
@@ -269,11 +286,18 @@ def run(
             filter_change_s=statistics.median(c["s"] for c in change),
             filter_change_reloads=sum(c["reloaded"] for c in change),
             filter_change_args_bytes=max((c["args_bytes"] or 0) for c in change),
+            filter_change_to_arguments_s=_median(c["to_arguments_s"] for c in change),
+            filter_change_arguments_to_update_s=_median(c["arguments_to_update_s"] for c in change),
             first_clusters_warm_samples=warm,
             first_clusters_new_visitor_samples=new,
             filter_change_samples=[c["s"] for c in change],
         )
     return results
+
+
+def _median(values) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 FIGURES = (  # (key, label, format)
@@ -282,6 +306,8 @@ FIGURES = (  # (key, label, format)
     ("first_clusters_warm_s", "open → first markers, warm server, returning, s", "{:.2f}"),
     ("filter_change_s", "filter change → map redrawn, s", "{:.2f}"),
     ("filter_change_reloads", "  iframe reloads over the changes", "{:d}"),
+    ("filter_change_to_arguments_s", "  click → new map arguments in the frame, s", "{:.3f}"),
+    ("filter_change_arguments_to_update_s", "  arguments → update applied (in place), s", "{:.3f}"),
     ("first_args_bytes", "map arguments, first paint, bytes", "{:,}"),
     ("filter_change_args_bytes", "map arguments on a filter change, bytes", "{:,}"),
 )
