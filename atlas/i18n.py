@@ -223,6 +223,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "Open Referral HSDS 3.0: CSV files and datapackage.json, every field in both languages.",
         "fr": "Open Referral HSDS 3.0 : fichiers CSV et datapackage.json, tous les champs dans les deux langues.",
     },
+    "licence_line": {
+        "en": "Data licensed under the {name}{url}. Attribution: {attribution}.",
+        "fr": "Données sous licence {name}{url}. Attribution : {attribution}.",
+    },
+    "licence_link": {"en": "Read the licence", "fr": "Lire la licence"},
     "download_jsonld": {"en": "Download JSON-LD", "fr": "Télécharger en JSON-LD"},
     "download_jsonld_help": {
         "en": "schema.org Organization records (address, coordinates, descriptions in English and French).",

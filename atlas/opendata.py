@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 
 from atlas.categories import CATEGORIES, category_label
+from atlas.i18n import t
 
 NAMESPACE = uuid.UUID("6b0f3c58-7d2c-4c1e-9a54-0c1d7e0a5a11")  # the atlas's namespace for derived UUIDs
 ID_TYPE = "social-tech-atlas id"
@@ -101,10 +102,9 @@ class Licence:
     attribution: str
 
     def text(self, lang: str = "en") -> str:
-        """One line for the download area and the About page."""
-        if lang == "fr":
-            return f"Données sous licence {self.name} ({self.url}). Attribution : {self.attribution}."
-        return f"Data licensed under the {self.name} ({self.url}). Attribution: {self.attribution}."
+        """One line for the download area, the About page and LICENCE.md (the URL written out)."""
+        url = f" ({self.url})" if self.url else ""
+        return t("licence_line", lang, name=self.name, url=url, attribution=self.attribution)
 
 
 def data_licence() -> Licence:

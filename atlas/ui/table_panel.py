@@ -11,7 +11,8 @@ from atlas.export import EXPORT_COLUMNS, export_filename, export_frame, to_csv, 
 from atlas.filters import Filters
 from atlas.i18n import t
 from atlas.opendata import data_licence, hsds_zip, to_jsonld
-from atlas.ui import state
+from atlas.text import safe_url
+from atlas.ui import safe, state
 from atlas.ui.state import Key
 
 EAGER_DOWNLOAD_ROWS = 5_000
@@ -82,7 +83,10 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
         key="dl_jsonld",
         width="stretch",
     )
-    st.caption(data_licence().text(lang))
+    licence = data_licence()
+    safe.small(licence.text(lang))  # a name and URL from the configuration: shown as text
+    if safe_url(licence.url):
+        st.link_button(t("licence_link", lang), safe_url(licence.url))
     rows = event.selection.rows if event and event.selection else []
     if not rows:
         return None
