@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class AppServer:
     """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file;
-    with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`)."""
+    with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`);
+    `args`: more `streamlit run` options."""
 
     def __init__(
         self,
@@ -27,6 +28,7 @@ class AppServer:
         env: Mapping[str, str] | None = None,
         timeout: float = 90.0,
         base_path: str = "",
+        args: Sequence[str] = (),
     ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
@@ -42,8 +44,8 @@ class AppServer:
             ATLAS_GEOCODE_CACHE=str(workdir / "geocode.sqlite3"),
             # its own database, seeded from `data_dir` at the first start (unless `env` names one)
             ATLAS_DATABASE_URL=f"sqlite:///{workdir / f'atlas-{self.port}.sqlite3'}",
-            **(env or {}),
         )
+        environment.update(env or {})  # may name its own database
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [
@@ -65,6 +67,7 @@ class AppServer:
                 "--server.runOnSave",
                 "false",
                 *(["--server.baseUrlPath", prefix] if prefix else []),
+                *args,  # more of streamlit's options, e.g. ["--secrets.files", PATH]
             ],
             cwd=ROOT,
             env=environment,
