@@ -38,7 +38,8 @@ class AppServer:
         prefix = f"/{base_path.strip('/')}" if base_path.strip("/") else ""
         self.url = f"http://{netloc}{prefix}"
         self.log_path = workdir / f"streamlit-{self.port}.log"
-        environment = {k: v for k, v in os.environ.items() if k != "ATLAS_GEOCODER_API_KEY"}
+        # not the developer's geocoder key, nor their moderators (a test names its own)
+        environment = {k: v for k, v in os.environ.items() if k not in ("ATLAS_GEOCODER_API_KEY", "ATLAS_MODERATORS")}
         environment.update(
             ATLAS_DATA_DIR=str(data_dir),
             ATLAS_GEOCODE_CACHE=str(workdir / "geocode.sqlite3"),
