@@ -275,10 +275,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "Submitter's contact (private)",
         "fr": "Contact de l'auteur (privé)",
     },
-    "moderate_col_field": {"en": "Field", "fr": "Champ"},
-    "moderate_col_value": {"en": "Value", "fr": "Valeur"},
-    "moderate_col_old": {"en": "Now", "fr": "Actuel"},
-    "moderate_col_new": {"en": "Proposed", "fr": "Proposé"},
     "moderate_reason": {"en": "Reason or note", "fr": "Motif ou note"},
     "moderate_reason_placeholder": {
         "en": "Required to reject; kept in the audit log",

@@ -22,12 +22,14 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from atlas.categories import CATEGORY_IDS, category_label
+from atlas.countries import country_name, is_country_code
 from atlas.i18n import TRANSLATIONS, t
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES, SCHEMAS
 from atlas.sources import SourceUnavailable
 from atlas.store.store import (
     MAX_NOTE,
     AlreadyDecided,
+    Change,
     InvalidRecord,
     NotFound,
     NothingChanged,
@@ -180,23 +182,37 @@ def _item(store: Store, item: QueueItem, lang: str) -> None:
 
 
 def _changes(item: QueueItem, lang: str) -> None:
-    """The proposed values: for a correction, each changed field old → new."""
-    if item.action == "submission":
-        frame = pd.DataFrame(
-            {
-                t("moderate_col_field", lang): [field_label(c.field, lang) for c in item.changes],
-                t("moderate_col_value", lang): [_cell(c.new) for c in item.changes],
-            }
-        )
-    else:
-        frame = pd.DataFrame(
-            {
-                t("moderate_col_field", lang): [field_label(c.field, lang) for c in item.changes],
-                t("moderate_col_old", lang): [_cell(c.old) for c in item.changes],
-                t("moderate_col_new", lang): [_cell(c.new) for c in item.changes],
-            }
-        )
-    st.dataframe(frame, hide_index=True, width="stretch", key=item_key("changes", item.revision_id))
+    """The proposed values, a field a line: for a correction, each changed field now → proposed."""
+    rows = []
+    for change in item.changes:
+        new = shown_value(change.field, change.new, lang)
+        if item.action == "correction":
+            new = f"{shown_value(change.field, change.old, lang) or '—'}  →  {new or '—'}"
+        rows.append((field_label(change.field, lang), new))
+    _field_rows(rows, item_key("changes", item.revision_id))
+
+
+def _field_rows(rows: list[tuple[str, str]], key: str) -> None:
+    """Label (ours) and value (plain text, wrapped in its column) on one line each."""
+    with st.container(gap="xxsmall", key=key):
+        for label, value in rows:
+            with st.container(horizontal=True, gap="small", wrap=False):
+                st.caption(label, width=150)
+                st.text(value, width="stretch")
+
+
+def shown_value(field: str, value: object, lang: str) -> str:
+    """A stored value for a reader: a category or country code with its name."""
+    text = _cell(value)
+    if field == "category" and text in CATEGORY_IDS:
+        return f"{category_label(text, lang)} ({text})"
+    if field == "country" and is_country_code(text):
+        return f"{country_name(text, lang)} ({text})"
+    if field == "geo_precision" and text in GEO_PRECISIONS:
+        return t(f"precision_{text}", lang)
+    if field == "status" and text in ODC_STATUSES:
+        return t(f"status_{text}", lang)
+    return text
 
 
 def _decide_form(item: QueueItem, lang: str) -> None:
@@ -370,15 +386,8 @@ def render_entries(store: Store, lang: str) -> None:
         )
     )
     fields = editable_fields(str(entry["kind"]))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("moderate_col_field", lang): [field_label(f, lang) for f in fields],
-                t("moderate_col_value", lang): [_cell(entry.get(f)) for f in fields],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    _field_rows(
+        [(field_label(f, lang), shown_value(f, entry.get(f), lang)) for f in fields], item_key("record", entry_id)
     )
     st.subheader(t("moderate_history", lang))
     st.dataframe(_history_frame(store.history(entry_id, public=False), lang), hide_index=True, width="stretch")
@@ -427,12 +436,17 @@ def _history_frame(items: list, lang: str, entries: bool = False) -> pd.DataFram
             t("moderate_col_author", lang): [i.author for i in items],
             t("moderate_col_decided_by", lang): [i.decided_by for i in items],
             t("moderate_col_reason", lang): [i.decision_note for i in items],
-            t("moderate_col_changes", lang): [
-                "; ".join(f"{c.field}: {_cell(c.old)} → {_cell(c.new)}" for c in i.changes) for i in items
-            ],
+            t("moderate_col_changes", lang): [_summary(i.changes) for i in items],
         }
     )
     return pd.DataFrame(columns)
+
+
+def _summary(changes: tuple[Change, ...]) -> str:
+    return "; ".join(
+        f"{c.field}: {_cell(c.new)}" if c.old in (None, "") else f"{c.field}: {_cell(c.old)} → {_cell(c.new)}"
+        for c in changes
+    )
 
 
 # -- shared pieces ----------------------------------------------------------------------------
