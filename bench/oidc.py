@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import socket
 import subprocess
@@ -132,7 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(".streamlit/secrets.toml (git-ignored), run `make run` in another terminal, open Moderate:\n")
     print(secrets_toml(metadata, moderators, app_url=f"http://localhost:{options.app_port}"))
     sys.stdout.flush()
-    return subprocess.call(provider_command(options.port, TRIAL_USERS))
+    command = provider_command(options.port, TRIAL_USERS)
+    os.execv(command[0], command)  # this process becomes the provider (Ctrl-C stops it)
+    return 0
 
 
 if __name__ == "__main__":
