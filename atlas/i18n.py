@@ -216,7 +216,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "Sign-in is not configured on this server, so nobody can moderate here. The README's section "
         '"Moderating: sign-in" explains how to set it up (an [auth] section in .streamlit/secrets.toml).',
         "fr": "La connexion n'est pas configurée sur ce serveur : personne ne peut modérer ici. La section "
-        "« Moderating: sign-in » du README explique comment la mettre en place (une section [auth] dans "
+        "« Moderating » du README explique comment la mettre en place (une section [auth] dans "
         ".streamlit/secrets.toml).",
     },
     "moderate_sign_in_intro": {
