@@ -214,7 +214,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     # -- the Moderate page (moderate_*) ------------------------------------------------------------
     "moderate_auth_missing": {
         "en": "Sign-in is not configured on this server, so nobody can moderate here. The README's section "
-        '"Moderating: sign-in" explains how to set it up (an [auth] section in .streamlit/secrets.toml).',
+        '"Moderating" explains how to set it up (an [auth] section in .streamlit/secrets.toml).',
         "fr": "La connexion n'est pas configurée sur ce serveur : personne ne peut modérer ici. La section "
         "« Moderating » du README explique comment la mettre en place (une section [auth] dans "
         ".streamlit/secrets.toml).",
