@@ -172,6 +172,15 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _cells(rows: pd.DataFrame, column: str) -> pd.Series:
+    """A column of stored rows as the strings a CSV file would hold (`_text` of each value)."""
+    if column not in rows:
+        return pd.Series("", index=rows.index, dtype=str)
+    if column in ("lat", "lon"):
+        return rows[column].map(_text).astype(str)
+    return rows[column].fillna("").astype(str)
+
+
 def _same(a: object, b: object) -> bool:
     return _text(a) == _text(b)
 
@@ -254,11 +263,9 @@ class Store:
         parts = []
         for kind, schema in SCHEMAS.items():
             mine = rows[rows["kind"] == kind]
-            table = pd.DataFrame(
-                {col: mine[col].map(_text) if col in mine else "" for col in schema.columns}, index=mine.index
-            )
+            table = pd.DataFrame({col: _cells(mine, col) for col in schema.columns}, index=mine.index)
             table["_line"] = mine["seq"].astype("int64")
-            frame, found = validate_rows(table.astype({c: str for c in schema.columns}), schema, f"{label} ({kind})")
+            frame, found = validate_rows(table, schema, f"{label} ({kind})")
             problems += found
             parts.append(Part(kind, frame, f"{label} ({kind})"))
         return Atlas(combine(parts, problems), problems)

@@ -39,7 +39,7 @@ from atlas.store.store import (
     describe_problem,
 )
 from atlas.text import fold
-from atlas.ui import auth, state
+from atlas.ui import auth, safe, state
 from atlas.ui.loaders import current_snapshot, current_store
 from atlas.ui.state import Key, item_key
 
@@ -79,7 +79,7 @@ def render() -> None:
         return
     _flash()
     specs = TABS
-    tabs = st.tabs([t(title, lang) for title, _ in specs], key=Key.MOD_TABS, on_change="rerun")
+    tabs = st.tabs([t(title, lang) for title, _ in specs], key=Key.MOD_TABS, on_change="rerun")  # titles: keys
     for tab, (_, draw) in zip(tabs, specs, strict=True):
         if tab.open is not False:  # only the open tab runs (None: the tabs do not report it)
             with tab:
@@ -127,7 +127,7 @@ def render_queue(store: Store, lang: str) -> None:
     if index >= page.pages:  # the last page emptied by decisions: show the one before
         state.set_page_index(Key.MOD_QUEUE_PAGE, page.pages - 1)
         page = store.queue(page=page.pages - 1, size=PAGE_SIZE, action=action or "", text=text or "")
-    st.caption(t("moderate_queue_count", lang, n=page.total))
+    st.caption(t("moderate_queue_count", lang, n=int(page.total)))
     if not page.items:
         st.info(t("moderate_queue_empty", lang), icon=":material/inbox:")
     for item in page.items:
@@ -138,9 +138,16 @@ def render_queue(store: Store, lang: str) -> None:
 def _item(store: Store, item: QueueItem, lang: str) -> None:
     rid = item.revision_id
     with st.container(border=True, key=item_key("item", rid)):
-        kind = t("kind_odc", lang) if item.kind == "odc" else t("kind_organisation", lang)
-        st.markdown(f"**{t(f'moderate_action_{item.action}', lang)} · #{rid}** · {kind}")
-        st.text(item.name)
+        st.markdown(
+            t(
+                "moderate_item_head",
+                lang,
+                action=t(f"moderate_action_{item.action}", lang),
+                n=int(rid),
+                kind=t("kind_odc", lang) if item.kind == "odc" else t("kind_organisation", lang),
+            )
+        )
+        safe.strong(item.name)
         st.text(
             t(
                 "moderate_item_meta",
@@ -188,16 +195,16 @@ def _changes(item: QueueItem, lang: str) -> None:
         new = shown_value(change.field, change.new, lang)
         if item.action == "correction":
             new = f"{shown_value(change.field, change.old, lang) or '—'}  →  {new or '—'}"
-        rows.append((field_label(change.field, lang), new))
-    _field_rows(rows, item_key("changes", item.revision_id))
+        rows.append((change.field, new))
+    _field_rows(rows, item_key("changes", item.revision_id), lang)
 
 
-def _field_rows(rows: list[tuple[str, str]], key: str) -> None:
-    """Label (ours) and value (plain text, wrapped in its column) on one line each."""
+def _field_rows(rows: list[tuple[str, str]], key: str, lang: str) -> None:
+    """A field's label (ours) and its value (plain text, wrapped in its column) on one line each."""
     with st.container(gap="xxsmall", key=key):
-        for label, value in rows:
+        for field, value in rows:
             with st.container(horizontal=True, gap="small", wrap=False):
-                st.caption(label, width=150)
+                st.caption(t(label_key(field), lang), width=150)
                 st.text(value, width="stretch")
 
 
@@ -277,7 +284,6 @@ def _edit_form(store: Store, item: QueueItem, lang: str) -> None:
 
 
 def _field_input(field: str, value: str, key: str, lang: str) -> None:
-    label = field_label(field, lang)
     choices: dict[str, tuple[str, ...]] = {
         "category": tuple(CATEGORY_IDS),
         "geo_precision": ("", *GEO_PRECISIONS),
@@ -292,11 +298,11 @@ def _field_input(field: str, value: str, key: str, lang: str) -> None:
             "geo_precision": lambda p: t(f"precision_{p}", lang) if p else "—",
             "status": lambda s: t(f"status_{s}", lang) if s in ODC_STATUSES else s,
         }[field]
-        st.selectbox(label, options, index=options.index(value), key=key, format_func=shown)
+        st.selectbox(t(label_key(field), lang), options, index=options.index(value), key=key, format_func=shown)
     elif field in LONG_FIELDS:
-        st.text_area(label, value=value, key=key, max_chars=4000, height=90)
+        st.text_area(t(label_key(field), lang), value=value, key=key, max_chars=4000, height=90)
     else:
-        st.text_input(label, value=value, key=key, max_chars=2000)
+        st.text_input(t(label_key(field), lang), value=value, key=key, max_chars=2000)
 
 
 def _duplicate_form(store: Store, item: QueueItem, lang: str) -> None:
@@ -386,9 +392,7 @@ def render_entries(store: Store, lang: str) -> None:
         )
     )
     fields = editable_fields(str(entry["kind"]))
-    _field_rows(
-        [(field_label(f, lang), shown_value(f, entry.get(f), lang)) for f in fields], item_key("record", entry_id)
-    )
+    _field_rows([(f, shown_value(f, entry.get(f), lang)) for f in fields], item_key("record", entry_id), lang)
     st.subheader(t("moderate_history", lang))
     st.dataframe(_history_frame(store.history(entry_id, public=False), lang), hide_index=True, width="stretch")
     target = {"published": "withdrawn", "withdrawn": "published"}.get(str(entry["state"]))
@@ -420,7 +424,7 @@ def render_audit(store: Store, lang: str) -> None:
     index = state.page_index(Key.MOD_AUDIT_PAGE)
     items, total = store.audit(text or "", page=index, size=AUDIT_SIZE)
     pages = max(1, -(-total // AUDIT_SIZE))
-    st.caption(t("moderate_audit_count", lang, n=total))
+    st.caption(t("moderate_audit_count", lang, n=int(total)))
     st.dataframe(_history_frame(items, lang, entries=True), hide_index=True, width="stretch")
     _pager(Key.MOD_AUDIT_PAGE, index, pages, lang)
 
@@ -482,9 +486,9 @@ def _problem(message: str | None, lang: str) -> None:
         st.text(message)
 
 
-def field_label(field: str, lang: str) -> str:
-    key = f"col_{field}" if f"col_{field}" in TRANSLATIONS else f"moderate_field_{field}"
-    return t(key, lang) if key in TRANSLATIONS else field
+def label_key(field: str) -> str:
+    """The translation key of a field's label (every data field has one: a test checks it)."""
+    return f"col_{field}" if f"col_{field}" in TRANSLATIONS else f"moderate_field_{field}"
 
 
 def _cell(value: object) -> str:
