@@ -7,11 +7,12 @@ this measures, in this one process (medians over `--reps`):
 - queue: `Store.queue` of the first page (what the page asks for: 10 items, oldest first), then the
   same with a text filter that must look at every pending name;
 - page: the server-side time to render the Moderate page's first queue page for a signed-in
-  moderator — a whole script run under Streamlit's AppTest (the same script runner as the
-  server: the page's code, every element built and serialised as a browser would receive it),
-  with `st.user` set to a moderator and the sign-in provider configured but not contacted.
-  The first run (imports, opening the store) is reported apart: "rerun" is what a moderator waits
-  for after each click.
+  moderator — the script run under Streamlit's AppTest (the same script runner as the server:
+  the page's code, every element built and serialised as a browser would receive it), timed
+  inside the script, with `st.user` set to a moderator and the sign-in provider configured but
+  not contacted; AppTest's whole run (which adds its thread hand-over and polling) is reported
+  too. The first run (imports, opening the store) is reported apart: a rerun is what a moderator
+  waits for after each click.
 
 Target (issue 13): the first page renders in under 1 s with 10,000 pending entries.
 """
@@ -37,12 +38,20 @@ TARGET_S = 1.0
 MODERATOR = "bench-moderator@example.org"
 
 
+RUNS: list[float] = []  # seconds of each script run, measured inside the script (below)
+
+
 def _page() -> None:  # the script AppTest runs: the Moderate page alone, as st.navigation would
+    import time
+
     from atlas.ui import state
     from atlas.ui.pages import moderate
+    from bench import moderation
 
+    start = time.perf_counter()
     state.init_from_url()
     moderate.render()
+    moderation.RUNS.append(time.perf_counter() - start)
 
 
 def proposal(i: int) -> dict[str, object]:
@@ -150,7 +159,11 @@ def measure(url: str, reps: int) -> dict[str, float]:
     shown = [e.value for e in at.text if str(e.value).startswith("Bench proposal")]
     if not shown or shown[0] != "Bench proposal 00000":
         raise RuntimeError(f"the page does not show the oldest proposal first: {shown[:3]}")
-    figures["page_rerun_s"] = timed(lambda: at.run(), reps)
+    from bench import moderation  # the module the script writes to (not __main__ under `python -m`)
+
+    moderation.RUNS.clear()
+    figures["apptest_rerun_s"] = timed(lambda: at.run(), reps)
+    figures["page_rerun_s"] = statistics.median(moderation.RUNS)
     return figures
 
 
@@ -177,7 +190,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(f"Store.queue, text filter        {figures['queue_text_filter_s'] * 1000:>8.1f} ms")
     print(f"Moderate page, first run        {figures['page_first_run_s'] * 1000:>8.1f} ms  (imports, store opened)")
     mark = "ok" if figures["page_rerun_s"] < TARGET_S else "OVER"
-    print(f"Moderate page, rerun            {figures['page_rerun_s'] * 1000:>8.1f} ms  target < 1000 ms: {mark}")
+    print(f"Moderate page, script run       {figures['page_rerun_s'] * 1000:>8.1f} ms  target < 1000 ms: {mark}")
+    whole = figures["apptest_rerun_s"] * 1000
+    print(f"  the same, AppTest's whole run {whole:>8.1f} ms  (its thread hand-over and polling)")
     if options.json:
         options.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return figures
