@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 PORT   ?= 8501
 
-.PHONY: run test assets data bench load lint js-lint lock clean
+.PHONY: run test assets data bench load oidc lint js-lint lock clean
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -82,6 +82,11 @@ bench: $(STAMP)
 # 20 concurrent visitors against a local app for 60 s (loopback only); see README "Many visitors".
 load: $(STAMP)
 	$(BIN)/python -m bench.load --sessions 20 --seconds 60
+
+# A local OpenID Connect provider (127.0.0.1:9400, users "moderator" and "visitor") to try the
+# Moderate page; it prints the .streamlit/secrets.toml to write. For trials only: see README "Moderating".
+oidc: $(STAMP)
+	$(BIN)/python -m bench.oidc
 
 clean:
 	rm -rf $(VENV) static/vendor static/generated node_modules .pytest_cache .hypothesis

@@ -233,6 +233,187 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "schema.org Organization records (address, coordinates, descriptions in English and French).",
         "fr": "Fiches schema.org Organization (adresse, coordonnées, descriptions en anglais et en français).",
     },
+    # -- the Moderate page (moderate_*) ------------------------------------------------------------
+    "moderate_auth_missing": {
+        "en": "Sign-in is not configured on this server, so nobody can moderate here. The README's section "
+        '"Moderating" explains how to set it up (an [auth] section in .streamlit/secrets.toml).',
+        "fr": "La connexion n'est pas configurée sur ce serveur : personne ne peut modérer ici. La section "
+        "« Moderating » du README explique comment la mettre en place (une section [auth] dans "
+        ".streamlit/secrets.toml).",
+    },
+    "moderate_sign_in_intro": {
+        "en": "Moderators review the entries and corrections proposed by visitors. Sign in with your "
+        "organisation's account to continue.",
+        "fr": "Les modérateurs relisent les entrées et corrections proposées par les visiteurs. Connectez-vous "
+        "avec le compte de votre organisation pour continuer.",
+    },
+    "moderate_sign_in": {"en": "Sign in", "fr": "Se connecter"},
+    "moderate_sign_out": {"en": "Sign out", "fr": "Se déconnecter"},
+    "moderate_refused": {
+        "en": "This account may not moderate the atlas: it is not on the moderators' list, or the sign-in "
+        "provider did not confirm its e-mail address. Nothing was changed.",
+        "fr": "Ce compte ne peut pas modérer l'atlas : il n'est pas sur la liste des modérateurs, ou le "
+        "fournisseur d'identité n'a pas confirmé son adresse e-mail. Rien n'a été modifié.",
+    },
+    "moderate_signed_in_as": {"en": "Signed in as {email}", "fr": "Connecté en tant que {email}"},
+    "moderate_no_email": {"en": "(no confirmed e-mail address)", "fr": "(aucune adresse e-mail confirmée)"},
+    "moderate_no_database": {
+        "en": "The atlas is served from its data files (ATLAS_SOURCE=files): there is nothing to moderate.",
+        "fr": "L'atlas est servi depuis ses fichiers de données (ATLAS_SOURCE=files) : il n'y a rien à modérer.",
+    },
+    "moderate_db_unavailable": {
+        "en": "The atlas database cannot be reached right now: no decision can be recorded. Try again later.",
+        "fr": "La base de l'atlas est injoignable pour le moment : aucune décision ne peut être enregistrée. "
+        "Réessayez plus tard.",
+    },
+    "moderate_tab_queue": {"en": "Queue", "fr": "File d'attente"},
+    "moderate_tab_entries": {"en": "Entries", "fr": "Entrées"},
+    "moderate_tab_audit": {"en": "Audit log", "fr": "Journal"},
+    "moderate_filter_action": {"en": "Show", "fr": "Afficher"},
+    "moderate_action_submission": {"en": "New entry", "fr": "Nouvelle entrée"},
+    "moderate_action_correction": {"en": "Correction", "fr": "Correction"},
+    "moderate_action_edit": {"en": "Moderator's edit", "fr": "Modification d'un modérateur"},
+    "moderate_action_state": {"en": "State change", "fr": "Changement d'état"},
+    "moderate_action_seed": {"en": "First load", "fr": "Chargement initial"},
+    "moderate_action_import": {"en": "Import", "fr": "Import"},
+    "moderate_filter_text": {"en": "Search name or id", "fr": "Rechercher un nom ou un id"},
+    "moderate_queue_count": {
+        "en": "{n} proposal(s) waiting, oldest first.",
+        "fr": "{n} proposition(s) en attente, les plus anciennes d'abord.",
+    },
+    "moderate_queue_empty": {"en": "Nothing is waiting for a decision.", "fr": "Rien n'attend de décision."},
+    "moderate_item_meta": {
+        "en": "Entry {id} · anonymous submission #{n} · received {at}",
+        "fr": "Entrée {id} · proposition anonyme n° {n} · reçue le {at}",
+    },
+    "moderate_item_head": {"en": "**{action} · #{n}** · {kind}", "fr": "**{action} · n° {n}** · {kind}"},
+    "moderate_item_ref": {"en": "Proposal #{n}", "fr": "Proposition n° {n}"},
+    "moderate_stale": {
+        "en": "The entry changed since this correction was written: check the old values against today's.",
+        "fr": "L'entrée a changé depuis la rédaction de cette correction : comparez les anciennes valeurs à "
+        "celles d'aujourd'hui.",
+    },
+    "moderate_submitter_note": {"en": "Note from the submitter: {note}", "fr": "Note de l'auteur : {note}"},
+    "moderate_contact": {
+        "en": "Submitter's contact (private)",
+        "fr": "Contact de l'auteur (privé)",
+    },
+    "moderate_reason": {"en": "Reason or note", "fr": "Motif ou note"},
+    "moderate_reason_placeholder": {
+        "en": "Required to reject; kept in the audit log",
+        "fr": "Obligatoire pour refuser ; conservé dans le journal",
+    },
+    "moderate_approve": {"en": "Approve", "fr": "Approuver"},
+    "moderate_reject": {"en": "Reject", "fr": "Refuser"},
+    "moderate_edit": {"en": "Edit, then approve", "fr": "Modifier puis approuver"},
+    "moderate_edit_note": {"en": "Note about your changes", "fr": "Note sur vos modifications"},
+    "moderate_edit_approve": {"en": "Approve with these values", "fr": "Approuver avec ces valeurs"},
+    "moderate_duplicate": {"en": "Mark as a duplicate of…", "fr": "Marquer comme doublon de…"},
+    "moderate_duplicate_search": {
+        "en": "Find the existing entry by name",
+        "fr": "Trouver l'entrée existante par son nom",
+    },
+    "moderate_duplicate_similar": {
+        "en": "{n} similar published entry(ies) found: they are listed first.",
+        "fr": "{n} entrée(s) publiée(s) semblable(s) trouvée(s) : elles sont en tête de liste.",
+    },
+    "moderate_duplicate_of": {"en": "Existing entry", "fr": "Entrée existante"},
+    "moderate_duplicate_choose": {"en": "Choose an entry…", "fr": "Choisir une entrée…"},
+    "moderate_duplicate_choose_first": {
+        "en": "Choose the existing entry first: nothing was changed.",
+        "fr": "Choisissez d'abord l'entrée existante : rien n'a été modifié.",
+    },
+    "moderate_mark_duplicate": {"en": "Mark as duplicate", "fr": "Marquer comme doublon"},
+    "moderate_entries_help": {
+        "en": "Find a published entry to withdraw it (it leaves the map; its history stays). "
+        "A withdrawn entry is found by its exact id, to publish it again.",
+        "fr": "Trouvez une entrée publiée pour la retirer (elle quitte la carte ; son historique demeure). "
+        "Une entrée retirée se retrouve par son id exact, pour la republier.",
+    },
+    "moderate_entries_search": {"en": "Name or id", "fr": "Nom ou id"},
+    "moderate_entries_none": {"en": "No entry matches.", "fr": "Aucune entrée ne correspond."},
+    "moderate_entries_choose": {"en": "Entry", "fr": "Entrée"},
+    "moderate_entry_meta": {
+        "en": "Entry {id} · {state} · last changed {at}",
+        "fr": "Entrée {id} · {state} · dernière modification le {at}",
+    },
+    "moderate_state_pending": {"en": "waiting for a decision", "fr": "en attente de décision"},
+    "moderate_state_published": {"en": "published", "fr": "publiée"},
+    "moderate_state_rejected": {"en": "rejected", "fr": "refusée"},
+    "moderate_state_withdrawn": {"en": "withdrawn", "fr": "retirée"},
+    "moderate_state_duplicate": {"en": "duplicate", "fr": "doublon"},
+    "moderate_history": {"en": "History", "fr": "Historique"},
+    "moderate_state_reason": {"en": "Reason (required)", "fr": "Motif (obligatoire)"},
+    "moderate_withdraw": {"en": "Withdraw from the atlas", "fr": "Retirer de l'atlas"},
+    "moderate_republish": {"en": "Publish again", "fr": "Republier"},
+    "moderate_audit_search": {"en": "Search the log", "fr": "Rechercher dans le journal"},
+    "moderate_audit_search_help": {
+        "en": "Matches an entry id, an author, a moderator or a reason.",
+        "fr": "Cherche dans les id d'entrée, les auteurs, les modérateurs et les motifs.",
+    },
+    "moderate_audit_count": {
+        "en": "{n} change(s), newest first.",
+        "fr": "{n} changement(s), du plus récent au plus ancien.",
+    },
+    "moderate_col_when": {"en": "When", "fr": "Quand"},
+    "moderate_col_entry": {"en": "Entry", "fr": "Entrée"},
+    "moderate_col_action": {"en": "Change", "fr": "Changement"},
+    "moderate_col_status": {"en": "Status", "fr": "Statut"},
+    "moderate_col_author": {"en": "By", "fr": "Par"},
+    "moderate_col_decided_by": {"en": "Decided by", "fr": "Décidé par"},
+    "moderate_col_reason": {"en": "Reason", "fr": "Motif"},
+    "moderate_col_changes": {"en": "Fields", "fr": "Champs"},
+    "moderate_status_applied": {"en": "approved", "fr": "approuvé"},
+    "moderate_status_rejected": {"en": "rejected", "fr": "refusé"},
+    "moderate_status_pending": {"en": "waiting", "fr": "en attente"},
+    "moderate_status_changed": {"en": "changed", "fr": "modifié"},
+    "moderate_previous": {"en": "Previous", "fr": "Précédent"},
+    "moderate_next": {"en": "Next", "fr": "Suivant"},
+    "moderate_page_of": {"en": "Page {page} of {pages}", "fr": "Page {page} sur {pages}"},
+    "moderate_field_refused": {"en": "This value is not accepted:", "fr": "Cette valeur n'est pas acceptée :"},
+    "moderate_field_aliases": {"en": "Other names", "fr": "Autres noms"},
+    "moderate_field_geo_source": {"en": "Located by", "fr": "Localisé par"},
+    "moderate_field_description_en": {"en": "Description (English)", "fr": "Description (anglais)"},
+    "moderate_field_description_fr": {"en": "Description (French)", "fr": "Description (français)"},
+    "moderate_already_title": {
+        "en": "Someone decided first: nothing was changed.",
+        "fr": "Quelqu'un a décidé avant vous : rien n'a été modifié.",
+    },
+    "moderate_already_decided": {
+        "en": "Already decided by {by} at {at} ({status}).",
+        "fr": "Déjà décidé par {by} le {at} ({status}).",
+    },
+    "moderate_someone": {"en": "another moderator", "fr": "un autre modérateur"},
+    "moderate_invalid": {
+        "en": "Not saved: a value is not accepted (see the message next to the field).",
+        "fr": "Non enregistré : une valeur n'est pas acceptée (voir le message à côté du champ).",
+    },
+    "moderate_nothing_changed": {
+        "en": "Nothing to save: the values are the same as now.",
+        "fr": "Rien à enregistrer : les valeurs sont les mêmes qu'actuellement.",
+    },
+    "moderate_not_found": {
+        "en": "This entry no longer exists: nothing was changed.",
+        "fr": "Cette entrée n'existe plus : rien n'a été modifié.",
+    },
+    "moderate_failed": {"en": "Not saved:", "fr": "Non enregistré :"},
+    "moderate_approved": {"en": "Approved: it is on the map.", "fr": "Approuvé : c'est sur la carte."},
+    "moderate_rejected": {
+        "en": "Rejected: it will not be published. The reason is kept in the log.",
+        "fr": "Refusé : ce ne sera pas publié. Le motif est conservé dans le journal.",
+    },
+    "moderate_marked_duplicate": {
+        "en": "Marked as a duplicate: it will not be published.",
+        "fr": "Marqué comme doublon : ce ne sera pas publié.",
+    },
+    "moderate_withdrawn": {
+        "en": "Withdrawn: the entry left the map; its history stays.",
+        "fr": "Retirée : l'entrée a quitté la carte ; son historique demeure.",
+    },
+    "moderate_republished": {
+        "en": "Published again: it is back on the map.",
+        "fr": "Republiée : elle est de retour sur la carte.",
+    },
 }
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class AppServer:
     """`streamlit run app.py` (or another `script`) on `host` (loopback), with its own data folder, cache
     and log file; with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`);
-    with `root`, the app of another checkout (a benchmark comparing today's code with yours)."""
+    with `root`, the app of another checkout (a benchmark comparing today's code with yours);
+    `args`: more `streamlit run` options."""
 
     def __init__(
         self,
@@ -30,6 +31,7 @@ class AppServer:
         base_path: str = "",
         script: Path | str = "app.py",
         root: Path = ROOT,
+        args: Sequence[str] = (),
     ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
@@ -39,14 +41,15 @@ class AppServer:
         prefix = f"/{base_path.strip('/')}" if base_path.strip("/") else ""
         self.url = f"http://{netloc}{prefix}"
         self.log_path = workdir / f"streamlit-{self.port}.log"
-        environment = {k: v for k, v in os.environ.items() if k != "ATLAS_GEOCODER_API_KEY"}
+        # not the developer's geocoder key, nor their moderators (a test names its own)
+        environment = {k: v for k, v in os.environ.items() if k not in ("ATLAS_GEOCODER_API_KEY", "ATLAS_MODERATORS")}
         environment.update(
             ATLAS_DATA_DIR=str(data_dir),
             ATLAS_GEOCODE_CACHE=str(workdir / "geocode.sqlite3"),
             # its own database, seeded from `data_dir` at the first start (unless `env` names one)
             ATLAS_DATABASE_URL=f"sqlite:///{workdir / f'atlas-{self.port}.sqlite3'}",
-            **(env or {}),
         )
+        environment.update(env or {})  # may name its own database
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [
@@ -68,6 +71,7 @@ class AppServer:
                 "--server.runOnSave",
                 "false",
                 *(["--server.baseUrlPath", prefix] if prefix else []),
+                *args,  # more of streamlit's options, e.g. ["--secrets.files", PATH]
             ],
             cwd=root,
             env=environment,

@@ -78,6 +78,10 @@ def _is_project_text(node: ast.expr) -> bool:
         return all(_is_project_text(k.value) or _is_number(k.value) for k in node.keywords)
     if isinstance(node, ast.IfExp):
         return _is_project_text(node.body) and _is_project_text(node.orelse)
+    if isinstance(node, (ast.List, ast.Tuple)):  # st.tabs' titles
+        return all(_is_project_text(e) for e in node.elts)
+    if isinstance(node, ast.ListComp):
+        return _is_project_text(node.elt)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _is_project_text(node.left) and _is_project_text(node.right)
     if isinstance(node, ast.JoinedStr):
@@ -131,6 +135,8 @@ def test_the_page_gives_markdown_elements_only_project_text(path: Path) -> None:
         "st.markdown(name, unsafe_allow_html=True)",
         "safe.notice(value, [])",
         "st.caption(t('article_by', lang, author=article.author))",
+        "st.tabs([t('a', lang), name])",
+        "st.tabs([row['name'] for row in rows])",
     ],
 )
 def test_the_reading_catches_outside_text_in_markdown(line: str) -> None:
@@ -147,6 +153,8 @@ def test_the_reading_catches_outside_text_in_markdown(line: str) -> None:
         "st.text(row['name'])",
         "article.title(lang)",
         "safe.small(row['source'])",
+        "st.tabs([t('a', lang), t('b', lang)])",
+        "st.tabs([t(key, lang) for key, _ in TABS])",
     ],
 )
 def test_the_reading_lets_project_text_through(line: str) -> None:

@@ -151,6 +151,7 @@ class HistoryItem:
     note: str  # the contributor's note (moderators only)
     decided_by: str  # moderators only
     decision_note: str  # the moderator's reason
+    entry_id: str = ""  # the entry the revision is about (the audit log lists several entries)
 
 
 def _now() -> dt.datetime:
@@ -323,6 +324,7 @@ class Store:
             note="" if public else r.reason,
             decided_by="" if public else (r.decided_by or ""),
             decision_note=r.decision_note or "",
+            entry_id=r.entry_id,
         )
 
     def queue(self, page: int = 0, size: int = 20, action: str = "", text: str = "") -> QueuePage:

@@ -41,6 +41,19 @@ class Key(StrEnum):
     VIEW = "view"  # the map's current centre and zoom, for the link
     LINK_VIEW = "view0"  # the view a shared link asked for, kept until the filters change
     LINK_FILTERS = "view0_filters"  # the filters that came with that link
+    # the Moderate page: widgets (per-item widgets are named by `item_key`)
+    MOD_TABS = "mod_tabs"
+    MOD_ACTION = "mod_action"  # the queue's filter: "", "submission" or "correction"
+    MOD_TEXT = "mod_text"  # the queue's text filter
+    MOD_AUDIT_TEXT = "mod_audit_text"
+    MOD_ENTRY_TEXT = "mod_entry_text"  # the Entries tab's search
+    MOD_ENTRY = "mod_entry"  # the entry chosen in the Entries tab
+    MOD_ENTRY_NOTE = "mod_entry_note"  # the reason for withdrawing or publishing it again
+    # the Moderate page: its own
+    MOD_QUEUE_PAGE = "_mod_queue_page"
+    MOD_AUDIT_PAGE = "_mod_audit_page"
+    MOD_FLASH = "_mod_flash"  # the outcome of the last decision, shown once
+    MOD_PROBLEMS = "_mod_problems"  # revision id (or entry id) -> {field: message} of a refused decision
 
 
 FILTER_KEYS = {
@@ -184,3 +197,58 @@ def sync_url() -> None:
     wanted = urlstate.encode(state)
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
+
+
+# -- the Moderate page --------------------------------------------------------------------------
+
+
+def item_key(part: str, item: int | str, field: str = "") -> str:
+    """Widget key of one queue item's widget (`part`: note, edit, dup, dupq…; `field` for edits)."""
+    return f"mod_{part}_{item}" + (f"_{field}" if field else "")
+
+
+def widget_value(key: str, default: object = None) -> object:
+    """What the widget `key` holds now (`default` before it was drawn)."""
+    return st.session_state.get(key, default)
+
+
+def page_index(key: Key) -> int:
+    """A paged list's current page (0-based)."""
+    return int(st.session_state.get(key) or 0)
+
+
+def set_page_index(key: Key, index: int) -> None:
+    st.session_state[key] = max(0, int(index))
+
+
+def reset_queue_page() -> None:
+    """Widget callback: a filter changed, back to the first page."""
+    st.session_state[Key.MOD_QUEUE_PAGE] = 0
+
+
+def reset_audit_page() -> None:
+    st.session_state[Key.MOD_AUDIT_PAGE] = 0
+
+
+def set_flash(level: str, title: str, detail: str = "") -> None:
+    """Remember the outcome of a decision (`level`: success, warning, error), shown once."""
+    st.session_state[Key.MOD_FLASH] = (level, title, detail)
+
+
+def take_flash() -> tuple[str, str, str] | None:
+    """The outcome to show now, forgotten once shown."""
+    return st.session_state.pop(Key.MOD_FLASH, None)
+
+
+def problems(item: int | str) -> dict[str, str]:
+    """The field messages of the last refused decision on `item` (a revision or entry id)."""
+    return dict((st.session_state.get(Key.MOD_PROBLEMS) or {}).get(item, {}))
+
+
+def set_problems(item: int | str, found: dict[str, str]) -> None:
+    everything = dict(st.session_state.get(Key.MOD_PROBLEMS) or {})
+    if found:
+        everything[item] = found
+    else:
+        everything.pop(item, None)
+    st.session_state[Key.MOD_PROBLEMS] = everything

@@ -37,7 +37,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.typing import Subprotocol
+from websockets.typing import Origin, Subprotocol
 
 # Element types followed as widgets; their values are sent back as the browser sends them.
 WIDGET_TYPES = ("multiselect", "radio", "button_group", "text_input", "checkbox", "download_button", "button")
@@ -150,6 +150,7 @@ class StreamlitClient:
     def _reset(self) -> None:
         self.session_id = ""
         self.page_hash = ""
+        self.page_name = ""  # the page asked for by its URL path (st.navigation), until the server names it
         self.query_string = ""
         self.widgets: dict[str, Widget] = {}
         self._markdown: list[str] = []
@@ -272,6 +273,8 @@ class StreamlitClient:
         back = BackMsg()
         back.rerun_script.query_string = self.query_string
         back.rerun_script.page_script_hash = self.page_hash
+        if not self.page_hash:
+            back.rerun_script.page_name = self.page_name
         back.rerun_script.widget_states.CopyFrom(self._widget_states())
         self._errors, self._bytes, self._markdown = [], 0, []
         start = time.monotonic()
@@ -312,6 +315,18 @@ class StreamlitClient:
             raise ProtocolError("download", f"GET failed: {exc}") from None
 
     # cookies on the websocket handshake (urllib's cookie processor does the HTTP requests)
+
+    def set_cookie(self, name: str, value: str) -> None:
+        """Hold the cookie `name` for the app's host, as a browser that received it would."""
+        host = urllib.parse.urlsplit(self.url).hostname or ""
+        self.cookies.set_cookie(
+            http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+            )
+        )
+
+    def _cookie_value(self, name: str) -> str:
+        return next((c.value or "" for c in self.cookies if c.name == name), "")
 
     def _cookie_header(self) -> str | None:
         request = urllib.request.Request(self.url + "/_stcore/stream")
@@ -375,11 +390,16 @@ class StreamlitClient:
         """Open the websocket, sending this tab's cookies and keeping those the handshake sets."""
         await self.close()
         cookie = self._cookie_header()
+        # As the browser does: the XSRF cookie's value as a second subprotocol, and the page's origin
+        # (Streamlit reads the sign-in cookie only from a handshake that has both).
+        xsrf = self._cookie_value("_streamlit_xsrf")
+        parts = urllib.parse.urlsplit(self.url)
         try:
             self.ws = await connect(
                 self.stream_url,
                 additional_headers={"Cookie": cookie} if cookie else None,
-                subprotocols=[Subprotocol("streamlit")],
+                origin=Origin(f"{parts.scheme}://{parts.netloc}"),
+                subprotocols=[Subprotocol("streamlit"), *([Subprotocol(xsrf)] if xsrf else [])],
                 max_size=None,
                 ping_interval=None,
                 compression=None,
@@ -392,12 +412,14 @@ class StreamlitClient:
         if self.ws.response is not None:
             self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
 
-    async def connect(self, query: Mapping[str, str] | None = None) -> Run:
-        """Open a new session on the page with this query string; returns its first run, timed
-        from the page's request (page, websocket, first run)."""
+    async def connect(self, query: Mapping[str, str] | None = None, page: str = "") -> Run:
+        """Open a new session on the page with this query string (`page`: a page's URL path, "" for
+        the default page); returns its first run, timed from the page's request (page, websocket,
+        first run)."""
         await self.close()
         self._reset()
         self.query_string = urllib.parse.urlencode(query or {}, safe=",")
+        self.page_name = page
         start = time.monotonic()
         await self.load_page()
         await self.open_socket()
