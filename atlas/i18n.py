@@ -217,6 +217,24 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "avec l'atlas, peut-être plus anciennes. Les ajouts et corrections ne peuvent pas être reçus "
         "avant son retour.",
     },
+    # -- usable (issue 18) ----------------------------------------------------------------------
+    "source_article": {"en": "the article “{title}”", "fr": "l'article « {title} »"},
+    "source_public": {"en": "public source: {sites}", "fr": "source publique : {sites}"},
+    "source_public_many": {"en": "public sources: {sites}", "fr": "sources publiques : {sites}"},
+    "source_basis": {"en": "{sites}", "fr": "{sites}"},
+    "source_basis_general": {"en": "general knowledge", "fr": "connaissance générale"},
+    "source_basis_legal_notice": {"en": "the legal notice of its website", "fr": "les mentions légales de son site"},
+    "source_basis_contract_notice": {"en": "a public contract notice", "fr": "un avis de marché public"},
+    "source_basis_statutes": {"en": "the association's statutes", "fr": "les statuts de l'association"},
+    "source_confidence_high": {"en": "(high confidence)", "fr": "(fiabilité élevée)"},
+    "source_confidence_medium": {"en": "(medium confidence)", "fr": "(fiabilité moyenne)"},
+    "source_confidence_low": {"en": "(low confidence)", "fr": "(fiabilité faible)"},
+    "field_sources": {"en": "Sources", "fr": "Sources"},
+    "region": {"en": "Region", "fr": "Région"},
+    "region_help": {
+        "en": "UN M49 regions (continents and sub-regions). A region adds its countries to the countries chosen.",
+        "fr": "Régions M49 de l'ONU (continents et sous-régions). Une région ajoute ses pays aux pays choisis.",
+    },
 }
 
 
