@@ -10,9 +10,11 @@ from atlas.categories import CATEGORY_IDS
 from atlas.countries import is_country_code
 from atlas.filters import Filters
 from atlas.i18n import LANGS
-from atlas.schema import KINDS, ODC_STATUSES, show_value
+from atlas.regions import is_region_code
+from atlas.schema import KINDS, ODC_STATUSES, SLUG, show_value
 
 MAX_QUERY = 200
+MAX_ENTRY = 100  # characters of an entry id in a link
 SHOWN_IGNORED = 10  # ignored parameters listed by name and value; the rest are counted
 SHOWN_IGNORED_CHARS = 80  # characters shown of each
 
@@ -36,6 +38,7 @@ class UrlState:
     view: View | None = None
     article: str = ""
     ignored: tuple[str, ...] = field(default=())
+    entry: str = ""  # the entry whose record is open (a permalink: `?entry=ID`)
 
 
 def _values(raw: object) -> list[str]:
@@ -72,6 +75,7 @@ def decode(params: Mapping[str, object]) -> UrlState:
         kinds=_choose(params, "kind", KINDS, ignored),
         statuses=_choose(params, "status", ODC_STATUSES, ignored),
         query=str(params.get("q", ""))[:MAX_QUERY],
+        regions=_choose(params, "region", None, ignored, check=is_region_code),
     )
     view = None
     if "view" in params:
@@ -82,9 +86,13 @@ def decode(params: Mapping[str, object]) -> UrlState:
     if str(params.get("inview", "")) not in ("", "0", "1"):
         ignored.append(f"inview={params['inview']}")
     article = str(params.get("article", ""))[:100]
-    known = {"lang", "country", "category", "kind", "status", "q", "view", "inview", "article"}
+    entry = str(params.get("entry", "")).strip()
+    if entry and not (len(entry) <= MAX_ENTRY and SLUG.fullmatch(entry)):
+        ignored.append(f"entry={entry}")
+        entry = ""
+    known = {"lang", "country", "region", "category", "kind", "status", "q", "view", "inview", "article", "entry"}
     ignored += [k for k in params if k not in known]
-    return UrlState(lang, filters, in_view, view, article, tuple(ignored))
+    return UrlState(lang, filters, in_view, view, article, tuple(ignored), entry)
 
 
 def shown_ignored(ignored: tuple[str, ...]) -> tuple[list[str], int]:
@@ -115,6 +123,7 @@ def encode(state: UrlState) -> dict[str, str]:
     params = {
         "lang": state.lang if state.lang != "en" else "",
         "country": ",".join(f.countries),
+        "region": ",".join(f.regions),
         "category": ",".join(f.categories),
         "kind": ",".join(f.kinds),
         "status": ",".join(f.statuses),
@@ -122,5 +131,6 @@ def encode(state: UrlState) -> dict[str, str]:
         "inview": "1" if state.in_view else "",
         "view": f"{state.view.lat:.4f},{state.view.lon:.4f},{state.view.zoom}" if state.view else "",
         "article": state.article,
+        "entry": state.entry,
     }
     return {k: v for k, v in params.items() if v}

@@ -23,6 +23,7 @@ class Key(StrEnum):
     # widgets
     LANG = "lang"
     COUNTRIES = "f_country"
+    REGIONS = "f_region"
     CATEGORIES = "f_category"
     KINDS = "f_kind"
     STATUSES = "f_status"
@@ -41,10 +42,13 @@ class Key(StrEnum):
     VIEW = "view"  # the map's current centre and zoom, for the link
     LINK_VIEW = "view0"  # the view a shared link asked for, kept until the filters change
     LINK_FILTERS = "view0_filters"  # the filters that came with that link
+    LINK_ENTRY = "entry0"  # the entry a permalink opened, until another one is selected
+    TABLE_PICK = "_table_pick"  # the table row selection last handled (the table repeats it on every rerun)
 
 
 FILTER_KEYS = {
     "countries": Key.COUNTRIES,
+    "regions": Key.REGIONS,
     "categories": Key.CATEGORIES,
     "kinds": Key.KINDS,
     "statuses": Key.STATUSES,
@@ -65,6 +69,9 @@ def init_from_url() -> None:
     ss[Key.IN_VIEW] = state.in_view
     ss[Key.VIEW] = ss[Key.LINK_VIEW] = state.view
     ss[Key.ARTICLE] = state.article
+    ss[Key.LINK_ENTRY] = state.entry
+    if state.entry:  # a permalink opens that entry's record
+        ss[Key.SELECTED] = state.entry
     ss[Key.IGNORED_PARAMS] = state.ignored
     ss[Key.LINK_FILTERS] = state.filters
     ss[Key.INITIALISED] = True
@@ -85,6 +92,7 @@ def current_filters(bounds: Bounds | None = None) -> Filters:
     ss = st.session_state
     return Filters(
         countries=tuple(ss.get(Key.COUNTRIES, [])),
+        regions=tuple(ss.get(Key.REGIONS, [])),
         categories=tuple(ss.get(Key.CATEGORIES, [])),
         kinds=tuple(ss.get(Key.KINDS, [])),
         statuses=tuple(ss.get(Key.STATUSES, [])),
@@ -147,6 +155,22 @@ def select(entry_id: str) -> None:
     st.session_state[Key.SELECTED] = entry_id
 
 
+def link_entry() -> str:
+    """The entry a permalink (`?entry=ID`) opened, while it is still the selected one ("" otherwise)."""
+    ss = st.session_state
+    entry = str(ss.get(Key.LINK_ENTRY) or "")
+    return entry if entry and entry == selected_id() else ""
+
+
+def new_table_pick(entry_id: str) -> bool:
+    """True the first time a table row selection is seen (the table reports it on every rerun), so
+    that a marker clicked later is not overridden by a row still ticked in the table."""
+    if entry_id == st.session_state.get(Key.TABLE_PICK):
+        return False
+    st.session_state[Key.TABLE_PICK] = entry_id
+    return True
+
+
 def new_click(tooltip: str) -> bool:
     """True the first time a given map click is seen (the map reports its last click on every rerun)."""
     if tooltip == st.session_state.get(Key.LAST_CLICK):
@@ -180,6 +204,7 @@ def sync_url() -> None:
         in_view=in_view_filter_on(),
         view=ss.get(Key.VIEW),
         article=chosen_article(),
+        entry=selected_id(),
     )
     wanted = urlstate.encode(state)
     if wanted != st.query_params.to_dict():
