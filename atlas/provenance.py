@@ -16,9 +16,11 @@ as it is. The downloads keep the raw column.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from atlas.articles.model import Article
 from atlas.i18n import t
 from atlas.text import fold
 
@@ -194,3 +196,26 @@ def _reader_line(clause: Clause, lang: str, articles: Mapping[str, str], titles:
     if clause.confidence:
         line += " " + t(f"source_confidence_{clause.confidence}", lang)
     return line
+
+
+def mention_items(articles: Sequence[Article], lang: str) -> list[tuple[str, str]]:
+    """(article id, how it reads) for an entry's "Mentioned in" list: each article once, and two
+    articles with the same title in `lang` told apart by their author and date (or a number)."""
+    unique = list({a.id: a for a in articles}.values())
+    same = Counter(fold(a.title(lang)) for a in unique)
+    items: list[tuple[str, str]] = []
+    for article in unique:
+        label = article.title(lang)
+        if same[fold(label)] > 1:
+            detail = ", ".join(p for p in (article.author, article.published) if p)
+            label = f"{label} ({detail})" if detail else label
+        items.append((article.id, label))
+    seen = Counter(label for _, label in items)
+    numbers: Counter[str] = Counter()
+    out = []
+    for article_id, label in items:
+        if seen[label] > 1:
+            numbers[label] += 1
+            label = f"{label} ({numbers[label]})"
+        out.append((article_id, label))
+    return out

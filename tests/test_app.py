@@ -47,8 +47,20 @@ def bold_texts(at: AppTest) -> set[str]:
 def map_script(at: AppTest) -> str:
     import json
 
-    element = next(e for e in at.main if type(e).__name__ == "UnknownElement" and "script" in e.proto.json_args)
+    element = next(
+        e for e in at.main if type(e).__name__ == "UnknownElement" and "script" in getattr(e.proto, "json_args", "")
+    )
     return json.loads(element.proto.json_args)["script"]
+
+
+def component_data(at: AppTest, key: str) -> dict:
+    """The `data` of the page's component (st.components.v2) mounted with `key`."""
+    import json
+
+    element = next(
+        e for e in at.main if type(e).__name__ == "UnknownElement" and getattr(e.proto, "id", "").endswith(f"-{key}")
+    )
+    return json.loads(element.proto.json)
 
 
 def test_default_view_shows_everything(app) -> None:
@@ -186,7 +198,8 @@ def test_marker_click_shows_record_and_articles_that_mention_it(app, monkeypatch
     at.run()
     texts = [x.value for x in at.text]
     assert "A test network in Perugia." in texts
-    assert "• A test meeting in Umbria" in texts
+    mentioned = component_data(at, "mentioned_delta-network")
+    assert [i["text"] for i in mentioned["items"]] == ["A test meeting in Umbria"]
 
 
 def test_only_what_the_map_shows(app) -> None:

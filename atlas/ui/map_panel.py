@@ -27,6 +27,7 @@ class MapRequest:
     lang: str
     article: ArticleFocus
     focus: tuple[float, float] | None = None  # centre on one point (a table row)
+    selected: str = ""  # id of the entry in the record panel (a click, a table row, a permalink): to mark
 
 
 @st.fragment
