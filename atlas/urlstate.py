@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from atlas.categories import CATEGORY_IDS
 from atlas.countries import is_country_code
@@ -15,6 +17,7 @@ from atlas.schema import KINDS, ODC_STATUSES, SLUG, show_value
 
 MAX_QUERY = 200
 MAX_ENTRY = 100  # characters of an entry id in a link
+EMBED_WIDTH, EMBED_HEIGHT = 600, 450  # the frame size the embed layout is made for
 SHOWN_IGNORED = 10  # ignored parameters listed by name and value; the rest are counted
 SHOWN_IGNORED_CHARS = 80  # characters shown of each
 
@@ -115,6 +118,23 @@ def _view(text: str) -> View | None:
     if abs(lat) > 90 or abs(lon) > 180 or not 1 <= zoom <= 18:
         return None
     return View(lat, lon, zoom)
+
+
+def share_url(base: str, state: UrlState, embed: bool = False) -> str:
+    """The link to `state` on the atlas at `base` (its address without a query), for sharing;
+    with `embed`, the link a partner's `<iframe>` loads (Streamlit's `embed=true`)."""
+    params = encode(state) | ({"embed": "true"} if embed else {})
+    query = urlencode(params, quote_via=quote, safe=",")
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+
+
+def embed_code(url: str, title: str, width: int = EMBED_WIDTH, height: int = EMBED_HEIGHT) -> str:
+    """The HTML a partner pastes to show the atlas in a frame (attribute values escaped)."""
+    return (
+        f'<iframe src="{html.escape(url, quote=True)}" title="{html.escape(title, quote=True)}" '
+        f'width="{int(width)}" height="{int(height)}" style="border:0" loading="lazy"></iframe>'
+    )
 
 
 def encode(state: UrlState) -> dict[str, str]:

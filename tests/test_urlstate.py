@@ -203,3 +203,19 @@ def test_a_permalink_names_one_entry_and_a_region_link_its_regions():
     assert state.filters.regions == ("011", "150")
     assert encode(state) == {"entry": "odc-sn-dakar", "region": "011,150"}
     assert decode({"entry": "<script>", "region": "EU"}).ignored == ("region=EU", "entry=<script>")
+
+
+def test_the_share_link_and_the_embed_code_carry_the_view():
+    from atlas.urlstate import embed_code, share_url
+
+    state = decode({"lang": "fr", "region": "011", "q": "café & co", "entry": "odc-sn-dakar"})
+    url = share_url("http://atlas.example/?old=1", state)
+    assert url == "http://atlas.example/?lang=fr&region=011&q=caf%C3%A9%20%26%20co&entry=odc-sn-dakar"
+    assert decode(dict(parse_qsl(url.split("?", 1)[1]))) == state
+    embedded = share_url("http://atlas.example", state, embed=True)
+    assert embedded.endswith("&embed=true")
+    code = embed_code(embedded, 'Atlas "de" la Social Tech')
+    assert code.startswith('<iframe src="http://atlas.example/?lang=fr&amp;region=011&amp;q=caf%C3%A9')
+    assert 'title="Atlas &quot;de&quot; la Social Tech" width="600" height="450"' in code
+    assert share_url("http://atlas.example/", UrlState()) == "http://atlas.example/"
+    assert share_url("https://x.org/atlas/map", UrlState(lang="fr")) == "https://x.org/atlas/map?lang=fr"

@@ -88,7 +88,13 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
 
     # Filters while the visitor types (after a short pause), like the search boxes of other maps.
     sb.text_input(
-        t("search", lang), key=Key.QUERY, help=t("search_help", lang), max_chars=200, type="search", live=SEARCH_PAUSE
+        t("search", lang),
+        key=Key.QUERY,
+        help=t("search_help", lang),
+        placeholder=t("search_placeholder", lang),
+        max_chars=200,
+        type="search",
+        live=SEARCH_PAUSE,
     )
     sb.toggle(t("only_map_view", lang), key=Key.IN_VIEW, help=t("only_map_view_help", lang))
     sb.button(t("clear_filters", lang), on_click=clear_filters, disabled=filters.is_empty(), key="clear_sidebar")

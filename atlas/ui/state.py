@@ -7,6 +7,7 @@ module reads or writes `st.session_state` directly: it calls the functions below
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 import streamlit as st
@@ -43,6 +44,7 @@ class Key(StrEnum):
     LINK_VIEW = "view0"  # the view a shared link asked for, kept until the filters change
     LINK_FILTERS = "view0_filters"  # the filters that came with that link
     LINK_ENTRY = "entry0"  # the entry a permalink opened, until another one is selected
+    RECORD_SHOWN = "_record_shown"  # the entry whose record the embed layout last opened
     TABLE_PICK = "_table_pick"  # the table row selection last handled (the table repeats it on every rerun)
 
 
@@ -146,6 +148,13 @@ def choose_article(article_id: str) -> None:
     st.session_state[Key.ARTICLE] = article_id
 
 
+def open_article(article_id: str) -> None:
+    """Callback of a record's "Mentioned in": highlight the article and show its card (the
+    articles' search is cleared, so that nothing hides it)."""
+    st.session_state[Key.ARTICLE] = article_id
+    st.session_state[Key.ARTICLE_QUERY] = ""
+
+
 def selected_id() -> str:
     """Id of the entry shown in the detail panel ("" for none)."""
     return str(st.session_state.get(Key.SELECTED) or "")
@@ -195,17 +204,37 @@ def link_view() -> View | None:
     return ss.get(Key.LINK_VIEW)
 
 
-def sync_url() -> None:
-    """Write the current state to the query string (only when it changed)."""
-    ss = st.session_state
-    state = UrlState(
+def url_state() -> UrlState:
+    """Everything the link of the current view carries."""
+    return UrlState(
         lang=lang(),
         filters=current_filters().without_bounds(),
         in_view=in_view_filter_on(),
-        view=ss.get(Key.VIEW),
+        view=st.session_state.get(Key.VIEW),
         article=chosen_article(),
         entry=selected_id(),
     )
-    wanted = urlstate.encode(state)
+
+
+def new_record_shown() -> bool:
+    """True the first time the selected entry is asked about (the embed layout then opens its record)."""
+    entry = selected_id()
+    if not entry or entry == st.session_state.get(Key.RECORD_SHOWN):
+        return False
+    st.session_state[Key.RECORD_SHOWN] = entry
+    return True
+
+
+def sync_url() -> None:
+    """Write the current state to the query string (only when it changed)."""
+    wanted = urlstate.encode(url_state())
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
+
+
+def component_trigger(key: str, name: str) -> str:
+    """The trigger value `name` a component (`st.components.v2`) keyed `key` just sent ("" for none);
+    read in the component's callback."""
+    value: object = st.session_state.get(key)
+    found = value.get(name) if isinstance(value, Mapping) else getattr(value, name, None)
+    return found if isinstance(found, str) else ""
