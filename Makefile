@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 PORT   ?= 8501
 
-.PHONY: run test assets data bench load lint js-lint lock clean
+.PHONY: run test assets data bench load lint js-lint lock clean screenshots
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -78,6 +78,11 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The README's screenshots (docs/screenshots/), from the running app on the bundled data, offline.
+screenshots: $(STAMP)
+	@$(MAKE) --no-print-directory assets
+	$(BIN)/python -m bench.screenshots
 
 # 20 concurrent visitors against a local app for 60 s (loopback only); see README "Many visitors".
 load: $(STAMP)
