@@ -26,7 +26,10 @@ from atlas.schema import SLUG, show_value
 REQUIRED = ("id", "title_en", "title_fr", "summary_en", "summary_fr", "source")
 OPTIONAL_TEXT = ("author", "published_note", "note", "title_en_note")
 LIST_FIELDS = ("topics", "organisations", "odcs", "places")
-KNOWN_FIELDS = frozenset(REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision"))
+KNOWN_FIELDS = frozenset(
+    REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision", "summary_status")
+)
+DRAFT = "extractive"  # `summary_status` of a draft whose summaries are still the source's own sentences
 PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 MAX_FILE_BYTES = 256 * 1024  # an article file larger than this is not read; the bundled ones are under 5 KB
 MAX_PROBLEMS_PER_FILE = 20  # further problems of one file are counted, not listed
@@ -213,6 +216,9 @@ class _Checker:
             required[field] = value.strip()
         if not SLUG.fullmatch(required["id"]):
             self.problem(path, "id", required["id"], "must be a lower-case slug; file skipped")
+            return None
+        if data.get("summary_status") == DRAFT:
+            self.problem(path, "summary_status", DRAFT, "a draft: the summaries are not rewritten yet; file skipped")
             return None
         published, precision = self._published(path, data.get("published"), data.get("published_precision"))
         return Article(
