@@ -282,6 +282,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "article_organisations_line": {"en": "Organisations: {names}", "fr": "Organisations : {names}"},
     "article_places_line": {"en": "Places: {names}", "fr": "Lieux : {names}"},
     "mentioned_in_line": {"en": "Mentioned in: {titles}", "fr": "Cité dans : {titles}"},
+    "list_separator": {"en": "; ", "fr": " ; "},
+    "address_line": {"en": "Address: {address}", "fr": "Adresse : {address}"},
+    "status_line": {"en": "Status: {status}", "fr": "Statut : {status}"},
+    "opened_line": {"en": "Opened: {opened}", "fr": "Ouverture : {opened}"},
     "sources_line": {"en": "Sources: {sources}", "fr": "Sources : {sources}"},
     "mentioned_in_label": {
         "en": "Articles that mention this entry: each opens its card",

@@ -34,15 +34,12 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
     st.caption(t("kind_odc", lang) if row["kind"] == "odc" else category_label(row["category"], lang))
     safe.text(", ".join(p for p in (row["city"], row[f"country_name_{lang}"]) if p))
     if row["address"]:
-        safe.text(f"{t('field_address', lang)}: {row['address']}")
+        safe.text(t("address_line", lang, address=row["address"]))
     if row[f"description_{lang}"]:
         safe.text(row[f"description_{lang}"])
     if row["kind"] == "odc":
-        status = t(f"status_{row['status']}", lang)
-        safe.text(
-            f"{t('field_status', lang)}: {status}"
-            + (f" · {t('field_opened', lang)}: {row['opened']}" if row["opened"] else "")
-        )
+        status = t("status_line", lang, status=t(f"status_{row['status']}", lang))
+        safe.text(status + (" · " + t("opened_line", lang, opened=row["opened"]) if row["opened"] else ""))
     url = safe_url(row["website"])
     if url:
         st.link_button(t("website", lang), url)
@@ -60,10 +57,10 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
     index = title_index((a.id, (a.title_en, a.title_fr)) for a in articles)
     sources = reader_sources(row["source"], lang, index, {a.id: a.title(lang) for a in articles})
     if sources:
-        safe.small(t("sources_line", lang, sources="; ".join(sources)))
+        safe.small(t("sources_line", lang, sources=t("list_separator", lang).join(sources)))
     mentions = mention_items(articles_mentioning(articles, row["id"]), lang)
     if mentions and embedded:
-        safe.small(t("mentioned_in_line", lang, titles="; ".join(label for _, label in mentions)))
+        safe.small(t("mentioned_in_line", lang, titles=t("list_separator", lang).join(label for _, label in mentions)))
     elif mentions:
         st.markdown(f"**{t('mentioned_in', lang)}**")
         # Each article opens its card in the articles panel (and shows its places on the map).

@@ -62,7 +62,7 @@ def test_hostile_data_and_articles_render_nothing_and_fetch_nothing(page: Page, 
         "www.attacker.invalid, France",  # city and country
         "Address: someone@attacker.invalid",
         ":red[red text] :streamlit: :material/home: $x^2$ a -> b",  # the description
-        "Source: [Your session expired – click here](https://attacker.invalid/login) "
+        "Sources: [Your session expired – click here](https://attacker.invalid/login) "
         "![x](http://attacker.invalid/source.png) https://attacker.invalid/plain :blue-background[x] $$y$$",
     ]
     for text in details:

@@ -111,8 +111,8 @@ def render_embed() -> None:
 
     kinds = option_counts(full, filters, "kind", "kinds")
     keep_known(Key.KINDS, set(KINDS))
-    filter_col, link_col = st.columns([3, 1], vertical_alignment="center")
-    filter_col.pills(
+    bar = st.container(horizontal=True, vertical_alignment="center", gap="small")  # one row, even in 600 px
+    bar.pills(
         t("kind", lang),
         list(KINDS),
         key=Key.KINDS,
@@ -120,11 +120,11 @@ def render_embed() -> None:
         label_visibility="collapsed",
         format_func=lambda k: f"{t('kind_' + k, lang)} ({int(kinds.get(k, 0))})",
     )
-    link_col.link_button(
+    bar.link_button(
         t("embed_open_atlas", lang),
         share_url(page_base(), UrlState(lang=lang, filters=filters.without_bounds(), entry=state.selected_id())),
         icon=":material/open_in_new:",
-        width="stretch",
+        type="tertiary",
     )
     on_map = apply_filters(full, filters.without_bounds())
     focus = article_focus(data.articles, state.chosen_article(), on_map, lang)
