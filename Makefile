@@ -89,4 +89,4 @@ load: $(STAMP)
 	$(BIN)/python -m bench.load --sessions 20 --seconds 60
 
 clean:
-	rm -rf $(VENV) static/vendor node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) static/vendor static/generated node_modules .pytest_cache .hypothesis

@@ -35,7 +35,6 @@ PACKAGES: dict[str, tuple[str, ...]] = {
         "dist/MarkerCluster.css",
         "dist/MarkerCluster.Default.css",
     ),
-    "jquery": ("dist/jquery.min.js",),
     "leaflet.fullscreen": ("Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg"),
 }
 
@@ -60,7 +59,6 @@ MAP_CSS = ("atlas_map_css", OWN_URLS["atlas_map_css"])
 LOCAL_URLS = {
     "leaflet": _vendor("leaflet", "dist/leaflet.js"),
     "leaflet_css": _vendor("leaflet", "dist/leaflet.css"),
-    "jquery": _vendor("jquery", "dist/jquery.min.js"),
     "markerclusterjs": _vendor("leaflet.markercluster", "dist/leaflet.markercluster.js"),
     "markerclustercss": _vendor("leaflet.markercluster", "dist/MarkerCluster.css"),
     "markerclusterdefaultcss": _vendor("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
@@ -69,7 +67,9 @@ LOCAL_URLS = {
     **OWN_URLS,
 }
 
-MAP_ASSETS = {"leaflet", "jquery", "leaflet_css"}  # of folium.Map's defaults, all this map needs
+# Of folium.Map's defaults, all this map needs: not jQuery (only folium's own popups use it; the
+# atlas's plugin makes its popups itself), nor Bootstrap or Font Awesome (folium.Icon).
+MAP_ASSETS = {"leaflet", "leaflet_css"}
 
 
 def use(element: Any, local: bool, keep: Collection[str] | None = None) -> Any:

@@ -13,12 +13,13 @@ def build_parser() -> argparse.ArgumentParser:
     from atlas import validate_cli
     from atlas.articles import cli as articles_cli
     from atlas.geocoding import cli as geocode_cli
+    from atlas.imports import cli as imports_cli
     from atlas.store import cli as db_cli
 
     parser = argparse.ArgumentParser(prog="atlas", description="Social Tech Atlas command line.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (validate_cli, geocode_cli, articles_cli, db_cli):
+    for module in (validate_cli, geocode_cli, articles_cli, db_cli, imports_cli):
         module.register(sub)
     return parser
 

@@ -209,6 +209,17 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "avec l'atlas, peut-être plus anciennes. Les ajouts et corrections ne peuvent pas être reçus "
         "avant son retour.",
     },
+    # -- imports and open data (issue 14) --------------------------------------------------
+    "download_hsds": {"en": "Download HSDS (zip)", "fr": "Télécharger au format HSDS (zip)"},
+    "download_hsds_help": {
+        "en": "Open Referral HSDS 3.0: CSV files and datapackage.json, every field in both languages.",
+        "fr": "Open Referral HSDS 3.0 : fichiers CSV et datapackage.json, tous les champs dans les deux langues.",
+    },
+    "download_jsonld": {"en": "Download JSON-LD", "fr": "Télécharger en JSON-LD"},
+    "download_jsonld_help": {
+        "en": "schema.org Organization records (address, coordinates, descriptions in English and French).",
+        "fr": "Fiches schema.org Organization (adresse, coordonnées, descriptions en anglais et en français).",
+    },
     # -- usable (issue 18) ----------------------------------------------------------------------
     "source_article": {"en": "the article “{title}”", "fr": "l'article « {title} »"},
     "source_public": {"en": "public source: {sites}", "fr": "source publique : {sites}"},

@@ -1,47 +1,117 @@
-"""Is it the same organisation? One matcher for the submission form, imports and `atlas dedup`.
+"""Is it the same organisation? The one matcher of the form, the imports and `atlas dedup`.
 
-Names are compared after folding (case, accents, punctuation) and without legal-form noise
-(association, asbl, e.V., GmbH, SAS, SCIC, coop…), with rapidfuzz's token measures; the
-distance between the two points, the website's domain and the city and country weigh in.
-`score` is a number in [0, 1]; `likely_same` applies the thresholds.
+`score(a, b)` weighs the evidence two records give, in [0, 1], with the reasons in words:
+
+- names (and aliases), folded (case, accents, punctuation) and without legal-form noise
+  (association, asbl, e.V., GmbH, SAS, SCIC, coop…), compared with rapidfuzz; a word that one
+  name has and the other lacks counts against (“Open Food Lab” is not “Open Data Lab”), a
+  misspelt or abbreviated word does not (“Fed.” is “Fédération”), an acronym of the other name
+  counts for (“FFF”), the city's name inside a name is ignored when both are in that city;
+- the website's domain (a path on a shared host such as facebook.com counts as the site);
+- the distance between the two points (when both are located finer than a country);
+- the country, and the city when there are no coordinates to compare.
+
+`LIKELY` is where a pair is proposed to the moderators as a duplicate; `POSSIBLE` where the
+submission form lists an entry under "Is it one of these?". The labelled pairs in
+`tests/fixtures/dedup/pairs.csv` measure both (README, "Duplicates").
+
+`candidate_pairs` finds which pairs are worth scoring in a whole atlas without comparing every
+pair: blocks by country and name word (rare words only), by website domain and by initials,
+plus two sorted neighbourhoods (names sorted forwards and backwards within a country).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from atlas.text import fold_key
 
-# Words that say what legal form an organisation has, not which one it is (folded forms).
+# Words that say what legal form an organisation has, not which one it is (folded forms), and
+# the little words of names in the atlas's languages.
 LEGAL_FORMS = frozenset(
     """
-    association asso asbl aisbl vzw ev e v ev gmbh ggmbh ag sa sas sasu sarl eurl scic scop sci coop
-    cooperative cooperativa cooperatieve ltd limited llc inc corp plc cic srl spa onlus aps ets ong ngo
-    fondation foundation fundacion fundacio fondazione stiftung the la le les l de du des of and et
+    association associations asso assoc associazione asociacion associacio associacao asbl aisbl vzw ev e v
+    gmbh ggmbh ag sa sas sasu sarl eurl scic scop sci coop cooperative cooperativa cooperatieve ltd limited llc
+    inc corp plc cic srl spa onlus aps ets ong ngo
+    cio gug ug mbh eg ek ohg kg bv nv cvba scrl scs snc sl slu oy ab stichting vereniging verein loi 1901
+    the la le les l d de du des of and et y e und der die das del della di da do dos das van von het een a an
+    for pour fur per para
     """.split()
 )
+# Kinds of organisation spelt differently in each language: kept (they tell two bodies apart,
+# "Fondation Orange" is not "Orange") but compared as one word.
+SYNONYMS = {
+    "fondation": "foundation",
+    "fundacion": "foundation",
+    "fundacio": "foundation",
+    "fondazione": "foundation",
+    "stiftung": "foundation",
+    "stichting": "foundation",
+    "fundacao": "foundation",
+    "federation": "federation",
+    "federacion": "federation",
+    "federazione": "federation",
+    "institut": "institute",
+    "instituto": "institute",
+    "istituto": "institute",
+    "reseau": "network",
+    "netzwerk": "network",
+    "red": "network",
+    "rete": "network",
+    "europeen": "european",
+    "europeenne": "european",
+    "europaische": "european",
+    "europea": "european",
+    "europeo": "european",
+    "internationale": "international",
+    "intl": "international",
+    "centre": "center",
+    "centro": "center",
+    "zentrum": "center",
+}
+# Hosts where many organisations have a page: the first path segment names the site.
+SHARED_HOSTS = frozenset(
+    """
+    facebook.com fb.com linkedin.com twitter.com x.com instagram.com youtube.com github.com gitlab.com
+    medium.com linktr.ee helloasso.com sites.google.com google.com wikipedia.org wikidata.org
+    mastodon.social framagit.org
+    """.split()
+)
+
+LIKELY = 0.85  # at or above: proposed to the moderators as a duplicate (import, `atlas dedup`)
+POSSIBLE = 0.6  # at or above: offered as "Is it one of these?" in the submission form
+MAX_BLOCK = 60  # a name-word block bigger than this is too common a word to say anything
+WINDOW = 3  # sorted-neighbourhood window
+RARE_WORDS = 2  # name words per entry used as blocking keys (the rarest in its country)
+_DIGITS = re.compile(r"\d")
 
 
 def name_key(name: object) -> str:
     """Folded name without legal-form words: "Association Emmaüs Connect" -> "emmaus connect"."""
-    words = [w for w in fold_key(name).split() if w not in LEGAL_FORMS]
+    words = [SYNONYMS.get(w, w) for w in fold_key(name).split() if w not in LEGAL_FORMS]
     return " ".join(words) or fold_key(name)
 
 
 def domain(url: object) -> str:
-    """The website's host without `www.`: "https://www.example.org/a" -> "example.org" ("" if none)."""
+    """The website's site: host without `www.` ("example.org"); on a shared host, host/first-segment."""
     if not isinstance(url, str) or "//" not in url:
         return ""
     try:
-        host = urlsplit(url.strip()).hostname or ""
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
     except ValueError:
         return ""
-    return host.lower().removeprefix("www.")
+    if host in SHARED_HOSTS:
+        segment = next((s for s in parts.path.lower().split("/") if s), "")
+        return f"{host}/{segment}" if segment else ""
+    return host
 
 
 def distance_km(lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None) -> float | None:
@@ -56,6 +126,43 @@ def distance_km(lat1: float | None, lon1: float | None, lat2: float | None, lon2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+_SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "ac", "gouv", "asso"))
+
+
+def site_name(site: str) -> str:
+    """A site's name without the top-level domain: "emmaus-connect.org" -> "emmaus-connect"."""
+    if not site or "/" in site:
+        return site
+    labels = site.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    name = ".".join(labels[:-1])
+    return name if len(name) >= 5 else site
+
+
+# Path segments that say nothing about which organisation a page is about.
+GENERIC_PAGES = frozenset(
+    """
+    about about-us aboutus a-propos apropos qui-sommes-nous quisommesnous chi-siamo ueber-uns uber-uns
+    wir-ueber-uns who-we-are nous contact contacts home accueil index index.html index.php projects projets
+    projekte progetti proyectos nos-actions actions team equipe en fr de it es nl pt pl
+    """.split()
+)
+_LANGUAGE_SEGMENT = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?")
+
+
+def page_name(url: object, site: str) -> str:
+    """The part of a website's path that names something ("/fr/odc" -> "odc"), "" for a home page."""
+    if not isinstance(url, str) or not site or "/" in site:
+        return ""
+    try:
+        path = urlsplit(url.strip()).path.lower()
+    except ValueError:
+        return ""
+    segments = [s for s in path.split("/") if s and s not in GENERIC_PAGES and not _LANGUAGE_SEGMENT.fullmatch(s)]
+    return "/".join(segments)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """An existing entry that may be the same as the one being added, and why."""
@@ -68,41 +175,181 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the matcher reads of a record, computed once."""
+
+    keys: tuple[str, ...]  # name key first, then the aliases'
+    country: str
+    city: str
+    site: str
+    site_name: str  # the site's name without its top-level domain ("emmaus-connect")
+    page: str  # what the website's path names, beyond a language or an "about" page ("odc")
+    lat: float | None
+    lon: float | None
+    precise: bool  # coordinates of an address (two of them a few hundred metres apart say something)
+    located: bool  # coordinates finer than a country's centroid
+    bare: tuple[str, ...] = ()  # the keys without the words of the record's own city (for the quick test)
+    compact: tuple[str, ...] = ()  # the keys without spaces
+    initials: frozenset[str] = frozenset()  # acronym blocking keys
+
+
+def prepare(record: Mapping[str, object]) -> Prepared:
+    names = [record.get("name"), *str(record.get("aliases") or "").split("|")]
+    keys = tuple(dict.fromkeys(k for k in (name_key(n) for n in names if n and str(n).strip()) if k))
+    lat, lon = _num(record.get("lat")), _num(record.get("lon"))
+    precision = str(record.get("geo_precision") or "")
+    site = domain(record.get("website"))
+    city = fold_key(record.get("city"))
+    own = set(city.split())
+    return Prepared(
+        keys=keys,
+        country=str(record.get("country") or "").upper(),
+        city=city,
+        site=site,
+        site_name=site_name(site),
+        page=page_name(record.get("website"), site),
+        lat=lat,
+        lon=lon,
+        precise=lat is not None and lon is not None and precision == "address",
+        located=lat is not None and lon is not None and precision not in ("country", "region"),
+        bare=tuple(" ".join(w for w in k.split() if w not in own) or k for k in keys),
+        compact=tuple(k.replace(" ", "") for k in keys),
+        initials=frozenset(x for k in keys for x in _initials(k)),
+    )
+
+
+def _word_matches(word: str, others: Sequence[str]) -> bool:
+    """A word of one name found in the other: the same, misspelt (≥ 80 %), or abbreviated ("fed")."""
+    if word in others:
+        return True
+    if _DIGITS.search(word):
+        return False  # numbers must be equal
+    for other in others:
+        if len(word) >= 3 and len(other) >= 3 and (other.startswith(word) or word.startswith(other)):
+            return not _DIGITS.search(other)
+    if len(word) >= 4:
+        best = process.extractOne(word, [o for o in others if len(o) >= 4], scorer=fuzz.ratio, score_cutoff=80)
+        return best is not None and not _DIGITS.search(best[0])
+    return False
+
+
+def _unmatched(words: Sequence[str], others: Sequence[str]) -> list[str]:
+    return [w for w in words if not _word_matches(w, others)]
+
+
+def _is_acronym(short: str, words: Sequence[str]) -> bool:
+    """`short` ("fff", "soga") made of the first letters (or first syllables) of `words`, in order."""
+    if not 2 <= len(short) <= 8 or len(words) < 2 or not short.isalpha():
+        return False
+    memo: dict[tuple[int, int], bool] = {}
+
+    def fits(i: int, j: int) -> bool:  # short[i:] made from words[j:]
+        if (i, j) in memo:
+            return memo[i, j]
+        if i == len(short):
+            result = all(w in LEGAL_FORMS or len(w) <= 2 for w in words[j:])
+        elif j == len(words):
+            result = False
+        else:
+            word = words[j]
+            result = (word in LEGAL_FORMS or len(word) <= 2) and fits(i, j + 1)
+            n = 1
+            while not result and n <= min(len(word), len(short) - i) and word[:n] == short[i : i + n]:
+                result = fits(i + n, j + 1)
+                n += 1
+        memo[i, j] = result
+        return result
+
+    return fits(0, 0)
+
+
+def name_similarity(a: str, b: str, cities: frozenset[str] = frozenset()) -> tuple[float, str]:
+    """How alike two name keys are, in [0, 1], and a word for why."""
+    if a == b:
+        return 1.0, "same name"
+    ca, cb = a.replace(" ", ""), b.replace(" ", "")
+    if ca == cb:
+        return 0.98, "same name"
+    if a.count(" ") != b.count(" ") and min(len(ca), len(cb)) >= 8 and fuzz.ratio(ca, cb) >= 92:
+        return 0.95, "same name but the spaces"
+    wa, wb = a.split(), b.split()
+    if cities:  # "Emmaüs Connect Paris" is "Emmaüs Connect" when both are in Paris
+        sa, sb = [w for w in wa if w not in cities], [w for w in wb if w not in cities]
+        if sa and sb and (len(sa) < len(wa) or len(sb) < len(wb)):
+            wa, wb = sa, sb
+            a, b = " ".join(sa), " ".join(sb)
+            if a == b:
+                return 0.97, "same name but the city"
+    if len(wa) == 1 and _is_acronym(wa[0], fold_key(b).split() if len(wb) < 2 else wb):
+        return 0.92, "acronym"
+    if len(wb) == 1 and _is_acronym(wb[0], fold_key(a).split() if len(wa) < 2 else wa):
+        return 0.92, "acronym"
+    base = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100
+    only_a = [w for w in dict.fromkeys(wa) if w not in wb and (len(w) >= 3 or _DIGITS.search(w))]
+    only_b = [w for w in dict.fromkeys(wb) if w not in wa and (len(w) >= 3 or _DIGITS.search(w))]
+    extra_a = _unmatched(only_a, wb)
+    extra_b = _unmatched(only_b, wa)
+    if extra_a and extra_b:  # each name has a word the other lacks: other organisations, likely
+        return min(base, 0.6), f"other words ({extra_a[0]} / {extra_b[0]})"
+    if extra_a or extra_b:  # one name has more words: the same only with other evidence
+        return 0.75, f"extra word ({(extra_a or extra_b)[0]})"
+    return max(base, 0.9), f"name {base:.0%}"
+
+
 def score(a: Mapping[str, object], b: Mapping[str, object]) -> tuple[float, tuple[str, ...]]:
     """How likely records `a` and `b` describe the same organisation, in [0, 1], with the reasons.
 
-    Reads `name`, `country`, `city`, `lat`, `lon`, `website` (missing values are ignored).
+    Reads `name`, `aliases`, `country`, `city`, `lat`, `lon`, `geo_precision`, `website`
+    (missing values are ignored).
     """
-    key_a, key_b = name_key(a.get("name")), name_key(b.get("name"))
-    if not key_a or not key_b:
+    return score_prepared(prepare(a), prepare(b))
+
+
+def score_prepared(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
+    if not a.keys or not b.keys:
         return 0.0, ()
-    names = max(fuzz.token_set_ratio(key_a, key_b), fuzz.ratio(key_a, key_b)) / 100
-    reasons = [f"name {names:.0%}"]
-    value = names
-    web_a, web_b = domain(a.get("website")), domain(b.get("website"))
-    if web_a and web_a == web_b:
-        value = max(value, 0.9) + 0.1
-        reasons.append("same website")
-    country_a, country_b = str(a.get("country") or ""), str(b.get("country") or "")
-    if country_a and country_b and country_a != country_b:
-        value -= 0.35
+    km = distance_km(a.lat, a.lon, b.lat, b.lon) if a.located and b.located else None
+    same_city = (bool(a.city) and a.city == b.city) or (km is not None and km <= 15)
+    cities = frozenset(a.city.split()) | frozenset(b.city.split()) if same_city else frozenset()
+    names, why = max((name_similarity(x, y, cities) for x in a.keys for y in b.keys), key=lambda r: r[0])
+    value, reasons = names, [why]
+    same_site = bool(a.site) and (a.site == b.site or a.site_name == b.site_name)
+    if same_site and a.page != b.page:  # two pages of one site: a programme of the organisation, maybe
+        value += 0.05
+        reasons.append("pages of the same website")
+    elif same_site:
+        value += 0.15 if a.site == b.site else 0.1
+        reasons.append("same website" if a.site == b.site else "same website name")
+    elif a.site and b.site:
+        value -= 0.08
+        reasons.append("other websites")
+    if a.country and b.country and a.country != b.country:
+        value -= 0.4
         reasons.append("other country")
-    km = distance_km(_num(a.get("lat")), _num(a.get("lon")), _num(b.get("lat")), _num(b.get("lon")))
     if km is not None:
-        if km <= 1:
-            value += 0.08
+        if km <= 0.5 and a.precise and b.precise:
+            value += 0.06
             reasons.append(f"{km * 1000:.0f} m apart")
-        elif km > 50:
+        elif km <= 2 and a.precise and b.precise:
+            value += 0.03
+            reasons.append(f"{km:.1f} km apart")
+        elif km <= 30 and same_city:
+            value += 0.03
+            reasons.append("same city")
+        elif km > 200:
+            value -= 0.35
+            reasons.append(f"{km:.0f} km apart")
+        elif km > 30:
             value -= 0.2
             reasons.append(f"{km:.0f} km apart")
-    elif fold_key(a.get("city")) and fold_key(a.get("city")) == fold_key(b.get("city")):
-        value += 0.05
+    elif same_city:
+        value += 0.03
         reasons.append("same city")
-    return max(0.0, min(1.0, value)), tuple(reasons)
-
-
-LIKELY = 0.85  # at or above: proposed as a duplicate
-POSSIBLE = 0.6  # at or above: shown as "Is it one of these?"
+    elif a.city and b.city and not (set(a.city.split()) & set(b.city.split())):
+        value -= 0.05
+        reasons.append("other city")
+    return round(max(0.0, min(1.0, value)), 3), tuple(reasons)
 
 
 def similar(
@@ -110,8 +357,9 @@ def similar(
 ) -> list[Candidate]:
     """Existing records that may be `record`, best first (those scoring at least `threshold`)."""
     found = []
+    mine = prepare(record)
     for other in existing:
-        value, reasons = score(record, other)
+        value, reasons = score_prepared(mine, prepare(other))
         if value >= threshold:
             found.append(
                 Candidate(
@@ -125,6 +373,108 @@ def similar(
             )
     found.sort(key=lambda c: (-c.score, c.name))
     return found[:limit]
+
+
+def _initials(key: str) -> set[str]:
+    """Blocking keys for acronyms: a long name's initials; every initials string a short name may stand for."""
+    words = key.split()
+    if len(words) >= 2:
+        long_words = [w for w in words if len(w) >= 3]
+        return {"".join(w[0] for w in words), "".join(w[0] for w in long_words)} - {""}
+    word = words[0] if words else ""
+    if not 2 <= len(word) <= 6 or not word.isalpha():
+        return set()
+    rest = word[1:]  # the first letter always starts a word; any other letter may start the next one
+    return {word[0] + "".join(c for k, c in enumerate(rest) if mask >> k & 1) for mask in range(1, 1 << len(rest))}
+
+
+def candidate_pairs(records: Sequence[Prepared], among: Sequence[bool] | None = None) -> set[tuple[int, int]]:
+    """Index pairs (i < j) worth scoring, from blocks and sorted neighbourhoods (not every pair).
+
+    With `among`, only pairs where at least one side is flagged (the rows of an import against
+    the atlas and each other, say).
+    """
+    blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    words_of = [{w for k in p.keys for w in k.split() if len(w) >= 3 or _DIGITS.search(w)} for p in records]
+    frequency: Counter[tuple[str, str]] = Counter(
+        (p.country, w) for p, words in zip(records, words_of, strict=True) for w in words
+    )
+    for i, (p, words) in enumerate(zip(records, words_of, strict=True)):
+        # a name's rarest words say most about it: blocks on those only (common words make huge blocks)
+        for w in sorted(words, key=lambda w: (frequency[p.country, w], w))[:RARE_WORDS]:
+            blocks[("w", p.country, w)].append(i)
+        if p.site:
+            blocks[("s", p.site)].append(i)
+        for initials in p.initials:
+            blocks[("i", p.country, initials)].append(i)
+    pairs: set[tuple[int, int]] = set()
+
+    def add(i: int, j: int) -> None:
+        if i != j and (among is None or among[i] or among[j]):
+            pairs.add((i, j) if i < j else (j, i))
+
+    for members in blocks.values():
+        if 1 < len(members) <= MAX_BLOCK:
+            for x, i in enumerate(members):
+                for j in members[x + 1 :]:
+                    add(i, j)
+    for reverse in (False, True):
+        order = sorted(
+            (
+                (p.country, (k.replace(" ", "")[::-1] if reverse else k.replace(" ", "")), i)
+                for i, p in enumerate(records)
+                for k in p.keys[:1]
+            ),
+        )
+        for x, (country, _key, i) in enumerate(order):
+            for country2, _key2, j in order[x + 1 : x + WINDOW]:
+                if country2 != country:
+                    break
+                add(i, j)
+    return pairs
+
+
+def _words(key: str) -> list[str]:
+    """A key's words; a one-word key's folded words (legal forms included) for acronyms."""
+    return key.split() if " " in key else fold_key(key).split()
+
+
+def _worth_scoring(a: Prepared, b: Prepared) -> bool:
+    """False when `a` and `b` cannot reach `LIKELY` (a cheap test before `score_prepared`)."""
+    if not a.keys or not b.keys or (a.country and b.country and a.country != b.country):
+        return False  # another country costs 0.4: no pair of two countries reaches LIKELY
+    if a.site and (a.site == b.site or a.site_name == b.site_name):
+        return True
+    for x in a.bare:
+        for y in b.bare:
+            if fuzz.token_set_ratio(x, y, score_cutoff=75):
+                return True
+    for x in a.compact:
+        for y in b.compact:
+            if fuzz.ratio(x, y, score_cutoff=90):
+                return True
+    if a.initials & b.initials:  # an acronym, maybe
+        for x in (*a.keys, *a.bare):
+            for y in (*b.keys, *b.bare):
+                if (" " not in x and _is_acronym(x, _words(y))) or (" " not in y and _is_acronym(y, _words(x))):
+                    return True
+    return False
+
+
+def find_duplicates(
+    records: Sequence[Prepared], among: Sequence[bool] | None = None, threshold: float = LIKELY
+) -> list[tuple[int, int, float, tuple[str, ...]]]:
+    """Pairs (i, j, score, reasons) scoring at least `threshold`, best first; see `candidate_pairs`."""
+    found = []
+    for i, j in candidate_pairs(records, among):
+        a, b = records[i], records[j]
+        if threshold >= LIKELY and not _worth_scoring(a, b):
+            continue
+        value, reasons = score_prepared(a, b)
+        if value >= threshold:
+            found.append((i, j, value, reasons))
+    found.sort(key=lambda f: (-f[2], f[0], f[1]))
+    return found
 
 
 def _num(value: object) -> float | None:

@@ -4,10 +4,14 @@ For each size it generates a synthetic atlas (`bench.generate`) and measures, in
 
 - load: `load_atlas` (CSV reading + validation) of the generated folder;
 - filter: `apply_filters` with two countries, one category and a text query;
-- map: `build_map` (the map the app serves) plus what `st_folium` does before the page gets it —
-  streamlit-folium's own `_get_html`/`_get_header`/`_get_map_string`, the JS/CSS link walk, the
-  hash, and Streamlit's `json.dumps` of the component arguments. "Bytes" are the UTF-8 length of
-  that JSON (what travels to the browser on each rerun; Leaflet's static files are not counted);
+- map, first load of an atlas revision: `atlas_layers` (pack the whole atlas, publish the points
+  file), `build_map` and the update showing every row, plus what `st_folium` does before the
+  page gets it (`st_folium` itself, its component call captured: rendering, the hash, the JS/CSS
+  link walk, the feature group) and Streamlit's `json.dumps` of the component arguments. "Bytes"
+  are that JSON's UTF-8 length plus the points file's (what the browser receives for the data;
+  Leaflet's files and the country outlines, static and cached, are not counted);
+- map, a filter change (`FILTER`): the map and update of a rerun with the layers already
+  published — time, and the component arguments' bytes (all that travels);
 - naive map: one `folium.Marker` with a `folium.Popup` (and a tooltip) per row in a
   `MarkerCluster`, popups holding the same text as ours, through the same serving path. Above
   `--naive-max` rows it is measured on an evenly spaced sample and scaled per point;
@@ -91,77 +95,96 @@ def peak_rss_mb() -> float:
 # --- what st_folium sends ---------------------------------------------------------------------
 
 
-def served(fmap: Any) -> bytes:
+def served(fmap: Any, group: Any = None) -> bytes:
     """The component arguments `st_folium(fmap, ...)` sends, as Streamlit serialises them (JSON, UTF-8).
 
-    Follows streamlit_folium.st_folium step by step (render, html, header, map script, JS/CSS
-    link walk, hash) with the app's own arguments, without needing a running Streamlit.
+    Calls `streamlit_folium.st_folium` with the app's own arguments (atlas/ui/map_panel.py) and
+    its component function replaced by one that returns what it is given, so no running
+    Streamlit is needed; `group` is the update (`feature_group_to_add`).
     """
-    import folium
     import streamlit_folium as sf
 
-    fmap.get_root().render()
-    fmap.render()
-    html = sf._get_html(fmap)
-    header = sf._get_header(fmap)
-    leaflet = sf._get_map_string(fmap)
-    css: list[str] = []
-    js: list[str] = []
+    captured: dict[str, Any] = {}
 
-    def walk(element: Any):
-        if isinstance(element, folium.elements.JSCSSMixin):
-            yield element
-        for child in getattr(element, "_children", {}).values():
-            yield from walk(child)
+    def component(**kwargs: Any) -> dict:
+        captured.update(kwargs)
+        return {}
 
-    for element in walk(fmap):
-        css.extend(href for _, href in getattr(element, "default_css", []))
-        js.extend(src for _, src in getattr(element, "default_js", []))
-    returned = ["last_object_clicked_tooltip", "center", "zoom"]
-    args = {
-        "script": leaflet,
-        "header": header,
-        "html": html,
-        "id": sf.get_full_id(fmap),
-        "key": sf.generate_js_hash(leaflet, "atlas_map", False),
-        "height": 640,
-        "width": None,
-        "returned_objects": returned,
-        "default": {"last_object_clicked_tooltip": None, "zoom": 4},
-        "zoom": None,
-        "center": None,
-        "feature_group": None,
-        "return_on_hover": False,
-        "layer_control": None,
-        "pixelated": False,
-        "css_links": list(dict.fromkeys(css)),
-        "js_links": list(dict.fromkeys(js)),
-        "wrap_longitude": False,
-    }
-    return json.dumps(args).encode("utf-8")
+    original = sf._component_func
+    sf._component_func = component
+    try:
+        sf.st_folium(
+            fmap,
+            key="atlas_map",
+            height=640,
+            use_container_width=True,
+            returned_objects=["last_object_clicked_tooltip", "center", "zoom", "bounds"],
+            feature_group_to_add=group,
+        )
+    finally:
+        sf._component_func = original
+    captured.pop("on_change", None)
+    return json.dumps(captured).encode("utf-8")
 
 
-def our_map(frame: pd.DataFrame) -> bytes:
-    from atlas.map import MapOptions, build_map
+def _options() -> Any:
+    from atlas.map import MapOptions
 
-    return served(build_map(frame, MapOptions(lang="en", local_assets=True, tiles=False)))
+    return MapOptions(lang="en", local_assets=True, tiles=False)
 
 
-def timed_map(frame: pd.DataFrame, reps: int) -> tuple[float, float, bytes]:
-    """Median seconds of `build_map` alone and of build + serve, and the served bytes."""
-    from atlas.map import MapOptions, build_map
+def _update(layers: Any, rows: pd.DataFrame) -> Any:
+    from atlas.map import View, map_update, update_group, view_bounds
 
-    builds, totals, payload = [], [], b""
+    return update_group(map_update(layers, rows, "en", View("", view_bounds(rows))))
+
+
+def our_map(frame: pd.DataFrame, directory: Path | None = None) -> tuple[bytes, int]:
+    """The component arguments of the map of every row of `frame`, and the points file's size."""
+    from atlas.map import atlas_layers, build_map
+    from atlas.map.files import url_path
+
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-map-") as tmp:
+        folder = directory or Path(tmp)
+        layers = atlas_layers(frame, "en", folder)
+        args = served(build_map(layers, _options()), _update(layers, frame))
+        return args, url_path(layers.url or "", folder).stat().st_size
+
+
+def timed_map(frame: pd.DataFrame, reps: int) -> tuple[float, float, bytes, int]:
+    """Median seconds of the first map of an atlas revision: packing and publishing alone, and
+    everything until the component arguments are ready; those arguments and the file's size."""
+    from atlas.map import atlas_layers, build_map
+    from atlas.map.files import url_path
+
+    packs, totals, payload, size = [], [], b"", 0
     for _ in range(max(1, reps)):
-        payload = b""
-        gc.collect()
-        start = time.perf_counter()
-        fmap = build_map(frame, MapOptions(lang="en", local_assets=True, tiles=False))
-        built = time.perf_counter()
-        payload = served(fmap)
-        builds.append(built - start)
-        totals.append(time.perf_counter() - start)
-    return statistics.median(builds), statistics.median(totals), payload
+        with tempfile.TemporaryDirectory(prefix="atlas-bench-map-") as tmp:
+            payload = b""
+            gc.collect()
+            start = time.perf_counter()
+            layers = atlas_layers(frame, "en", Path(tmp))
+            packed = time.perf_counter()
+            payload = served(build_map(layers, _options()), _update(layers, frame))
+            packs.append(packed - start)
+            totals.append(time.perf_counter() - start)
+            size = url_path(layers.url or "", Path(tmp)).stat().st_size
+    return statistics.median(packs), statistics.median(totals), payload, size
+
+
+def timed_rerun(frame: pd.DataFrame, shown: pd.DataFrame, reps: int) -> tuple[float, bytes]:
+    """Median seconds of a rerun's map (layers already published) showing `shown`, and its arguments."""
+    from atlas.map import atlas_layers, build_map
+
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-map-") as tmp:
+        layers = atlas_layers(frame, "en", Path(tmp))
+        times, payload = [], b""
+        for _ in range(max(1, reps)):
+            gc.collect()
+            start = time.perf_counter()
+            payload = served(build_map(layers, _options()), _update(layers, shown))
+            times.append(time.perf_counter() - start)
+    return statistics.median(times), payload
 
 
 def naive_map(frame: pd.DataFrame, rich: bool) -> bytes:
@@ -211,7 +234,7 @@ def bench_size(rows: int, reps: int, naive_max: int, workdir: Path, seed: int, l
     from atlas.data import load_atlas
     from atlas.export import export_frame, to_csv
     from atlas.filters import Filters, apply_filters
-    from atlas.map.build import RICH_POPUP_LIMIT
+    from atlas.map.layers import RICH_POPUP_LIMIT
 
     folder = workdir / f"atlas-{rows}"
     start = time.perf_counter()
@@ -234,18 +257,24 @@ def bench_size(rows: int, reps: int, naive_max: int, workdir: Path, seed: int, l
     out.update(filter_query_ms=query_s * 1000, filter_query_matches=len(found))
 
     log(f"[{rows}] map")
-    _, empty_s, empty_bytes = timed_map(frame.iloc[:0], reps)
-    build_s, map_s, payload = timed_map(frame, reps)
+    _, empty_s, empty_bytes, empty_file = timed_map(frame.iloc[:0], reps)
+    build_s, map_s, payload, file_size = timed_map(frame, reps)
+    rerun_s, rerun = timed_rerun(frame, shown, max(reps, 3))
     located = int((frame["lat"].notna() & frame["lon"].notna()).sum())
+    first = len(payload) + file_size
     out.update(
         map_build_s=build_s,
         map_s=map_s,
-        map_bytes=len(payload),
-        map_empty_bytes=len(empty_bytes),
+        map_bytes=first,
+        map_args_bytes=len(payload),
+        map_file_bytes=file_size,
+        map_empty_bytes=len(empty_bytes) + empty_file,
         map_points=located,
-        map_bytes_per_point_total=len(payload) / located,
-        map_bytes_per_point=(len(payload) - len(empty_bytes)) / located,
+        map_bytes_per_point_total=first / located,
+        map_bytes_per_point=(first - len(empty_bytes) - empty_file) / located,
         map_us_per_point=max(map_s - empty_s, 0.0) / located * 1e6,
+        map_rerun_s=rerun_s,
+        map_rerun_bytes=len(rerun),
     )
     del payload
 
@@ -318,12 +347,15 @@ ROWS = (  # (key, label, format)
     ("filter_matches", "  rows matched", "{:,.0f}"),
     ("filter_query_ms", "filter, the text query alone, ms", "{:.1f}"),
     ("filter_query_matches", "  rows matched", "{:,.0f}"),
-    ("map_build_s", "map build_map() alone (ours), s", "{:.3f}"),
-    ("map_s", "map build + serve (ours), s", "{:.3f}"),
-    ("map_bytes", "map payload (ours), bytes", "{:,.0f}"),
+    ("map_build_s", "map, first load: pack + publish the points, s", "{:.3f}"),
+    ("map_s", "map, first load: all, served (ours), s", "{:.3f}"),
+    ("map_bytes", "map, first load: arguments + points file, bytes", "{:,.0f}"),
+    ("map_file_bytes", "  of which the points file (fetched once)", "{:,.0f}"),
     ("map_bytes_per_point_total", "  bytes per point, whole payload / rows", "{:.1f}"),
     ("map_bytes_per_point", "  bytes per point, marginal", "{:.1f}"),
     ("map_us_per_point", "  µs per point, marginal", "{:.2f}"),
+    ("map_rerun_s", "map, a filter change: build + serve, s", "{:.3f}"),
+    ("map_rerun_bytes", "map, a filter change: arguments, bytes", "{:,.0f}"),
     ("naive_points", "naive map measured on, rows", "{:,.0f}"),
     ("naive_s_scaled", "naive map build + serve, s (scaled)", "{:.2f}"),
     ("naive_bytes_scaled", "naive map payload, bytes (scaled)", "{:,.0f}"),
@@ -432,7 +464,8 @@ def main(argv: list[str] | None = None) -> dict:
             "quick": args.quick,
             "filter": {k: list(v) if isinstance(v, tuple) else v for k, v in FILTER.items()},
             "memory": "resource.getrusage(RUSAGE_SELF).ru_maxrss (process high-water mark)",
-            "map_bytes": "UTF-8 length of json.dumps(component args) as built by streamlit_folium.st_folium",
+            "map_bytes": "UTF-8 length of json.dumps(component args) as built by streamlit_folium.st_folium, "
+            "plus the published points file (first load); map_rerun_bytes: the arguments alone (a filter change)",
         },
     }
     results = []

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class AppServer:
     """`streamlit run app.py` (or another `script`) on `host` (loopback), with its own data folder, cache
-    and log file; with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`)."""
+    and log file; with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`);
+    with `root`, the app of another checkout (a benchmark comparing today's code with yours)."""
 
     def __init__(
         self,
@@ -28,6 +29,7 @@ class AppServer:
         timeout: float = 90.0,
         base_path: str = "",
         script: Path | str = "app.py",
+        root: Path = ROOT,
     ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
@@ -67,7 +69,7 @@ class AppServer:
                 "false",
                 *(["--server.baseUrlPath", prefix] if prefix else []),
             ],
-            cwd=ROOT,
+            cwd=root,
             env=environment,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -44,13 +44,54 @@ def bold_texts(at: AppTest) -> set[str]:
     }
 
 
-def map_script(at: AppTest) -> str:
+def map_args(at: AppTest) -> dict:
     import json
 
     element = next(
         e for e in at.main if type(e).__name__ == "UnknownElement" and "script" in getattr(e.proto, "json_args", "")
     )
-    return json.loads(element.proto.json_args)["script"]
+    return json.loads(element.proto.json_args)
+
+
+def map_script(at: AppTest) -> str:
+    return map_args(at)["script"]
+
+
+def map_update(at: AppTest) -> dict:
+    """The update the rerun sent the map (`L.atlas.update(group, spec)` in the feature group)."""
+    import json
+    import re
+
+    return json.loads(re.search(r"L\.atlas\.update\([\w]+, (\{.*\})\);", map_args(at)["feature_group"]).group(1))
+
+
+def points_file(at: AppTest) -> dict:
+    """The published points file the map's script fetches."""
+    import json
+    import re
+
+    from atlas.map import files
+
+    url = re.search(r'"url":"([^"]+)"', map_script(at)).group(1)
+    return json.loads(files.url_path(url).read_text(encoding="utf-8"))
+
+
+def names_shown(at: AppTest) -> set[str]:
+    """Names of the points the map shows after the rerun: the file's, through the update's masks."""
+    import base64
+
+    import numpy as np
+
+    published, spec = points_file(at), map_update(at)
+    names = set()
+    for key, part in spec["layers"].items():
+        all_names = published[key]["name"]
+        if part["mask"] is None:
+            names.update(all_names)
+            continue
+        bits = np.unpackbits(np.frombuffer(base64.b64decode(part["mask"]), dtype=np.uint8), bitorder="little")
+        names.update(n for n, bit in zip(all_names, bits, strict=False) if bit)
+    return names
 
 
 def component_data(at: AppTest, key: str) -> dict:
@@ -67,17 +108,20 @@ def test_default_view_shows_everything(app) -> None:
     at = app()
     assert summary(at) == "7 of 7 entries shown (5 organisations, 2 ODCs)"
     assert at.title[0].value == "Social Tech Atlas"
-    assert "Alpha Civic Lab" in map_script(at)
+    assert "Alpha Civic Lab" in names_shown(at) and len(names_shown(at)) == 7
     assert not at.warning  # clean data: no data-problem warning
 
 
 def test_country_filter(app) -> None:
     at = app()
+    before = map_args(at)
     at.sidebar.multiselect(key="f_country").set_value(["FR", "BE"]).run()
     assert summary(at) == "3 of 7 entries shown (3 organisations, 0 ODCs)"
     assert at.query_params["country"] == ["FR,BE"] or at.query_params["country"] == "FR,BE"
-    script = map_script(at)
-    assert "Gamma Skills" in script and "Delta Network" not in script
+    assert names_shown(at) == {"Alpha Civic Lab", "Beta Commons", "Gamma Skills"}
+    after = map_args(at)
+    assert after["script"] == before["script"] and after["key"] == before["key"]  # the same iframe, kept
+    assert after["feature_group"] != before["feature_group"]
 
 
 def test_category_kind_status_and_text_filters(app) -> None:
@@ -101,7 +145,7 @@ def test_language_switch_changes_labels(app) -> None:
     assert at.title[0].value == "Atlas de la Social Tech"
     assert summary(at) == "7 entrées affichées sur 7 (5 organisations, 2 ODC)"
     assert "Sénégal (1)" in at.sidebar.multiselect(key="f_country").options
-    assert "Un laboratoire civic tech de test à Lyon." in map_script(at)
+    assert "Un laboratoire civic tech de test à Lyon." in points_file(at)["organisations"]["desc"]
 
 
 def test_query_parameters_round_trip(app) -> None:
@@ -139,7 +183,13 @@ def test_download_offers_exactly_the_filtered_table(app) -> None:
     assert tuple(table.columns) == EXPORT_COLUMNS
     rows = list(csv.DictReader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
     assert [r["id"] for r in rows] == ["alpha-civic", "beta-commons"]
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download GeoJSON"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Download CSV",
+        "Download GeoJSON",
+        "Download HSDS (zip)",
+        "Download JSON-LD",
+    ]
+    assert any("Open Data Commons Open Database License" in c.value for c in at.caption)
 
 
 def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) -> None:
@@ -170,9 +220,9 @@ def test_choosing_an_article_highlights_its_places_and_organisations(app) -> Non
     at = app()
     at.button(key="art_perugia-meeting").click().run()
     assert at.query_params["article"] in ("perugia-meeting", ["perugia-meeting"])
-    script = map_script(at)
-    assert '"hl":[' in script  # its organisation is highlighted
-    assert script.count('"ref":"place-"') == 1  # the article-places layer, shown
+    spec = map_update(at)
+    assert any(part.get("hl") for part in spec["layers"].values())  # its organisation is highlighted
+    assert spec["places"]["show"] and spec["places"]["payload"]["ref"] == "place-"  # its places, shown
     at.text_input(key="a_query").set_value("lyon").run()
     titles = bold_texts(at)
     assert "A test lab opens in Lyon" in titles and "A test meeting in Umbria" not in titles
@@ -226,7 +276,7 @@ def test_a_data_change_reaches_an_open_session_without_a_restart(monkeypatch, tm
     os.utime(data / "organisations.csv", (later, later))  # coarse file-system clocks
     at.run()
     assert summary(at).startswith("8 of 8")
-    assert "Brand New Org" in map_script(at)
+    assert "Brand New Org" in names_shown(at)
 
 
 def test_only_the_state_module_touches_session_state() -> None:

@@ -1,10 +1,13 @@
 """Contract between Python and the browser: points packed in Python, decoded by the real JavaScript.
 
-The payload text the page receives (`PointLayer.payload`) goes to `decodePoints` in
+The payloads the page receives — each part of the published points file (`atlas_layers`), the
+article places of an update, any `PointLayer.payload` — go to `decodePoints` in
 static/atlas/map.js — the file the browser loads — run under node (tests/js/decode_points.js),
 and the decoded points must equal the records expected from the rows themselves: coordinates to
 1e-4 degree, escaped texts (which the browser shows as the original text), style codes, places,
 row labels, highlights; and each tooltip must give back the row on a click (`clicked_row`).
+Which points an update shows (`encode_mask`) goes to `decodeMask` and must give back the
+filtered rows.
 
 Skipped without node, except in CI (CI=true), where a missing node is a failure.
 """
@@ -28,9 +31,11 @@ from hypothesis import strategies as st
 
 from atlas.categories import CATEGORY_IDS
 from atlas.data import load_atlas
-from atlas.map import points
+from atlas.filters import Filters, apply_filters
+from atlas.map import View, atlas_layers, map_update, points
 from atlas.map.elements import PointLayer
 from atlas.map.points import CATEGORY_INDEX, PLACE_STYLE, PLANNED_STYLE, columns
+from atlas.map.update import encode_mask
 from atlas.text import escape, safe_url
 from atlas.ui.map_events import clicked_row
 from bench.generate import generate
@@ -53,13 +58,20 @@ class Decoder:
             encoding="utf-8",
         )
 
-    def decode(self, payload: str) -> list[dict]:
-        assert "\n" not in payload and self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write(payload + "\n")
+    def _ask(self, line: str) -> dict:
+        assert "\n" not in line and self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
         reply = json.loads(self.proc.stdout.readline())
         assert "error" not in reply, reply.get("error")
-        return reply["records"]
+        return reply
+
+    def decode(self, payload: str) -> list[dict]:
+        return self._ask(payload)["records"]
+
+    def mask(self, mask: str | None, n: int) -> list[int]:
+        """The flags `decodeMask` gives the n points of a layer for an update's `mask`."""
+        return self._ask(json.dumps({"mask": mask, "n": n}))["bits"]
 
     def close(self) -> None:
         if self.proc.stdin:
@@ -311,3 +323,37 @@ def frames(draw) -> tuple[pd.DataFrame, frozenset[str]]:
 def test_any_rows_round_trip_through_the_javascript_decoder(decoder, drawn, rich) -> None:
     frame, highlight = drawn
     check(decoder, frame, rich, highlight)
+
+
+# --- the published file and the updates ----------------------------------------------------------
+
+LAYER_KINDS = {"organisations": "organisation", "odcs": "odc"}
+
+
+@pytest.mark.parametrize("atlas", ["small_atlas", "hostile_atlas"])
+def test_each_part_of_the_published_file_decodes_to_its_rows(decoder, atlas, tmp_path) -> None:
+    frame = load_atlas(FIXTURES / atlas).frame
+    layers = atlas_layers(frame, "en", tmp_path)
+    published = json.loads(layers.text)
+    for key, kind in LAYER_KINDS.items():
+        got = decoder.decode(json.dumps(published[key]))
+        for record in got:
+            record.pop("tooltip")
+        assert got == expected(frame[frame["kind"] == kind], rich=layers.rich)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.booleans(), max_size=70))
+def test_masks_decode_to_the_same_flags(decoder, flags) -> None:
+    assert decoder.mask(encode_mask(np.array(flags, dtype=bool)), len(flags)) == [int(f) for f in flags]
+
+
+def test_an_update_shows_the_filtered_rows_in_the_browser(decoder, generated, tmp_path) -> None:
+    layers = atlas_layers(generated, "en", tmp_path)
+    for filters in (Filters(countries=("FR", "DE")), Filters(query="numérique"), Filters(kinds=("odc",))):
+        rows = apply_filters(generated, filters)
+        spec = map_update(layers, rows, "en", View("k", [[0, 0], [1, 1]]))
+        for key, kind in LAYER_KINDS.items():
+            bits = decoder.mask(spec["layers"][key]["mask"], len(layers.rows[key]))
+            shown = {layers.rows[key][i] for i, bit in enumerate(bits) if bit}
+            assert shown == set(rows.index[(rows["kind"] == kind) & rows["lat"].notna() & rows["lon"].notna()])

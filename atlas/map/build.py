@@ -1,8 +1,12 @@
-"""`build_map`: the atlas map of the filtered rows, from the elements of this package."""
+"""`build_map`: the map's frame — base map, the atlas's point layers (fetched from their file),
+legend, controls — the same on every rerun for one atlas revision and language, so that
+streamlit-folium keeps its iframe; what changes with the filters travels in `atlas.map.update`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
+from functools import lru_cache
 
 import folium
 import pandas as pd
@@ -10,33 +14,33 @@ from folium.plugins import Fullscreen
 
 from atlas import assets
 from atlas.i18n import t
-from atlas.map.elements import BaseOutlines, FitBounds, PointLayer
-from atlas.map.legend import Legend, legend_html
-from atlas.map.points import columns, map_columns
+from atlas.map import files
+from atlas.map.elements import BaseOutlines, PointLayer, world_outlines_json
+from atlas.map.layers import AtlasLayers
+from atlas.map.legend import Legend
 
-RICH_POPUP_LIMIT = 3_000  # up to this many points, popups carry description and website
 EUROPE_VIEW = ((34.0, -12.0), (62.0, 32.0))
+LAYER_NAMES = {"organisations": "layer_organisations", "odcs": "layer_odcs"}  # layer key -> translation key
 
 
 @dataclass(frozen=True)
 class MapOptions:
-    """What the map shows besides the points: language, asset origin, base layer, view."""
+    """What the map's frame depends on besides the atlas: language, asset origin, base layer."""
 
     lang: str = "en"
     local_assets: bool = True
     tiles: bool = False
-    highlight: frozenset[str] = field(default_factory=frozenset)
-    center: tuple[float, float] | None = None
-    zoom: int | None = None
-    fit: list[list[float]] | None = None  # bounds to show instead of fitting every row
     height: int = 640
 
 
-def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFrame | None = None) -> folium.Map:
-    """The atlas map of `frame`: organisations and ODCs as toggleable layers, legend, fullscreen."""
+def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
+    """The atlas map: organisations and ODCs as toggleable layers of `layers`, legend, fullscreen.
+
+    Nothing here depends on the filters: the map starts on Europe and its first update frames it.
+    """
     m = folium.Map(
-        location=opts.center or (50.0, 10.0),
-        zoom_start=opts.zoom or 4,
+        location=(50.0, 10.0),
+        zoom_start=4,
         tiles=None,
         max_zoom=18,
         maxZoom=18,
@@ -49,29 +53,37 @@ def build_map(frame: pd.DataFrame, opts: MapOptions, article_places: pd.DataFram
     if opts.tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     else:
-        assets.use(BaseOutlines(), local).add_to(m)
-    rich = len(frame) <= RICH_POPUP_LIMIT
-    frame = frame[map_columns(frame, opts.lang, rich, bool(opts.highlight))]  # not the other columns
-    kind = frame["kind"].to_numpy()
-    orgs, odcs = frame[kind == "organisation"], frame[kind == "odc"]
-    for part, key, clustered in ((orgs, "layer_organisations", True), (odcs, "layer_odcs", False)):
-        points = columns(part, opts.lang, rich, opts.highlight)
-        assets.use(PointLayer(points, opts.lang, name=t(key, opts.lang), clustered=clustered), local).add_to(m)
-    with_places = article_places is not None and len(article_places) > 0
-    if article_places is not None and with_places:
-        points = columns(article_places, opts.lang, True, opts.highlight, ref_prefix="place-")
-        name = t("layer_article_places", opts.lang)
-        layer = PointLayer(points, opts.lang, name=name, clustered=False, show=bool(opts.highlight))
+        assets.use(BaseOutlines(outlines_url()), local).add_to(m)
+    for key, clustered in (("organisations", True), ("odcs", False)):
+        layer = PointLayer(
+            layers.source(key), opts.lang, name=t(LAYER_NAMES[key], opts.lang), clustered=clustered, key=key
+        )
         assets.use(layer, local).add_to(m)
-    assets.use(Legend(legend_html(frame, opts.lang, with_places=with_places)), local).add_to(m)
+    assets.use(Legend(layers.legend), local).add_to(m)
     fullscreen = Fullscreen(
         position="topleft", title=t("fullscreen", opts.lang), title_cancel=t("fullscreen_exit", opts.lang)
     )
     assets.use(fullscreen, local).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    if opts.center is None:
-        assets.use(FitBounds(opts.fit or view_bounds(frame)), local).add_to(m)
     return m
+
+
+@lru_cache(maxsize=1)
+def _outlines() -> str | None:
+    try:
+        return files.publish(world_outlines_json(), "outlines")
+    except OSError:  # a read-only static folder: the outlines travel in the map's script
+        return None
+
+
+def outlines_url() -> str | dict:
+    """URL of the country outlines file (published on first use, and again if it went missing),
+    or the outlines themselves when the file cannot be written."""
+    url = _outlines()
+    if url and not files.url_path(url).is_file():
+        _outlines.cache_clear()
+        url = _outlines()
+    return url or json.loads(world_outlines_json())
 
 
 def view_bounds(frame: pd.DataFrame) -> list[list[float]]:

@@ -96,7 +96,13 @@ class ScriptElement(JSCSSMixin):
 
 
 class PointLayer(ScriptElement, Layer):
-    """A toggleable layer whose markers `L.atlas.pointLayer` makes from `encode_points` arrays."""
+    """A toggleable layer whose markers `L.atlas.pointLayer` makes from packed points.
+
+    `points` are `encode_points` columns, packed here into the page, points already packed
+    (`pack_points`), or `{"url": …, "part": …}`: a part of a published file (`atlas.map.layers`),
+    which the browser fetches. `key` names the
+    layer for the updates that say which of its points to show (`atlas.map.update`).
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -107,45 +113,38 @@ class PointLayer(ScriptElement, Layer):
     needs_js = tuple(MarkerCluster.default_js)
     needs_css = tuple(MarkerCluster.default_css)
 
-    def __init__(self, payload: dict[str, Any], lang: str, name: str, clustered: bool = True, show: bool = True):
+    def __init__(
+        self,
+        points: dict[str, Any],
+        lang: str,
+        name: str,
+        clustered: bool = True,
+        show: bool = True,
+        key: str = "",
+    ):
         super().__init__(name=name, overlay=True, control=True, show=show)  # Layer's, after JSCSSMixin in the MRO
         self._name = "PointLayer"
-        self.payload = to_json(pack_points(payload))
+        self.payload = to_json(points if "url" in points or "pts" in points else pack_points(points))
         texts = {"website": escape(t("website", lang)), "details": escape(t("details_below", lang))}
         settings = {"clustered": clustered, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts}
-        self.settings = to_json(settings)
-
-
-class FitBounds(ScriptElement):
-    """Frame `bounds` once the map has its final size (the iframe is resized after the map is made)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        L.atlas.fitBounds({{ this._parent.get_name() }}, {{ this.bounds }});
-        {% endmacro %}
-    """)
-    data_attributes = ("bounds",)
-
-    def __init__(self, bounds: list[list[float]]) -> None:
-        super().__init__()
-        self._name = "FitBounds"
-        self.bounds = to_json(bounds)
+        self.settings = to_json(settings | ({"key": key} if key else {}))
 
 
 class BaseOutlines(ScriptElement):
-    """Country outlines drawn from bundled data: a base map that needs no tile server."""
+    """Country outlines (the URL of a published GeoJSON file, or the GeoJSON): a base map that
+    needs no tile server."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        L.atlas.outlines({{ this.data }}).addTo({{ this._parent.get_name() }});
+        L.atlas.outlines({{ this.url }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
-    data_attributes = ("data",)
+    data_attributes = ("url",)
 
-    def __init__(self) -> None:
+    def __init__(self, url: str | dict) -> None:
         super().__init__()
         self._name = "BaseOutlines"
-        self.data = world_outlines_json()
+        self.url = to_json(url)
 
 
 @lru_cache(maxsize=1)

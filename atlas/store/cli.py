@@ -30,8 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     commands.add_parser("upgrade", help="apply the schema migrations the database lacks")
     load = commands.add_parser("import", help="load a data folder (new rows added, changed rows revised)")
     load.add_argument("folder", type=Path)
-    dump = commands.add_parser("export", help="write the published atlas as a data folder")
+    dump = commands.add_parser(
+        "export",
+        help="write the published atlas: a data folder (csv, the default), an Open Referral HSDS 3.0 package "
+        "(hsds) or schema.org JSON-LD (jsonld); with the licence in LICENCE.md",
+    )
     dump.add_argument("folder", type=Path)
+    dump.add_argument("--format", choices=("csv", "hsds", "jsonld"), default="csv")
     backup = commands.add_parser("backup", help="copy an SQLite database while the app runs")
     backup.add_argument("file", type=Path)
     db.set_defaults(func=run)
@@ -92,8 +97,27 @@ def _import(url: str, args: argparse.Namespace) -> int:
 
 
 def _export(url: str, args: argparse.Namespace) -> int:
-    counts = export_folder(open_store(url), args.folder)
-    print(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" written to {args.folder}")
+    from atlas import opendata
+
+    store = open_store(url)
+    fmt = getattr(args, "format", "csv")
+    if fmt == "csv":
+        counts = export_folder(store, args.folder)
+        (args.folder / "LICENCE.md").write_text(opendata.licence_readme(), encoding="utf-8")
+        print(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" written to {args.folder}")
+        return 0
+    frame = store.published_atlas().frame
+    if fmt == "hsds":
+        opendata.write_files(opendata.hsds_files(frame), args.folder)
+    else:
+        opendata.write_files(
+            {
+                "social-tech-atlas.jsonld": opendata.to_jsonld(frame, store.source_pages()),
+                "LICENCE.md": opendata.licence_readme().encode("utf-8"),
+            },
+            args.folder,
+        )
+    print(f"{len(frame)} published entries written to {args.folder} ({fmt}; {opendata.data_licence().id})")
     return 0
 
 

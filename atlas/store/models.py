@@ -19,6 +19,11 @@
 - `rate_events`: anonymous submissions by hashed client address and session, for rate limits
   that hold across app replicas.
 - `meta`: small counters, e.g. the revision of the published data the app caches by.
+- `import_sources`: the directories the atlas imports from (`atlas import`), with their mapping.
+- `source_links`: which entry a source's row became (many per entry: a merged entry keeps the
+  links of both), with the values last imported, so that a re-import touches only what changed.
+- `duplicate_pairs`: two entries the matcher thinks are one, waiting for a moderator (merge or
+  "not the same"); `not_same_pairs`: the pairs a moderator said differ, never proposed again.
 """
 
 from __future__ import annotations
@@ -69,7 +74,8 @@ ENTRY_STATES = ("pending", "published", "rejected", "withdrawn", "duplicate")
 REVISION_STATUSES = ("pending", "applied", "rejected")
 # What a revision is: a new entry proposed by a visitor, a correction of an existing one, a
 # moderator's own edit, a change of state (withdraw, duplicate), a load from files, an import.
-ACTIONS = ("submission", "correction", "edit", "state", "seed", "import")
+ACTIONS = ("submission", "correction", "edit", "state", "seed", "import", "merge")
+PAIR_STATUSES = ("pending", "merged", "not_same")
 
 # The data columns of an entry: every field of both CSV files except `id`.
 DATA_FIELDS = (
@@ -246,3 +252,70 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class ImportSource(Base):
+    """A directory the atlas imports from: its name, format and field/category mapping."""
+
+    __tablename__ = "import_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    format: Mapped[str] = mapped_column(String(20))
+    mapping: Mapped[dict] = mapped_column(JSON)  # the mapping of the last run (see atlas.imports.mapping)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_summary: Mapped[dict | None] = mapped_column(JSON)  # counts per action of the last run
+
+
+class SourceLink(Base):
+    """Row `external_id` of a source became entry `entry_id`; `data` is what it held when last imported."""
+
+    __tablename__ = "source_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(Integer, ForeignKey("import_sources.id"))
+    external_id: Mapped[str] = mapped_column(String(300))
+    entry_id: Mapped[str] = mapped_column(String(100), ForeignKey("entries.id"), index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    url: Mapped[str] = mapped_column(Text, default="")  # the row's page in the source, when known (sameAs)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    gone_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # absent from the source's last import
+
+    __table_args__ = (UniqueConstraint("source_id", "external_id", name="uq_source_links_source_external"),)
+
+
+class DuplicatePair(Base):
+    """Two entries that may be one organisation, for a moderator: `entry_a` < `entry_b`."""
+
+    __tablename__ = "duplicate_pairs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_a: Mapped[str] = mapped_column(String(100), ForeignKey("entries.id"), index=True)
+    entry_b: Mapped[str] = mapped_column(String(100), ForeignKey("entries.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending | merged | not_same
+    proposed_by: Mapped[str] = mapped_column(Text)  # "import:<source>" or "dedup"
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    kept: Mapped[str | None] = mapped_column(String(100))  # after a merge: the entry kept
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("entry_a", "entry_b", name="uq_duplicate_pairs_entries"),)
+
+
+class NotSamePair(Base):
+    """A moderator said these two entries are different organisations: never proposed again."""
+
+    __tablename__ = "not_same_pairs"
+
+    entry_a: Mapped[str] = mapped_column(String(100), ForeignKey("entries.id"), primary_key=True)
+    entry_b: Mapped[str] = mapped_column(String(100), ForeignKey("entries.id"), primary_key=True)
+    decided_by: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -717,6 +717,59 @@ class Store:
         except StaleDataError:
             raise AlreadyDecided(None, None, "changed") from None
 
+    def source_pages(self) -> dict[str, list[str]]:
+        """Entry id -> the pages of that entry in the directories it was imported from (JSON-LD sameAs)."""
+        from atlas.store.models import SourceLink
+
+        pages: dict[str, list[str]] = {}
+        with self.reading() as s:
+            rows = s.execute(
+                select(SourceLink.entry_id, SourceLink.url).where(SourceLink.url != "").order_by(SourceLink.id)
+            )
+            for entry_id, url in rows:
+                pages.setdefault(entry_id, []).append(url)
+        return pages
+
+    # -- duplicates (atlas.store.pairs) --------------------------------------------------------------
+
+    def duplicate_pairs(self, page: int = 0, size: int = 20) -> Any:
+        """Pending duplicate pairs (both entries still live), best score first: a `pairs.PairPage`."""
+        from atlas.store import pairs
+
+        return pairs.pending_pairs(self, page, size)
+
+    def duplicate_pair(self, pair_id: int) -> Any:
+        """One pair with both records and the fields that differ (`pairs.PairItem`), or None."""
+        from atlas.store import pairs
+
+        return pairs.get_pair(self, pair_id)
+
+    def merge(
+        self,
+        pair_id: int,
+        version: int,
+        moderator: str,
+        keep: str,
+        take: Mapping[str, str] | None = None,
+        note: str = "",
+    ) -> None:
+        """Merge a pair into `keep`; `take` = {field: entry id whose value wins}. See `pairs.merge`."""
+        from atlas.store import pairs
+
+        pairs.merge(self, pair_id, version, moderator, keep, take, note)
+
+    def not_same(self, pair_id: int, version: int, moderator: str, note: str = "") -> None:
+        """The pair are different organisations: remembered, never proposed again."""
+        from atlas.store import pairs
+
+        pairs.not_same(self, pair_id, version, moderator, note)
+
+    def propose_duplicates(self, dry_run: bool = False) -> list:
+        """Run the matcher over the whole atlas and queue the likely pairs (`atlas dedup`)."""
+        from atlas.store import pairs
+
+        return pairs.propose_duplicates(self, dry_run)
+
 
 def slug(text: str) -> str:
     """A slug from any text: "Emmaüs Connect!" -> "emmaus-connect"."""

@@ -1,4 +1,11 @@
-"""The map: built from the filtered rows, reporting clicks and (when needed) its view."""
+"""The map: made once per atlas revision and language, then changed in place by each rerun.
+
+The map's script is the same on every rerun, so streamlit-folium keeps its iframe (it is keyed by
+a hash of that script): the points of the whole atlas come from a published file, fetched once,
+and each rerun sends only which of them to show, which to highlight and how to frame them
+(`atlas.map.update`, through `feature_group_to_add`). Clicks select entries; pans update the
+link's view and, when "only what the map shows" is on, the rows shown.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,17 @@ from streamlit_folium import st_folium
 from atlas import assets, config
 from atlas.articles.focus import ArticleFocus
 from atlas.filters import Bounds
-from atlas.map import MapOptions, build_map
+from atlas.map import (
+    AtlasLayers,
+    MapOptions,
+    View,
+    atlas_layers,
+    build_map,
+    frame_key,
+    map_update,
+    update_group,
+    view_bounds,
+)
 from atlas.ui import state
 from atlas.ui.map_events import clicked_row
 from atlas.ui.state import Key
@@ -23,28 +40,56 @@ class MapRequest:
     """What one rerun asks the map to show."""
 
     rows: pd.DataFrame  # the filtered rows (never narrowed by the map's own view)
-    full: pd.DataFrame  # the whole atlas, to resolve a clicked marker
+    full: pd.DataFrame  # the whole atlas (one revision): the map's layers, and to resolve a clicked marker
     lang: str
     article: ArticleFocus
     focus: tuple[float, float] | None = None  # centre on one point (a table row)
     selected: str = ""  # id of the entry in the record panel (a click, a table row, a permalink): to mark
 
 
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs={pd.DataFrame: id})
+def _layers(full: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, AtlasLayers]:
+    """The published layers of one atlas frame, computed once per frame and language.
+
+    The loaders keep one frame object per data revision, so the frame's identity stands for its
+    revision (hashing a large frame's content on every rerun would cost more than the rest of the
+    map). The entry keeps the frame alive, so its `id` cannot be reused while the entry exists.
+    """
+    return full, atlas_layers(full, lang)
+
+
+def layers_of(full: pd.DataFrame, lang: str) -> AtlasLayers:
+    layers = _layers(full, lang)[1]
+    layers.ensure()
+    return layers
+
+
 @st.fragment
 def render_map(request: MapRequest) -> None:
     """Draw the map of `request.rows`; a click selects the entry, a pan updates the link's view."""
     local = assets.use_local_assets()
-    view = state.link_view()
-    opts = MapOptions(
-        lang=request.lang,
-        local_assets=local,
-        tiles=config.tiles_enabled(local),
-        highlight=request.article.highlight,
-        center=(view.lat, view.lon) if view else None,
-        zoom=view.zoom if view else None,
-        fit=request.article.fit,
+    opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tiles_enabled(local))
+    layers = layers_of(request.full, request.lang)
+    fmap = build_map(layers, opts)
+    article = request.article
+    link = state.link_view()
+    filters = state.current_filters()
+    places = [*filters.countries, *(f"region:{r}" for r in filters.regions)]  # a region frames like a country
+    view = View(
+        key=frame_key(places, article.chosen.id if article.chosen else ""),
+        fit=article.fit or view_bounds(request.rows),
+        center=(link.lat, link.lon) if link else None,
+        zoom=link.zoom if link else None,
     )
-    fmap = build_map(request.rows, opts, request.article.places)
+    spec = map_update(
+        layers,
+        request.rows,
+        request.lang,
+        view,
+        highlight=article.highlight,
+        places=article.places,
+        places_shown=article.chosen is not None,
+    )
     # Fixed for the map's lifetime (the component reads it once); pans rerun this fragment only.
     wanted = ["last_object_clicked_tooltip", "center", "zoom", "bounds"]
     focus = request.focus
@@ -54,6 +99,7 @@ def render_map(request: MapRequest) -> None:
         height=opts.height,
         use_container_width=True,
         returned_objects=wanted,
+        feature_group_to_add=update_group(spec),
         center=focus,
         zoom=12 if focus else None,
     )

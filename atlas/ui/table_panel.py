@@ -10,6 +10,7 @@ import streamlit as st
 from atlas.export import TABLE_COLUMNS, export_filename, export_frame, to_csv, to_geojson
 from atlas.filters import Filters
 from atlas.i18n import t
+from atlas.opendata import data_licence, hsds_zip, to_jsonld
 from atlas.ui import state
 from atlas.ui.page_script import DOWNLOADS_ANCHOR, TABLE_ANCHOR
 from atlas.ui.state import Key
@@ -79,6 +80,28 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
         key="dl_geojson",
         width="stretch",
     )
+    left, right = st.columns(2)  # the open-data standards, of the same rows (every field, both languages)
+    left.download_button(
+        t("download_hsds", lang),
+        data=hsds_zip(shown) if eager else lambda: hsds_zip(shown),
+        on_click="ignore",
+        file_name=export_filename(filters.countries, "hsds.zip", filtered=filtered),
+        mime="application/zip",
+        help=t("download_hsds_help", lang),
+        key="dl_hsds",
+        width="stretch",
+    )
+    right.download_button(
+        t("download_jsonld", lang),
+        data=to_jsonld(shown) if eager else lambda: to_jsonld(shown),
+        on_click="ignore",
+        file_name=export_filename(filters.countries, "jsonld", filtered=filtered),
+        mime="application/ld+json",
+        help=t("download_jsonld_help", lang),
+        key="dl_jsonld",
+        width="stretch",
+    )
+    st.caption(data_licence().text(lang))
     rows = event.selection.rows if event and event.selection else []
     if not rows:
         state.new_table_pick("")

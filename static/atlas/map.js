@@ -1,11 +1,22 @@
 /*
  * The atlas's Leaflet plugin: its points, legend, first view and base map.
  *
- *   L.atlas.pointLayer(payload, options)  a layer of markers made in the browser from the packed
- *                                         points of atlas/map/points.py (`pack_points`)
+ *   L.atlas.pointLayer(source, options)   a layer of markers made in the browser from the packed
+ *                                         points of atlas/map/points.py (`pack_points`): the payload
+ *                                         itself, or {url, part}: part `part` of a static JSON file
+ *   L.atlas.update(group, spec)           when `group` joins the map: which points each layer shows,
+ *                                         which are highlighted, the article places, the framing
+ *                                         (sent on every rerun; see atlas/map/update.py)
  *   L.atlas.legend({html: ...})           a control counting each marker style in the current view
  *   L.atlas.fitBounds(map, bounds)        frame `bounds` once the map has its final size
- *   L.atlas.outlines(geojson)             country outlines, the base map when there are no tiles
+ *   L.atlas.outlines(url)                 country outlines (a static GeoJSON file, or the GeoJSON), the base map
+ *                                         when there are no tiles; drawn after the first markers
+ *
+ * The map's script is the same on every rerun (so streamlit-folium keeps its iframe): what a
+ * filter changes arrives through `L.atlas.update`, and the points themselves come once, from a
+ * file named by its content hash. Marks on the performance timeline: `atlas:data` (the points
+ * of a file decoded), `atlas:markers` (the first markers handed to the map), `atlas:update` (an update applied),
+ * `atlas:outlines` (the country outlines drawn).
  *
  * The page loads this file after Leaflet (folium's `default_js`); Leaflet.markercluster is needed
  * only when a clustered layer is made, so the file may be loaded before it. Under node (no `L`) it
@@ -64,6 +75,22 @@
         };
     }
 
+    /**
+     * Which of `n` points to show: null shows them all, else base64 of a bit set, bit `i % 8` of
+     * byte `i >> 3` for point `i` (numpy's `packbits(..., bitorder="little")`, atlas/map/update.py).
+     */
+    function decodeMask(mask, n) {
+        const out = new Uint8Array(n);
+        if (mask === null || mask === undefined) {
+            return out.fill(1);
+        }
+        const s = atob(mask);
+        for (let i = 0; i < n; i++) {
+            out[i] = (s.charCodeAt(i >> 3) >> (i & 7)) & 1;
+        }
+        return out;
+    }
+
     /** Tooltip of point `i`; its hidden tail `#<ref><row>` is what the app reads back on a click. */
     function tooltipHtml(d, i) {
         return '<b>' + d.name[i] + '</b><br>' + d.places[d.place[i]] +
@@ -85,8 +112,30 @@
         return h + '<i>' + texts.details + '</i></div>';
     }
 
+    function mark(name) {
+        if (typeof performance !== 'undefined' && performance.mark) {
+            performance.mark(name);
+        }
+    }
+
     function leaflet(L) {
         const layers = [];  // point layers on a map, for the legend
+        const byKey = {};  // point layers by their `key` option (the iframe holds one map)
+        const files = {};  // url -> promise of the parsed JSON file (each file fetched once)
+        let control = null;  // the map's layer control, to list the article places layer
+        let marked = false;
+
+        L.Control.Layers.addInitHook(function () { control = this; });
+
+        function load(url) {
+            if (!files[url]) {
+                files[url] = fetch(url, {credentials: 'same-origin'}).then(function (r) {
+                    if (!r.ok) { throw new Error(url + ': HTTP ' + r.status); }
+                    return r.json();
+                });
+            }
+            return files[url];
+        }
 
         function makeIcon(o, big) {
             const size = big ? 22 : (o.odc ? 14 : 12);
@@ -116,23 +165,20 @@
         });
 
         /**
-         * All the points of one payload, decoded once. Which of them are shown can change
-         * (`setVisible`) without making the layer again; highlighted points are never clustered.
+         * All the points of one payload, decoded once. Which of them are shown (`setVisible`,
+         * `setMask`) and which are highlighted (`setHighlighted`, never clustered) can change
+         * without making the layer again. Given {url, part}, the layer fetches the file and keeps
+         * what it is asked to show until the points are there.
          */
         const PointLayer = L.LayerGroup.extend({
-            options: {clustered: true, cluster: {}, styles: [], texts: {}},
+            options: {clustered: true, cluster: {}, styles: [], texts: {}, key: ''},
 
-            initialize: function (payload, options) {
+            initialize: function (source, options) {
                 L.setOptions(this, options);
                 L.LayerGroup.prototype.initialize.call(this);
-                this.points = decodePoints(payload);
-                const n = this.points.n;
-                this._markers = new Array(n);
-                this._icons = {};
-                this._highlighted = new Uint8Array(n);
-                this.points.hl.forEach(function (i) { this._highlighted[i] = 1; }, this);
-                this._wanted = new Uint8Array(n);  // points to show
-                this._placed = new Uint8Array(n);  // points in a group
+                this.points = null;
+                this._visible = null;  // what to show: null (all), an array of indices or a 0/1 array
+                this._hl = null;  // indices to highlight; null: those of the payload
                 // On its own, a cluster group not yet on a map checks each marker added against
                 // all those waiting (quadratic: seconds for 100,000): markers join a group once it
                 // is on the map, where markercluster adds them in chunks.
@@ -142,7 +188,20 @@
                 this._front.on('add', this._place, this);
                 this.addLayer(this._group);
                 this.addLayer(this._front);
-                this.setVisible(null);
+                if (this.options.key) {
+                    byKey[this.options.key] = this;
+                }
+                if (source && source.url) {
+                    this.ready = load(source.url).then(L.bind(function (file) {
+                        this.setPoints(file[source.part]);
+                        mark('atlas:data');
+                        return this;
+                    }, this));
+                    this.ready.catch(function (err) { console.error('atlas: points not loaded', err); });
+                } else {
+                    this.setPoints(source);
+                    this.ready = Promise.resolve(this);
+                }
             },
 
             onAdd: function (map) {
@@ -156,26 +215,94 @@
                 L.LayerGroup.prototype.onRemove.call(this, map);
             },
 
+            /** Make the layer's points those of `payload` (the markers of the old ones go). */
+            setPoints: function (payload) {
+                this._group.clearLayers();
+                this._front.clearLayers();
+                this.points = decodePoints(payload);
+                const n = this.points.n;
+                this._markers = new Array(n);
+                this._icons = {};
+                this._highlighted = new Uint8Array(n);
+                this._wanted = new Uint8Array(n);  // points to show
+                this._placed = new Uint8Array(n);  // points in a group
+                this._applyHighlight(this._hl === null ? this.points.hl : this._hl);
+                return this._show();
+            },
+
             /** Show only the points at `indices` (into the payload), or every point when null. */
             setVisible: function (indices) {
-                this._wanted.fill(indices ? 0 : 1);
-                (indices || []).forEach(function (i) { this._wanted[i] = 1; }, this);
+                this._visible = indices;
+                return this._show();
+            },
+
+            /** Show the points whose bit is set in `mask` (`decodeMask`'s form); all when null. */
+            setMask: function (mask) {
+                this._visible = mask === null || mask === undefined ? null : {mask: mask};
+                return this._show();
+            },
+
+            /** Draw the points at `indices` big and above the others (an article's entries);
+             * with `later`, only once the points shown are next set. */
+            setHighlighted: function (indices, later) {
+                this._hl = indices || [];
+                if (this.points) {
+                    this._applyHighlight(this._hl);
+                    if (!later) { this._show(); }
+                }
+                return this;
+            },
+
+            /** How many points are shown. */
+            shownCount: function () {
+                let k = 0;
+                if (this.points) {
+                    for (let i = 0; i < this.points.n; i++) { k += this._wanted[i]; }
+                }
+                return k;
+            },
+
+            /** Add `counts[style] += 1` for every shown point inside `bounds` (every shown point without). */
+            countIn: function (bounds, counts) {
+                const d = this.points, wanted = this._wanted;
+                if (!d) { return counts; }
+                for (let i = 0; i < d.n; i++) {
+                    if (wanted[i] && (!bounds || bounds.contains([d.lat[i] / d.scale, d.lon[i] / d.scale]))) {
+                        counts[d.style[i]] = (counts[d.style[i]] || 0) + 1;
+                    }
+                }
+                return counts;
+            },
+
+            _applyHighlight: function (indices) {
+                const flags = new Uint8Array(this.points.n), groups = [this._group, this._front];
+                indices.forEach(function (i) { if (i >= 0 && i < flags.length) { flags[i] = 1; } });
+                for (let i = 0; i < flags.length; i++) {
+                    if (flags[i] !== this._highlighted[i]) {
+                        if (this._placed[i]) {
+                            groups[this._highlighted[i]].removeLayer(this._markers[i]);
+                            this._placed[i] = 0;
+                        }
+                        this._markers[i] = null;  // its icon changes
+                        this._highlighted[i] = flags[i];
+                    }
+                }
+            },
+
+            _show: function () {
+                if (!this.points) { return this; }
+                const v = this._visible, wanted = this._wanted;
+                if (v && v.mask !== undefined) {
+                    wanted.set(decodeMask(v.mask, wanted.length));
+                } else {
+                    wanted.fill(v ? 0 : 1);
+                    (v || []).forEach(function (i) { if (i >= 0 && i < wanted.length) { wanted[i] = 1; } });
+                }
                 this._place();
                 if (this._map) {
                     this._map.fire('atlas:pointschange');
                 }
                 return this;
-            },
-
-            /** Add `counts[style] += 1` for every shown point inside `bounds`. */
-            countIn: function (bounds, counts) {
-                const d = this.points, wanted = this._wanted;
-                for (let i = 0; i < d.n; i++) {
-                    if (wanted[i] && bounds.contains([d.lat[i] / d.scale, d.lon[i] / d.scale])) {
-                        counts[d.style[i]] = (counts[d.style[i]] || 0) + 1;
-                    }
-                }
-                return counts;
             },
 
             _marker: function (i) {
@@ -193,29 +320,52 @@
             },
 
             // Bring the groups in line with the points wanted; a group off the map waits until it is on it.
+            // When more markers would leave a group than stay in it, the group is emptied and filled
+            // again: markercluster removes markers one by one, but adds many at once.
             _place: function () {
-                const groups = [this._group, this._front], add = [[], []], drop = [[], []];
-                for (let i = 0; i < this.points.n; i++) {
-                    const k = this._highlighted[i];
-                    if (this._wanted[i] !== this._placed[i] && groups[k]._map) {
-                        (this._wanted[i] ? add : drop)[k].push(this._marker(i));
-                        this._placed[i] = this._wanted[i];
-                    }
-                }
+                if (!this.points) { return; }
+                const groups = [this._group, this._front], n = this.points.n;
                 groups.forEach(function (group, k) {
-                    if (drop[k].length) {
-                        if (group.removeLayers) { group.removeLayers(drop[k]); }
-                        else { drop[k].forEach(function (m) { group.removeLayer(m); }); }
+                    if (!group._map) { return; }
+                    let drop = 0, keep = 0;
+                    for (let i = 0; i < n; i++) {
+                        if (this._highlighted[i] === k && this._placed[i]) {
+                            if (this._wanted[i]) { keep++; } else { drop++; }
+                        }
                     }
-                    if (add[k].length) {
-                        if (group.addLayers) { group.addLayers(add[k]); }
-                        else { add[k].forEach(function (m) { group.addLayer(m); }); }
+                    const add = [], out = [];
+                    const refill = drop > keep && drop > 100;
+                    if (refill) {
+                        group.clearLayers();
                     }
-                });
+                    for (let i = 0; i < n; i++) {
+                        if (this._highlighted[i] !== k) { continue; }
+                        if (refill) {
+                            this._placed[i] = 0;
+                        }
+                        if (this._wanted[i] !== this._placed[i]) {
+                            (this._wanted[i] ? add : out).push(this._marker(i));
+                            this._placed[i] = this._wanted[i];
+                        }
+                    }
+                    if (out.length) {
+                        if (group.removeLayers) { group.removeLayers(out); }
+                        else { out.forEach(function (m) { group.removeLayer(m); }); }
+                    }
+                    if (add.length) {
+                        if (group.addLayers) { group.addLayers(add); }
+                        else { add.forEach(function (m) { group.addLayer(m); }); }
+                        if (!marked) {  // (markercluster draws the first chunk of markers at once)
+                            marked = true;
+                            mark('atlas:markers');
+                        }
+                    }
+                }, this);
             }
         });
 
-        /** Each marker style with how many of its points lie in the map's current view. */
+        /** Each marker style with how many of its points lie in the map's current view; a style
+         * none of whose points is shown at all (filtered out) is hidden. */
         const Legend = L.Control.extend({
             options: {position: 'bottomright', html: ''},
 
@@ -234,14 +384,25 @@
             },
 
             update: function () {
-                const map = this._map, counts = {};
+                const map = this._map, counts = {}, totals = {};
                 if (!map) { return; }
                 const bounds = map.getBounds();
-                layers.forEach(function (layer) {
+                let known = true;
+                Object.keys(byKey).forEach(function (key) {
+                    const layer = byKey[key];
+                    if (!layer.points) { known = false; }
+                    layer.countIn(null, totals);
                     if (layer._map === map) { layer.countIn(bounds, counts); }
                 });
+                layers.forEach(function (layer) {
+                    if (layer._map === map && !layer.options.key) { layer.countIn(bounds, counts); }
+                });
                 this._div.querySelectorAll('[data-style]').forEach(function (el) {
-                    el.textContent = counts[el.getAttribute('data-style')] || 0;
+                    const style = el.getAttribute('data-style');
+                    el.textContent = counts[style] || 0;
+                    if (known) {
+                        el.parentNode.hidden = !totals[style];
+                    }
                 });
             }
         });
@@ -257,23 +418,126 @@
             map.once('mousedown touchstart wheel keydown', function () { clearTimeout(timer); });
         }
 
-        function outlines(geojson) {
-            return L.geoJSON(geojson, {
+        /** Country outlines from a static GeoJSON file (or given), drawn once the first points are (or at once
+         * when there are none to wait for): the markers matter more. */
+        function outlines(url) {
+            const layer = L.geoJSON(null, {
                 interactive: false,
                 style: {color: '#9aa9a6', weight: 0.8, fillColor: '#eef2f0', fillOpacity: 1}
             });
+            // (after the map's script has run: the point layers are made after the outlines)
+            new Promise(function (done) { setTimeout(done, 0); }).then(function () {
+                const points = Object.keys(byKey).map(function (key) { return byKey[key].ready; });
+                return Promise.all(points).catch(function () { return null; });
+            }).then(function () {
+                return typeof url === 'string' ? load(url) : url;
+            }).then(function (geojson) {
+                layer.addData(geojson);
+                layer.bringToBack();
+                mark('atlas:outlines');
+            }).catch(function (err) { console.error('atlas: outlines not loaded', err); });
+            return layer;
+        }
+
+        // The places layer of the chosen article (or of every article, hidden), made again only
+        // when its points change; listed in the layer control while there is one.
+        let places = null;
+
+        function updatePlaces(map, spec) {
+            if (!spec) {
+                if (places) {
+                    map.removeLayer(places.layer);
+                    if (control) { control.removeLayer(places.layer); }
+                    places = null;
+                }
+                return;
+            }
+            if (!places || places.key !== spec.key) {
+                if (places) {
+                    map.removeLayer(places.layer);
+                    if (control) { control.removeLayer(places.layer); }
+                }
+                places = {key: spec.key, layer: new PointLayer(spec.payload, spec.settings), show: null};
+                if (control) { control.addOverlay(places.layer, spec.name); }
+            }
+            if (spec.show !== places.show) {  // the article chosen changed: show its places, or hide them
+                places.show = spec.show;
+                if (spec.show) { map.addLayer(places.layer); } else { map.removeLayer(places.layer); }
+            }
+        }
+
+        // Whether any shown point of the keyed layers lies in the map's view (null: not known yet).
+        function anyInView(map) {
+            const bounds = map.getBounds(), counts = {};
+            let known = true, shown = 0;
+            Object.keys(byKey).forEach(function (key) {
+                const layer = byKey[key];
+                if (!layer.points) { known = false; return; }
+                shown += layer.shownCount();
+                layer.countIn(bounds, counts);
+            });
+            if (!known || !shown) { return null; }
+            return Object.keys(counts).length > 0;
+        }
+
+        /**
+         * The view: on the map's first update, the link's view or the frame of the shown points;
+         * later, the frame of the shown points when the filters ask for it (`view.key` changed:
+         * other countries, another article) or when none of them would be in sight; otherwise
+         * the map stays where the visitor put it.
+         */
+        function updateView(map, view) {
+            const first = map._atlasViewKey === undefined, changed = map._atlasViewKey !== view.key;
+            map._atlasViewKey = view.key;
+            if (first && view.center) {
+                map.setView(view.center, view.zoom);
+            } else if (first) {
+                fitBounds(map, view.fit);
+            } else if (changed) {
+                map.fitBounds(view.fit);
+            } else if (anyInView(map) === false) {
+                map.fitBounds(view.fit);
+            }
+        }
+
+        function applyUpdate(map, spec) {
+            Object.keys(spec.layers || {}).forEach(function (key) {
+                const layer = byKey[key], part = spec.layers[key];
+                if (layer) {  // (points not loaded yet: the layer keeps both until they are)
+                    layer.setHighlighted(part.hl || [], true);
+                    layer.setMask(part.mask);
+                }
+            });
+            updatePlaces(map, spec.places);
+            if (spec.view) {
+                updateView(map, spec.view);
+            }
+            map.fire('atlas:pointschange');
+            mark('atlas:update');
+        }
+
+        /** Apply `spec` to the map once `group` (the update's carrier, remade on every change) is on it. */
+        function update(group, spec) {
+            group.once('add', function () { applyUpdate(group._map, spec); });
+            return group;
         }
 
         return {
             PointLayer: PointLayer,
-            pointLayer: function (payload, options) { return new PointLayer(payload, options); },
+            pointLayer: function (source, options) { return new PointLayer(source, options); },
+            layer: function (key) { return byKey[key]; },
             Legend: Legend,
             legend: function (options) { return new Legend(options); },
+            update: update,
             fitBounds: fitBounds,
             outlines: outlines,
-            decodePoints: decodePoints
+            decodePoints: decodePoints,
+            decodeMask: decodeMask
         };
     }
 
-    return {decodePoints: decodePoints, tooltipHtml: tooltipHtml, popupHtml: popupHtml, leaflet: leaflet};
+    return {
+        decodePoints: decodePoints, decodeMask: decodeMask, tooltipHtml: tooltipHtml, popupHtml: popupHtml,
+        leaflet: leaflet
+    };
 }));

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ from atlas.categories import CATEGORY_IDS, ODC_CATEGORY
 from atlas.data import load_atlas, read_table, search_keys
 from atlas.export import export_frame, neutralise, to_csv
 from atlas.filters import Filters, apply_filters, literal_pattern
-from atlas.map import MapOptions, build_map
+from atlas.map import MapOptions, atlas_layers, build_map
 from atlas.map.points import escape_all
 from atlas.schema import MARKUP, ORGANISATIONS, http_url_mask, markup_mask
 from atlas.text import escape, fold, is_http_url
@@ -120,8 +119,10 @@ def test_runner_says_when_the_geocoder_bench_is_missing(tmp_path, monkeypatch) -
 
 def test_served_payload_is_what_the_component_receives(generated) -> None:
     frame = load_atlas(generated).frame
-    args = json.loads(runner.our_map(frame))
+    raw, file_size = runner.our_map(frame)
+    args = json.loads(raw)
     assert "L.atlas.pointLayer" in args["script"] and args["js_links"] and args["css_links"]
+    assert "L.atlas.update" in args["feature_group"] and file_size > 2_000 * 9
     assert any("/app/static/atlas/map.js?v=" in link for link in args["js_links"])
     naive = json.loads(runner.naive_map(frame.iloc[:5], rich=False))
     assert naive["script"].count("L.marker(") == 5
@@ -319,19 +320,31 @@ def test_escape_all_equals_escape_of_each() -> None:
     assert escape_all(["a", None, 3]) == ["a", "", "3"]
 
 
-def test_template_syntax_in_data_is_neither_run_nor_fatal() -> None:
+def test_template_syntax_in_data_is_neither_run_nor_fatal(tmp_path) -> None:
     frame = load_atlas(FIXTURES / "small_atlas").frame.copy()
     frame.loc[frame.index[0], "name"] = "A{{ 7*7 }}B"
     frame.loc[frame.index[1], "name"] = "broken {% if"
-    fmap = build_map(frame, MapOptions())
-    html = fmap.get_root().render()
-    assert "A{{ 7*7 }}B" in html and "A49B" not in html and "broken {% if" in html
-    args = json.loads(runner.served(build_map(frame, MapOptions())))
-    assert "A{{ 7*7 }}B" in args["script"] and "A49B" not in args["script"]
+    layers = atlas_layers(frame, "en", tmp_path)
+    assert "A{{ 7*7 }}B" in layers.text and "A49B" not in layers.text and "broken {% if" in layers.text
+    args = json.loads(runner.served(build_map(layers, MapOptions())))
+    assert "L.atlas.pointLayer" in args["script"] and layers.url in args["script"]
 
 
-def test_generated_map_payload_parses(generated) -> None:
-    html = build_map(load_atlas(generated).frame, MapOptions()).get_root().render()
-    payload = json.loads(re.search(r"L\.atlas\.pointLayer\((\{.*?\}), \{", html).group(1))
+def test_generated_map_payload_parses(generated, tmp_path) -> None:
+    layers = atlas_layers(load_atlas(generated).frame, "en", tmp_path)
+    payload = json.loads(layers.text)["organisations"]
     assert len(payload["name"]) == len(base64.b64decode(payload["pts"])) // 9 >= 2_000
     assert len(payload["places"]) == len(payload["pc"]) > 100
+
+
+def test_browser_report_puts_the_compared_checkout_beside_this_one() -> None:
+    from bench.browser import report
+
+    timeline = {"page_loaded": 100, "markers": 900}
+    mine = {"entries": 70, "country": "FR", "country_entries": 31, "filter_change_s": 0.5, "timeline_ms": timeline}
+    theirs = mine | {"filter_change_s": 1.5, "filter_change_reloads": 3, "timeline_ms": {"page_loaded": 120}}
+    text = report(mine | {"filter_change_reloads": 0}, theirs)
+    line = next(row for row in text.splitlines() if row.startswith("filter change → map redrawn"))
+    assert line.split()[-3:] == ["1.50", "0.50", "3.0×"]
+    assert "iframe reloads" in text and "first markers (atlas:markers)" in text
+    assert report(mine, None).count("×") == 0  # alone: no ratios

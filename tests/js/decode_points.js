@@ -1,7 +1,9 @@
 /*
  * Runs the browser's decoder (static/atlas/map.js) under node for tests/test_map_contract.py.
  * Reads one JSON payload (`pack_points`' output) a line on stdin; writes one line of JSON a
- * payload: the decoded points as records, with each point's tooltip HTML.
+ * payload: the decoded points as records, with each point's tooltip HTML. A line
+ * {"mask": ..., "n": ...} (a layer's part of an update, atlas/map/update.py) is answered with
+ * the 0/1 flag of each of the n points instead.
  */
 'use strict';
 const path = require('path');
@@ -30,7 +32,10 @@ function records(payload) {
 readline.createInterface({input: process.stdin}).on('line', function (line) {
     let reply;
     try {
-        reply = {records: records(JSON.parse(line))};
+        const request = JSON.parse(line);
+        reply = 'mask' in request ?
+            {bits: Array.from(atlas.decodeMask(request.mask, request.n))} :
+            {records: records(request)};
     } catch (err) {
         reply = {error: String(err && err.stack || err)};
     }

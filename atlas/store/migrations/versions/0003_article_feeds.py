@@ -1,7 +1,7 @@
 """article feeds: feed items, article drafts, article links (`atlas articles fetch`, issue 17)
 
 Revision ID: 0003
-Revises: 0001 (written beside 0002, imports and duplicates: chain it after 0002 when both are merged)
+Revises: 0002
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
