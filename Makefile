@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 PORT   ?= 8501
 
-.PHONY: run test assets data bench load oidc lint js-lint lock clean
+.PHONY: run test assets data bench load oidc lint js-lint lock clean screenshots
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -38,10 +38,10 @@ js-lint:
 	@if ! command -v node >/dev/null 2>&1; then \
 		echo "js-lint: node is not installed: the JavaScript is not checked"; test -z "$$CI"; \
 	elif ! command -v npm >/dev/null 2>&1; then \
-		for f in static/atlas/*.js tests/js/*.js; do node --check "$$f" || exit 1; done; \
+		for f in static/atlas/*.js static/atlas/*.mjs tests/js/*.js; do node --check "$$f" || exit 1; done; \
 		echo "js-lint: npm is not installed: only node --check ran (no ESLint, no Stylelint)"; test -z "$$CI"; \
 	else \
-		set -e; for f in static/atlas/*.js tests/js/*.js; do node --check "$$f"; done; \
+		set -e; for f in static/atlas/*.js static/atlas/*.mjs tests/js/*.js; do node --check "$$f"; done; \
 		$(MAKE) --no-print-directory node_modules/.package-lock.json; \
 		echo "eslint, stylelint"; node_modules/.bin/eslint --max-warnings 0; \
 		node_modules/.bin/stylelint --max-warnings 0 'static/atlas/**/*.css'; \
@@ -78,6 +78,11 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The README's screenshots (docs/screenshots/), from the running app on the bundled data, offline.
+screenshots: $(STAMP)
+	@$(MAKE) --no-print-directory assets
+	$(BIN)/python -m bench.screenshots
 
 # 20 concurrent visitors against a local app for 60 s (loopback only); see README "Many visitors".
 load: $(STAMP)

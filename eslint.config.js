@@ -22,6 +22,12 @@ module.exports = [
         }
     },
     {
+        // Streamlit components (st.components.v2): ES modules whose default export Streamlit runs.
+        files: ['static/atlas/**/*.mjs'],
+        languageOptions: {ecmaVersion: 2022, sourceType: 'module', globals: globals.browser},
+        rules: {'no-var': 'error', 'prefer-const': 'error', eqeqeq: 'error'}
+    },
+    {
         files: ['tests/js/**/*.js', 'eslint.config.js'],
         languageOptions: {ecmaVersion: 2022, sourceType: 'commonjs', globals: globals.node},
         rules: {'no-var': 'error', 'prefer-const': 'error', eqeqeq: 'error'}

@@ -13,30 +13,77 @@ from atlas.i18n import t
 from atlas.shapes import world_geojson
 
 TOP_COUNTRIES = 15
+COUNT_FORMAT = ",d"  # whole numbers, grouped in thousands the page language's way
+# Vega's number formats (d3-format locales) for the page's languages.
+NUMBER_LOCALES = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
+    "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
+}
 
 
-def by_country(frame: pd.DataFrame, lang: str) -> alt.Chart:
-    """Horizontal bars: entries per country (the most represented first)."""
-    counts = (
+def _config(lang: str) -> dict:
+    """The charts' shared configuration: numbers written the page language's way."""
+    return {"locale": {"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["en"])}}
+
+
+def _title(text: str, subtitle: list[str]) -> alt.Title | str:
+    """A chart title, with the lines of its subtitle when there are any (what is cut, what is unknown)."""
+    return alt.Title(text, subtitle=subtitle, subtitleFontSize=12, subtitleColor="#4b5a58") if subtitle else text
+
+
+def _count_axis(lang: str, direction: str = "x", title_key: str = "chart_count") -> alt.Axis:
+    """An axis of whole counts: no fractional ticks, numbers as the language writes them."""
+    return alt.Axis(
+        tickMinStep=1, format=COUNT_FORMAT, description=t(f"chart_axis_{direction}", lang, what=t(title_key, lang))
+    )
+
+
+def _bar_descriptions(labels: pd.Series, counts: pd.Series, lang: str) -> list[str]:
+    """What a screen reader says of each bar ("France : 31 entrée(s)")."""
+    return [t("chart_bar_desc", lang, label=c, n=int(n)) for c, n in zip(labels, counts, strict=True)]
+
+
+def country_counts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Entries per country (name in `lang`), the most represented first."""
+    return (
         frame.groupby(f"country_name_{lang}")
         .size()
         .rename("n")
         .reset_index()
         .rename(columns={f"country_name_{lang}": "country"})
         .sort_values(["n", "country"], ascending=[False, True])
-        .head(TOP_COUNTRIES)
     )
+
+
+def by_country(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    """Horizontal bars: entries per country (the most represented first); says when some are cut."""
+    every = country_counts(frame, lang)
+    counts = every.head(TOP_COUNTRIES).copy()
+    counts["desc"] = _bar_descriptions(counts["country"], counts["n"], lang)
+    cut = len(every) - len(counts)
+    subtitle = [t("chart_countries_cut", lang, shown=len(counts), total=len(every))] if cut else []
     return (
-        alt.Chart(counts, title=t("chart_by_country", lang))
+        alt.Chart(
+            counts,
+            title=_title(t("chart_by_country", lang), subtitle),
+            description=t("chart_by_country_desc", lang),
+        )
         .mark_bar(color="#1f6f5c")
         .encode(
-            x=alt.X("n:Q", title=t("chart_count", lang), axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("country:N", sort="-x", title=None),
+            x=alt.X("n:Q", title=t("chart_count", lang), axis=_count_axis(lang)),
+            y=alt.Y(
+                "country:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(description=t("chart_axis_y", lang, what=t("country", lang))),
+            ),
+            description=alt.Description("desc:N"),
             tooltip=[
                 alt.Tooltip("country:N", title=t("country", lang)),
-                alt.Tooltip("n:Q", title=t("chart_count", lang)),
+                alt.Tooltip("n:Q", title=t("chart_count", lang), format=COUNT_FORMAT),
             ],
         )
+        .properties(config=_config(lang))
     )
 
 
@@ -44,28 +91,46 @@ def by_category(frame: pd.DataFrame, lang: str) -> alt.Chart:
     """Horizontal bars: entries per category, in each category's map colour."""
     counts = frame.groupby("category").size().rename("n").reset_index()
     counts["label"] = counts["category"].map(lambda c: category_label(c, lang))
+    counts["desc"] = _bar_descriptions(counts["label"], counts["n"], lang)
     present = [c for c in CATEGORIES if c.id in set(counts["category"])]
     return (
-        alt.Chart(counts, title=t("chart_by_category", lang))
+        alt.Chart(counts, title=t("chart_by_category", lang), description=t("chart_by_category_desc", lang))
         .mark_bar()
         .encode(
-            x=alt.X("n:Q", title=t("chart_count", lang), axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("label:N", sort="-x", title=None),
+            x=alt.X("n:Q", title=t("chart_count", lang), axis=_count_axis(lang)),
+            y=alt.Y(
+                "label:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(description=t("chart_axis_y", lang, what=t("category", lang))),
+            ),
             color=alt.Color(
                 "label:N",
                 legend=None,
                 scale=alt.Scale(domain=[c.label(lang) for c in present], range=[c.colour for c in present]),
             ),
+            description=alt.Description("desc:N"),
             tooltip=[
                 alt.Tooltip("label:N", title=t("category", lang)),
-                alt.Tooltip("n:Q", title=t("chart_count", lang)),
+                alt.Tooltip("n:Q", title=t("chart_count", lang), format=COUNT_FORMAT),
             ],
         )
+        .properties(config=_config(lang))
     )
 
 
-def odc_openings(frame: pd.DataFrame, lang: str) -> alt.Chart | None:
-    """Bars of ODC openings per year with the cumulative count as a line; None when no dates."""
+def opening_dates(frame: pd.DataFrame) -> tuple[int, int]:
+    """Open ODCs of `frame` with a known opening date, and without one."""
+    odc = frame[(frame["kind"] == "odc") & (frame["status"] == "open")]
+    dated = int((odc["opened"].fillna("") != "").sum())
+    return dated, len(odc) - dated
+
+
+def odc_openings(frame: pd.DataFrame, lang: str) -> alt.LayerChart | None:
+    """Bars of ODC openings per year with the cumulative count as a line; None when no dates.
+
+    The subtitle says how many open centres have no known opening date (the line cannot count them).
+    """
     odc = frame[(frame["kind"] == "odc") & (frame["opened"].fillna("") != "")]
     if odc.empty:
         return None
@@ -73,17 +138,43 @@ def odc_openings(frame: pd.DataFrame, lang: str) -> alt.Chart | None:
     counts = years.value_counts().sort_index()
     table = pd.DataFrame({"year": counts.index.astype(str), "n": counts.to_numpy()})
     table["total"] = table["n"].cumsum()
-    base = alt.Chart(table, title=t("chart_odc_openings", lang)).encode(x=alt.X("year:O", title=t("chart_year", lang)))
+    table["desc"] = [
+        t("chart_opening_desc", lang, year=y, n=int(n), total=int(c))
+        for y, n, c in zip(table["year"], table["n"], table["total"], strict=True)
+    ]
+    _, unknown = opening_dates(frame)
+    dated = int(table["total"].iloc[-1])
+    subtitle = (
+        [t("chart_openings_unknown", lang, n=unknown), t("chart_openings_line", lang, shown=dated)] if unknown else []
+    )
+    base = alt.Chart(table).encode(
+        x=alt.X(
+            "year:O",
+            title=t("chart_year", lang),
+            axis=alt.Axis(description=t("chart_axis_x", lang, what=t("chart_year", lang))),
+        ),
+        description=alt.Description("desc:N"),
+    )
     bars = base.mark_bar(color="#FF7900").encode(
-        y=alt.Y("n:Q", title=t("chart_count", lang), axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("n:Q", title=t("chart_count", lang), axis=_count_axis(lang, "y")),
         tooltip=[
             alt.Tooltip("year:O", title=t("chart_year", lang)),
-            alt.Tooltip("n:Q", title=t("chart_count", lang)),
-            alt.Tooltip("total:Q", title=t("chart_cumulative", lang)),
+            alt.Tooltip("n:Q", title=t("chart_count", lang), format=COUNT_FORMAT),
+            alt.Tooltip("total:Q", title=t("chart_cumulative", lang), format=COUNT_FORMAT),
         ],
     )
-    line = base.mark_line(color="#1d2b2a", point=True).encode(y=alt.Y("total:Q", title=t("chart_cumulative", lang)))
-    return alt.layer(bars, line).resolve_scale(y="independent")
+    line = base.mark_line(color="#1d2b2a", point=True).encode(
+        y=alt.Y("total:Q", title=t("chart_cumulative", lang), axis=_count_axis(lang, "y", "chart_cumulative"))
+    )
+    return (
+        alt.layer(bars, line)
+        .resolve_scale(y="independent")
+        .properties(
+            title=_title(t("chart_odc_openings", lang), subtitle),
+            description=t("chart_odc_openings_desc", lang),
+            config=_config(lang),
+        )
+    )
 
 
 def choropleth(frame: pd.DataFrame, lang: str) -> dict:
@@ -99,21 +190,32 @@ def choropleth(frame: pd.DataFrame, lang: str) -> dict:
     lookup = {
         "lookup": "id",
         "from": {
-            "data": {"values": [{"iso": c, "n": int(n)} for c, n in counts.items()]},
+            "data": {
+                "values": [
+                    {"iso": c, "n": int(n), "desc": desc}
+                    for (c, n), desc in zip(
+                        counts.items(),
+                        _bar_descriptions(pd.Series([country_name(str(c), lang) for c in counts.index]), counts, lang),
+                        strict=True,
+                    )
+                ]
+            },
             "key": "iso",
-            "fields": ["n"],
+            "fields": ["n", "desc"],
         },
     }
     name = {"field": "properties.name", "type": "nominal", "title": t("country", lang)}
     return {
         "title": t("chart_choropleth", lang),
+        "description": t("chart_choropleth_desc", lang),
         "height": 340,
+        "config": _config(lang),
         "data": {"values": [*shapes, *extra]},
         "projection": {"type": "mercator", "center": [15, 30], "scale": 260},
         "layer": [
             {
                 "mark": {"type": "geoshape", "fill": "#e3e8e6", "stroke": "#ffffff", "strokeWidth": 0.4},
-                "encoding": {"tooltip": [name]},
+                "encoding": {"tooltip": [name], "description": {"field": "properties.name", "type": "nominal"}},
             },
             {
                 "transform": [lookup, {"filter": "datum.n > 0"}],
@@ -124,8 +226,17 @@ def choropleth(frame: pd.DataFrame, lang: str) -> dict:
                         "type": "quantitative",
                         "title": t("chart_count", lang),
                         "scale": {"scheme": "teals", "type": "sqrt"},
+                        "legend": {
+                            "format": COUNT_FORMAT,
+                            "tickMinStep": 1,
+                            "description": t("chart_legend", lang, what=t("chart_count", lang)),
+                        },
                     },
-                    "tooltip": [name, {"field": "n", "type": "quantitative", "title": t("chart_count", lang)}],
+                    "description": {"field": "desc", "type": "nominal"},
+                    "tooltip": [
+                        name,
+                        {"field": "n", "type": "quantitative", "title": t("chart_count", lang), "format": COUNT_FORMAT},
+                    ],
                 },
             },
         ],

@@ -66,3 +66,12 @@ def resolve_country(value: object) -> str | None:
             return c.alpha_2
     key = fold(v).replace("’", "'")
     return _name_index().get(key) or _name_index().get(key.replace("'", "’"))
+
+
+def place_label(name: str, country: str, lang: str = "en") -> str:
+    """How a place reads in `lang`: "Lille (France)", "Lille (France)"; a place that is a whole country
+    is that country's name in `lang` alone ("Kenya", "Ethiopia" -> "Éthiopie"), not "Kenya (Kenya)"."""
+    names = {fold(country_name(country, lang_)) for lang_ in LANGS} | {fold(country)}
+    if fold(name) in names or resolve_country(name) == country:
+        return country_name(country, lang)
+    return f"{name} ({country_name(country, lang)})" if name else country_name(country, lang)

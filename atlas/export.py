@@ -14,10 +14,14 @@ import pandas as pd
 
 from atlas.categories import category_label
 from atlas.countries import is_country_code
+from atlas.i18n import TRANSLATIONS, t
 
+# The downloads' columns (documented in the README): stable names and codes, each code followed by
+# its label in the page's language (`*_label`, `country_name`).
 EXPORT_COLUMNS = (
     "id",
     "kind",
+    "kind_label",
     "name",
     "category",
     "category_label",
@@ -28,12 +32,28 @@ EXPORT_COLUMNS = (
     "lat",
     "lon",
     "geo_precision",
+    "geo_precision_label",
     "status",
+    "status_label",
     "opened",
     "website",
     "description",
     "source",
 )
+# The table on the page: labels only (no codes, no ids), in this order; `id` stays in the frame, unseen.
+TABLE_COLUMNS = (
+    "name",
+    "kind_label",
+    "category_label",
+    "country_name",
+    "city",
+    "status_label",
+    "opened",
+    "geo_precision_label",
+    "website",
+)
+# Translation key prefix of each coded column's labels.
+LABEL_KEYS = {"kind": "kind_", "geo_precision": "precision_label_", "status": "status_"}
 # A cell a spreadsheet would run as a formula starts with one of these. The full-width ＝ ＋ － ＠
 # (U+FF1D, U+FF0B, U+FF0D, U+FF20) are here too, a decision not a certainty: Excel's and LibreOffice's
 # formula syntax uses the ASCII signs and we could not confirm either runs a full-width one when
@@ -46,11 +66,25 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 MAX_NAMED_COUNTRIES = 6  # beyond this, a file name gives the number of countries, not their codes
 
 
+def code_label(column: str, code: object, lang: str) -> str:
+    """The label of a coded value in `lang` ("status", "open", "fr" -> "Ouvert"); "" for no value, the
+    code itself when it has no label."""
+    if not isinstance(code, str) or not code:
+        return ""
+    if column == "category":
+        return category_label(code, lang)
+    key = LABEL_KEYS[column] + code
+    return t(key, lang) if key in TRANSLATIONS else code
+
+
 def export_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The documented export columns, with category label, country name and description in `lang`."""
-    labels = {c: category_label(c, lang) for c in frame["category"].unique()}
+    """The documented export columns, with the labels, country name and description in `lang`."""
+    labels = {
+        f"{col}_label": frame[col].map({c: code_label(col, c, lang) for c in frame[col].unique()}).astype(str)
+        for col in ("kind", "category", "geo_precision", "status")
+    }
     out = frame.assign(
-        category_label=frame["category"].map(labels).astype(str),
+        **labels,
         country_name=frame[f"country_name_{lang}"],
         description=frame[f"description_{lang}"],
     )

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.data import SEARCH_COLUMN
+from atlas.regions import countries_in, regions
 from atlas.text import fold
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east
@@ -24,6 +25,7 @@ class Filters:
     statuses: tuple[str, ...] = ()
     query: str = ""
     bounds: Bounds | None = None
+    regions: tuple[str, ...] = ()  # UN M49 region codes: their countries join `countries` (OR)
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -35,11 +37,12 @@ class Filters:
 def filter_mask(frame: pd.DataFrame, f: Filters) -> np.ndarray:
     """Boolean mask of the rows of `frame` that pass every filter in `f`.
 
-    The ODC status filter restricts ODCs only: organisations have no status and pass it.
+    The ODC status filter restricts ODCs only: organisations have no status and pass it. Countries
+    and regions both choose places: a row passes when its country is chosen or lies in a chosen region.
     """
     mask = np.ones(len(frame), dtype=bool)
-    if f.countries:
-        mask &= frame["country"].isin(f.countries).to_numpy()
+    if f.countries or f.regions:
+        mask &= frame["country"].isin(set(f.countries) | countries_in(f.regions)).to_numpy()
     if f.categories:
         mask &= frame["category"].isin(f.categories).to_numpy()
     if f.kinds:
@@ -92,7 +95,20 @@ def in_bounds(frame: pd.DataFrame, bounds: Bounds) -> np.ndarray:
     return inside_lat & inside_lon
 
 
-def option_counts(frame: pd.DataFrame, f: Filters, column: str, field: str) -> pd.Series:
-    """Counts per value of `column` under every filter except the one on `field` (for option labels)."""
-    unset: dict[str, Any] = {field: ()}
+def option_counts(frame: pd.DataFrame, f: Filters, column: str, *fields: str) -> pd.Series:
+    """Counts per value of `column` under every filter except those on `fields` (for option labels)."""
+    unset: dict[str, Any] = dict.fromkeys(fields, ())
     return apply_filters(frame, replace(f, **unset)).groupby(column, sort=False).size()
+
+
+def place_counts(frame: pd.DataFrame, f: Filters) -> tuple[pd.Series, dict[str, int]]:
+    """Counts per country and per region under every filter but the places (countries, regions).
+
+    Both filters choose places together, so each option's count is what it would show alone.
+    """
+    per_country = option_counts(frame, f, "country", "countries", "regions")
+    table = regions()
+    per_region = {
+        code: int(per_country[per_country.index.isin(region.countries)].sum()) for code, region in table.items()
+    }
+    return per_country, per_region

@@ -92,16 +92,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "The table lists the first {rows} of {total} rows; the downloads hold all of them.",
         "fr": "Le tableau montre les {rows} premières lignes sur {total} ; les téléchargements les contiennent toutes.",
     },
-    "table_hint": {
-        "en": "Select a row to focus the map on it.",
-        "fr": "Sélectionnez une ligne pour centrer la carte dessus.",
-    },
     "download_csv": {"en": "Download CSV", "fr": "Télécharger en CSV"},
     "download_geojson": {"en": "Download GeoJSON", "fr": "Télécharger en GeoJSON"},
-    "download_help": {
-        "en": "Exactly the rows and columns shown in the table.",
-        "fr": "Exactement les lignes et colonnes du tableau.",
-    },
     "articles": {"en": "Articles", "fr": "Articles"},
     "articles_search": {"en": "Search the articles", "fr": "Rechercher dans les articles"},
     "articles_hidden": {
@@ -413,6 +405,116 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "moderate_republished": {
         "en": "Published again: it is back on the map.",
         "fr": "Republiée : elle est de retour sur la carte.",
+    },
+    # -- usable (issue 18) ----------------------------------------------------------------------
+    "source_article": {"en": "the article “{title}”", "fr": "l'article « {title} »"},
+    "source_public": {"en": "public source: {sites}", "fr": "source publique : {sites}"},
+    "source_public_many": {"en": "public sources: {sites}", "fr": "sources publiques : {sites}"},
+    "source_basis": {"en": "{sites}", "fr": "{sites}"},
+    "source_basis_general": {"en": "general knowledge", "fr": "connaissance générale"},
+    "source_basis_legal_notice": {"en": "the legal notice of its website", "fr": "les mentions légales de son site"},
+    "source_basis_contract_notice": {"en": "a public contract notice", "fr": "un avis de marché public"},
+    "source_basis_statutes": {"en": "the association's statutes", "fr": "les statuts de l'association"},
+    "source_confidence_high": {"en": "(high confidence)", "fr": "(fiabilité élevée)"},
+    "source_confidence_medium": {"en": "(medium confidence)", "fr": "(fiabilité moyenne)"},
+    "source_confidence_low": {"en": "(low confidence)", "fr": "(fiabilité faible)"},
+    "region": {"en": "Region", "fr": "Région"},
+    "region_help": {
+        "en": "UN M49 regions (continents and sub-regions). A region adds its countries to the countries chosen.",
+        "fr": "Régions M49 de l'ONU (continents et sous-régions). Une région ajoute ses pays aux pays choisis.",
+    },
+    "precision_label_address": {"en": "Address", "fr": "Adresse"},
+    "precision_label_city": {"en": "City", "fr": "Ville"},
+    "precision_label_region": {"en": "Region", "fr": "Région"},
+    "precision_label_country": {"en": "Country", "fr": "Pays"},
+    "col_geo_precision_label": {"en": "Located at", "fr": "Localisé à"},
+    "col_status_label": {"en": "ODC status", "fr": "Statut de l'ODC"},
+    "table_select_hint": {
+        "en": "Select a row to open its record; the map shows the entry.",
+        "fr": "Sélectionnez une ligne pour ouvrir sa fiche ; la carte montre l'entrée.",
+    },
+    "download_labels_help": {
+        "en": "Every row shown, with every column: stable codes and their labels in the page's language "
+        "(the columns are described in the README).",
+        "fr": "Toutes les lignes affichées, avec toutes les colonnes : des codes stables et leurs libellés dans "
+        "la langue de la page (les colonnes sont décrites dans le README).",
+    },
+    "chart_countries_cut": {
+        "en": "{shown} of {total} countries shown; the rest in the table",
+        "fr": "{shown} pays affichés sur {total} ; les autres dans le tableau",
+    },
+    "chart_openings_unknown": {
+        "en": "{n} open ODCs have no known opening date:",
+        "fr": "{n} ODC ouverts n'ont pas de date d'ouverture connue :",
+    },
+    "chart_openings_line": {
+        "en": "the line counts the {shown} that have one",
+        "fr": "la courbe compte les {shown} qui en ont une",
+    },
+    "chart_openings_unknown_all": {
+        "en": "{n} open ODCs in this selection, none with a known opening date.",
+        "fr": "{n} ODC ouverts dans cette sélection, aucun avec une date d'ouverture connue.",
+    },
+    "chart_by_country_desc": {
+        "en": "Bar chart of the entries per country, the most represented first.",
+        "fr": "Diagramme en barres des entrées par pays, les plus représentés d'abord.",
+    },
+    "chart_by_category_desc": {
+        "en": "Bar chart of the entries per category.",
+        "fr": "Diagramme en barres des entrées par catégorie.",
+    },
+    "chart_odc_openings_desc": {
+        "en": "Bars: Orange Digital Centers opened each year; line: centres opened in all since the first.",
+        "fr": "Barres : Orange Digital Centers ouverts chaque année ; courbe : centres ouverts en tout "
+        "depuis le premier.",
+    },
+    "chart_choropleth_desc": {
+        "en": "Map of the countries, shaded by their number of entries.",
+        "fr": "Carte des pays, colorés selon leur nombre d'entrées.",
+    },
+    "chart_axis_x": {"en": "Horizontal axis: {what}", "fr": "Axe horizontal : {what}"},
+    "chart_axis_y": {"en": "Vertical axis: {what}", "fr": "Axe vertical : {what}"},
+    "chart_legend": {"en": "Colour scale: {what}", "fr": "Échelle de couleurs : {what}"},
+    "chart_bar_desc": {"en": "{label}: {n} entries", "fr": "{label} : {n} entrée(s)"},
+    "article_organisations_line": {"en": "Organisations: {names}", "fr": "Organisations : {names}"},
+    "article_places_line": {"en": "Places: {names}", "fr": "Lieux : {names}"},
+    "mentioned_in_line": {"en": "Mentioned in: {titles}", "fr": "Cité dans : {titles}"},
+    "list_separator": {"en": "; ", "fr": " ; "},
+    "address_line": {"en": "Address: {address}", "fr": "Adresse : {address}"},
+    "status_line": {"en": "Status: {status}", "fr": "Statut : {status}"},
+    "opened_line": {"en": "Opened: {opened}", "fr": "Ouverture : {opened}"},
+    "sources_line": {"en": "Sources: {sources}", "fr": "Sources : {sources}"},
+    "mentioned_in_label": {
+        "en": "Articles that mention this entry: each opens its card",
+        "fr": "Articles qui citent cette entrée : chacun ouvre sa fiche",
+    },
+    "entry_not_found": {
+        "en": "The entry of this link is not in the atlas (any more).",
+        "fr": "L'entrée de ce lien n'est pas (ou plus) dans l'atlas.",
+    },
+    "search_placeholder": {"en": "Type to search", "fr": "Tapez pour chercher"},
+    "share": {"en": "Share", "fr": "Partager"},
+    "share_link": {
+        "en": "Link to this view (filters, map position, open record): copy it with the button on the right.",
+        "fr": "Lien vers cette vue (filtres, position de la carte, fiche ouverte) : copiez-le avec le bouton à droite.",
+    },
+    "share_entry": {"en": "Permanent link to this entry:", "fr": "Lien permanent vers cette entrée :"},
+    "share_embed": {
+        "en": "To show this map on another site, paste this code into its page (600 × 450 pixels):",
+        "fr": "Pour montrer cette carte sur un autre site, collez ce code dans sa page (600 × 450 pixels) :",
+    },
+    "embed_open_atlas": {"en": "Open the full atlas", "fr": "Ouvrir l'atlas complet"},
+    "skip_links": {"en": "Skip links", "fr": "Liens d'évitement"},
+    "skip_to_table": {"en": "Skip to the table", "fr": "Aller au tableau"},
+    "skip_to_downloads": {"en": "Skip to the downloads", "fr": "Aller aux téléchargements"},
+    "downloads": {"en": "Downloads", "fr": "Téléchargements"},
+    "map_frame_title": {
+        "en": "Map of the organisations and Orange Digital Centers",
+        "fr": "Carte des organisations et des Orange Digital Centers",
+    },
+    "chart_opening_desc": {
+        "en": "{year}: {n} opened, {total} in all",
+        "fr": "{year} : {n} ouverture(s), {total} en tout",
     },
 }
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from atlas.categories import CATEGORY_IDS
 from atlas.countries import is_country_code
 from atlas.filters import Filters
 from atlas.i18n import LANGS
-from atlas.schema import KINDS, ODC_STATUSES, show_value
+from atlas.regions import is_region_code
+from atlas.schema import KINDS, ODC_STATUSES, SLUG, show_value
 
 MAX_QUERY = 200
+MAX_ENTRY = 100  # characters of an entry id in a link
+EMBED_WIDTH, EMBED_HEIGHT = 600, 450  # the frame size the embed layout is made for
 SHOWN_IGNORED = 10  # ignored parameters listed by name and value; the rest are counted
 SHOWN_IGNORED_CHARS = 80  # characters shown of each
 
@@ -36,6 +41,7 @@ class UrlState:
     view: View | None = None
     article: str = ""
     ignored: tuple[str, ...] = field(default=())
+    entry: str = ""  # the entry whose record is open (a permalink: `?entry=ID`)
 
 
 def _values(raw: object) -> list[str]:
@@ -72,6 +78,7 @@ def decode(params: Mapping[str, object]) -> UrlState:
         kinds=_choose(params, "kind", KINDS, ignored),
         statuses=_choose(params, "status", ODC_STATUSES, ignored),
         query=str(params.get("q", ""))[:MAX_QUERY],
+        regions=_choose(params, "region", None, ignored, check=is_region_code),
     )
     view = None
     if "view" in params:
@@ -82,9 +89,13 @@ def decode(params: Mapping[str, object]) -> UrlState:
     if str(params.get("inview", "")) not in ("", "0", "1"):
         ignored.append(f"inview={params['inview']}")
     article = str(params.get("article", ""))[:100]
-    known = {"lang", "country", "category", "kind", "status", "q", "view", "inview", "article"}
+    entry = str(params.get("entry", "")).strip()
+    if entry and not (len(entry) <= MAX_ENTRY and SLUG.fullmatch(entry)):
+        ignored.append(f"entry={entry}")
+        entry = ""
+    known = {"lang", "country", "region", "category", "kind", "status", "q", "view", "inview", "article", "entry"}
     ignored += [k for k in params if k not in known]
-    return UrlState(lang, filters, in_view, view, article, tuple(ignored))
+    return UrlState(lang, filters, in_view, view, article, tuple(ignored), entry)
 
 
 def shown_ignored(ignored: tuple[str, ...]) -> tuple[list[str], int]:
@@ -109,12 +120,30 @@ def _view(text: str) -> View | None:
     return View(lat, lon, zoom)
 
 
+def share_url(base: str, state: UrlState, embed: bool = False) -> str:
+    """The link to `state` on the atlas at `base` (its address without a query), for sharing;
+    with `embed`, the link a partner's `<iframe>` loads (Streamlit's `embed=true`)."""
+    params = encode(state) | ({"embed": "true"} if embed else {})
+    query = urlencode(params, quote_via=quote, safe=",")
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+
+
+def embed_code(url: str, title: str, width: int = EMBED_WIDTH, height: int = EMBED_HEIGHT) -> str:
+    """The HTML a partner pastes to show the atlas in a frame (attribute values escaped)."""
+    return (
+        f'<iframe src="{html.escape(url, quote=True)}" title="{html.escape(title, quote=True)}" '
+        f'width="{int(width)}" height="{int(height)}" style="border:0" loading="lazy"></iframe>'
+    )
+
+
 def encode(state: UrlState) -> dict[str, str]:
     """Query parameters for `state`, leaving out defaults so links stay short."""
     f = state.filters
     params = {
         "lang": state.lang if state.lang != "en" else "",
         "country": ",".join(f.countries),
+        "region": ",".join(f.regions),
         "category": ",".join(f.categories),
         "kind": ",".join(f.kinds),
         "status": ",".join(f.statuses),
@@ -122,5 +151,6 @@ def encode(state: UrlState) -> dict[str, str]:
         "inview": "1" if state.in_view else "",
         "view": f"{state.view.lat:.4f},{state.view.lon:.4f},{state.view.zoom}" if state.view else "",
         "article": state.article,
+        "entry": state.entry,
     }
     return {k: v for k, v in params.items() if v}

@@ -47,7 +47,9 @@ def bold_texts(at: AppTest) -> set[str]:
 def map_args(at: AppTest) -> dict:
     import json
 
-    element = next(e for e in at.main if type(e).__name__ == "UnknownElement" and "script" in e.proto.json_args)
+    element = next(
+        e for e in at.main if type(e).__name__ == "UnknownElement" and "script" in getattr(e.proto, "json_args", "")
+    )
     return json.loads(element.proto.json_args)
 
 
@@ -90,6 +92,16 @@ def names_shown(at: AppTest) -> set[str]:
         bits = np.unpackbits(np.frombuffer(base64.b64decode(part["mask"]), dtype=np.uint8), bitorder="little")
         names.update(n for n, bit in zip(all_names, bits, strict=False) if bit)
     return names
+
+
+def component_data(at: AppTest, key: str) -> dict:
+    """The `data` of the page's component (st.components.v2) mounted with `key`."""
+    import json
+
+    element = next(
+        e for e in at.main if type(e).__name__ == "UnknownElement" and getattr(e.proto, "id", "").endswith(f"-{key}")
+    )
+    return json.loads(element.proto.json)
 
 
 def test_default_view_shows_everything(app) -> None:
@@ -236,7 +248,8 @@ def test_marker_click_shows_record_and_articles_that_mention_it(app, monkeypatch
     at.run()
     texts = [x.value for x in at.text]
     assert "A test network in Perugia." in texts
-    assert "• A test meeting in Umbria" in texts
+    mentioned = component_data(at, "mentioned_delta-network")
+    assert [i["text"] for i in mentioned["items"]] == ["A test meeting in Umbria"]
 
 
 def test_only_what_the_map_shows(app) -> None:

@@ -55,3 +55,57 @@ def test_choropleth_spec_is_valid_vega_lite(frame) -> None:
     import altair as alt
 
     alt.Chart.from_dict(charts.choropleth(frame, "en"))  # raises on an invalid spec
+
+
+def _bundled() -> pd.DataFrame:
+    return load_atlas(Path(__file__).parents[1] / "data").frame
+
+
+def test_by_country_says_how_many_countries_are_cut() -> None:
+    full = _bundled()
+    total = full["country"].nunique()
+    assert total > charts.TOP_COUNTRIES
+    spec = charts.by_country(full, "en").to_dict()
+    assert spec["title"]["subtitle"] == [f"15 of {total} countries shown; the rest in the table"]
+    fr = charts.by_country(full, "fr").to_dict()
+    assert fr["title"]["subtitle"] == [f"15 pays affichés sur {total} ; les autres dans le tableau"]
+    few = charts.by_country(full[full["country"].isin(["FR", "BE"])], "en").to_dict()
+    assert few["title"] == "Entries by country"  # nothing cut, nothing said
+
+
+def test_the_openings_chart_says_how_many_open_centres_have_no_date() -> None:
+    full = _bundled()
+    dated, unknown = charts.opening_dates(full)
+    assert unknown > 0
+    spec = charts.odc_openings(full, "en").to_dict()
+    assert spec["title"]["subtitle"] == [
+        f"{unknown} open ODCs have no known opening date:",
+        f"the line counts the {dated} that have one",
+    ]
+    assert max(v["total"] for v in next(iter(spec["datasets"].values()))) == dated
+
+
+def test_counts_are_whole_numbers_in_the_page_language() -> None:
+    full = _bundled()
+    spec = charts.choropleth(full, "fr")
+    legend = spec["layer"][1]["encoding"]["color"]["legend"]
+    assert legend["format"] == ",d" and legend["tickMinStep"] == 1
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    for chart in (charts.by_country(full, "fr"), charts.by_category(full, "fr")):
+        axis = chart.to_dict()["encoding"]["x"]["axis"]
+        assert axis["format"] == ",d" and axis["tickMinStep"] == 1
+
+
+def test_chart_descriptions_are_in_the_page_language() -> None:
+    """Vega writes these into the SVG for screen readers; without them it writes English ones."""
+    full = _bundled()
+    by_country = charts.by_country(full, "fr").to_dict()
+    assert by_country["description"] == "Diagramme en barres des entrées par pays, les plus représentés d'abord."
+    assert by_country["encoding"]["y"]["axis"]["description"] == "Axe vertical : Pays"
+    values = next(iter(by_country["datasets"].values()))
+    assert {"country": "France", "n": values[0]["n"], "desc": f"France : {values[0]['n']} entrée(s)"} == values[0]
+    openings = charts.odc_openings(full, "fr").to_dict()
+    assert openings["description"].startswith("Barres : Orange Digital Centers")
+    choropleth = charts.choropleth(full, "fr")
+    assert choropleth["description"] == "Carte des pays, colorés selon leur nombre d'entrées."
+    assert choropleth["layer"][1]["encoding"]["color"]["legend"]["description"] == "Échelle de couleurs : Entrées"

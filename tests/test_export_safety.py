@@ -232,3 +232,25 @@ def test_export_filename_is_always_a_safe_short_name(countries, filtered, extens
         assert f"{len(codes)}-countries" in name
     assert ("filtered" in name) == filtered
     assert ("_all_" in name) == (not codes and not filtered)
+
+
+def test_each_code_is_followed_by_its_label_in_the_page_language():
+    from pathlib import Path
+
+    from atlas.data import load_atlas
+    from atlas.export import EXPORT_COLUMNS, TABLE_COLUMNS, export_frame
+
+    frame = load_atlas(Path(__file__).parent / "fixtures" / "small_atlas").frame
+    for code in ("kind", "category", "geo_precision", "status"):
+        assert EXPORT_COLUMNS.index(f"{code}_label") == EXPORT_COLUMNS.index(code) + 1
+    fr = export_frame(frame, "fr").set_index("id")
+    odc = fr[fr["kind"] == "odc"].iloc[0]
+    assert (odc["kind_label"], odc["category_label"]) == ("Orange Digital Center", "Orange Digital Centers")
+    assert odc["status_label"] in ("Ouvert", "En projet")
+    org = fr[fr["kind"] == "organisation"].iloc[0]
+    assert org["kind_label"] == "Organisation" and org["status"] == "" and org["status_label"] == ""
+    assert set(fr["geo_precision_label"]) <= {"Adresse", "Ville", "Région", "Pays", ""}
+    assert "civic_tech" not in set(fr["category_label"]) and "Civic tech" in set(fr["category_label"])
+    # the page's table: labels, no code and no id
+    assert not {"id", "kind", "category", "country", "status", "geo_precision", "source"} & set(TABLE_COLUMNS)
+    assert set(TABLE_COLUMNS) <= set(EXPORT_COLUMNS)

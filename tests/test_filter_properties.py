@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from atlas.categories import CATEGORY_IDS, ODC_CATEGORY
 from atlas.data import load_atlas
-from atlas.filters import Filters, apply_filters, filter_mask, in_bounds
+from atlas.filters import Filters, apply_filters, filter_mask, in_bounds, place_counts
+from atlas.regions import regions
 from atlas.schema import KINDS, ODC_STATUSES, ODCS, ORGANISATIONS
 from atlas.text import fold
 
@@ -31,7 +32,8 @@ SETTINGS = settings(
 )
 SEARCHED = ("name", "aliases", "city", "description_en", "description_fr")
 COUNTRIES = ("FR", "BE", "IT", "SN", "MD", "FJ", "NZ", "JP")
-LIST_FIELDS = ("countries", "categories", "kinds", "statuses")
+LIST_FIELDS = ("countries", "regions", "categories", "kinds", "statuses")
+REGIONS = ("150", "155", "011", "053", "142", "999")  # Europe, Western Europe, Western Africa, Australasia, Asia, none
 
 # --- generated atlas files -------------------------------------------------------------------------
 
@@ -140,6 +142,7 @@ def filters(draw, frame: pd.DataFrame | None = None, bounds=None) -> Filters:
         statuses=tuple(draw(st.lists(st.sampled_from((*ODC_STATUSES, "closed")), max_size=2, unique=True))),
         query=draw(queries),
         bounds=draw(bounds if bounds is not None else st.none()),
+        regions=tuple(draw(st.lists(st.sampled_from(REGIONS), max_size=2, unique=True))),
     )
 
 
@@ -173,7 +176,8 @@ def reference(frame: pd.DataFrame, f: Filters) -> set[int]:
     words = fold(f.query).split()
     for idx, row in frame.iterrows():
         text = fold(" ".join(row[c] if isinstance(row[c], str) else "" for c in SEARCHED))
-        if f.countries and row["country"] not in f.countries:
+        places = set(f.countries) | {c for r in f.regions if r in regions() for c in regions()[r].countries}
+        if (f.countries or f.regions) and row["country"] not in places:
             continue
         if f.categories and row["category"] not in f.categories:
             continue
@@ -223,7 +227,8 @@ def test_the_filters_match_a_plain_reference(data):
 def test_and_across_filters(data):
     frame = data.draw(frames())
     f = data.draw(filters(frame, bounds=grid_bounds))
-    alone = [Filters(**{name: getattr(f, name)}) for name in (*LIST_FIELDS, "query", "bounds")]
+    alone = [Filters(**{name: getattr(f, name)}) for name in (*LIST_FIELDS, "query", "bounds") if name != "regions"]
+    alone[0] = Filters(countries=f.countries, regions=f.regions)  # countries and regions both choose places (OR)
     expected = set(frame.index)
     for single in alone:
         expected &= rows_of(frame, single)
@@ -404,3 +409,21 @@ def test_bounds_match_the_reference(coords, bounds):
     south, west, north, east = bounds
     expected = [south <= lat <= north and lon_inside(lon, west, east) for lat, lon in coords]
     assert in_bounds(frame, bounds).tolist() == expected
+
+
+@SETTINGS
+@given(st.data())
+def test_countries_and_regions_choose_places_together(data):
+    frame = data.draw(frames())
+    f = data.draw(filters(frame))
+    by_countries = rows_of(frame, Filters(countries=f.countries))
+    by_regions = rows_of(frame, Filters(regions=f.regions))
+    if f.countries and f.regions:
+        assert rows_of(frame, Filters(countries=f.countries, regions=f.regions)) == by_countries | by_regions
+    per_country, per_region = place_counts(frame, f)
+    others = replace(f, countries=(), regions=())
+    for code, region in regions().items():
+        inside = rows_of(frame, replace(others, regions=(code,)))
+        assert per_region[code] == len(inside), code
+        assert inside == {i for i in rows_of(frame, others) if frame.at[i, "country"] in region.countries}
+    assert int(per_country.sum()) == len(rows_of(frame, others))

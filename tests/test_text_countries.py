@@ -155,3 +155,14 @@ def test_resolve_country(value: str, code: str) -> None:
 @pytest.mark.parametrize("value", ["Atlantis", "", "  ", None, "XX", "ZZZ", 12])
 def test_resolve_country_unknown(value: object) -> None:
     assert resolve_country(value) is None
+
+
+def test_a_place_that_is_a_country_is_named_once_in_the_page_language() -> None:
+    from atlas.countries import place_label
+
+    assert place_label("Kenya", "KE", "fr") == "Kenya"
+    assert place_label("Kenya", "KE", "en") == "Kenya"
+    assert place_label("Ethiopia", "ET", "fr") == "Éthiopie"
+    assert place_label("Czechia", "CZ", "fr") == "Tchéquie"
+    assert place_label("Lille", "FR", "fr") == "Lille (France)"
+    assert place_label("Mannheim", "DE", "fr") == "Mannheim (Allemagne)"

@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from atlas.categories import CATEGORY_IDS
 from atlas.filters import Filters
 from atlas.i18n import LANGS
+from atlas.regions import regions
 from atlas.schema import KINDS, ODC_STATUSES
 from atlas.urlstate import MAX_QUERY, UrlState, View, decode, encode
 
 SETTINGS = settings(max_examples=100, deadline=None)
-KNOWN = ("lang", "country", "category", "kind", "status", "q", "view", "inview", "article")
+KNOWN = ("lang", "country", "region", "category", "kind", "status", "q", "view", "inview", "article", "entry")
+REGION_CODES = tuple(regions())
 CODES = tuple(sorted(c.alpha_2 for c in pycountry.countries))
 
 values = st.one_of(st.text(), st.lists(st.text(), max_size=3), st.none(), st.integers(), st.floats())
@@ -103,6 +105,8 @@ invalid = {
     "status": st.sampled_from(["closed", "Open", "soon"]),
     "view": st.sampled_from(["91,0,5", "0,181,5", "0,0,19", "0,0,0", "a,b,c", "1,2", "inf,0,3", "1,2,3,4"]),
     "inview": st.sampled_from(["yes", "true", "2", "on"]),
+    "region": st.sampled_from(["1", "001", "EU", "Europe", "999", "11"]),
+    "entry": st.sampled_from(["Soga", "a b", "<x>", "../x", "-x", "x" * 101]),
 }
 valid = {
     "lang": st.sampled_from(LANGS),
@@ -116,6 +120,8 @@ valid = {
         lambda v: ",".join(map(str, v))
     ),
     "inview": st.sampled_from(["", "0", "1"]),
+    "region": st.lists(st.sampled_from(REGION_CODES), min_size=1, max_size=3).map(",".join),
+    "entry": st.sampled_from(["soga", "odc-tn-tunis", "x" * 100]),
 }
 
 
@@ -153,10 +159,12 @@ def _states():
             kinds=lists(KINDS, 2),
             statuses=lists(ODC_STATUSES, 2),
             query=st.text(max_size=MAX_QUERY),
+            regions=lists(REGION_CODES, 3),
         ),
         in_view=st.booleans(),
         view=st.one_of(st.none(), views),
         article=st.text(max_size=100).filter(lambda a: a != ""),
+        entry=st.sampled_from(["", "soga", "odc-sn-dakar"]),
     ) | st.just(UrlState())
 
 
@@ -187,3 +195,27 @@ def test_duplicates_and_case_collapse():
     assert state.filters.statuses == ("open",)
     assert state.ignored == ()
     assert encode(state)["country"] == "FR,BE"
+
+
+def test_a_permalink_names_one_entry_and_a_region_link_its_regions():
+    state = decode({"entry": "odc-sn-dakar", "region": "011,150,011"})
+    assert state.entry == "odc-sn-dakar"
+    assert state.filters.regions == ("011", "150")
+    assert encode(state) == {"entry": "odc-sn-dakar", "region": "011,150"}
+    assert decode({"entry": "<script>", "region": "EU"}).ignored == ("region=EU", "entry=<script>")
+
+
+def test_the_share_link_and_the_embed_code_carry_the_view():
+    from atlas.urlstate import embed_code, share_url
+
+    state = decode({"lang": "fr", "region": "011", "q": "café & co", "entry": "odc-sn-dakar"})
+    url = share_url("http://atlas.example/?old=1", state)
+    assert url == "http://atlas.example/?lang=fr&region=011&q=caf%C3%A9%20%26%20co&entry=odc-sn-dakar"
+    assert decode(dict(parse_qsl(url.split("?", 1)[1]))) == state
+    embedded = share_url("http://atlas.example", state, embed=True)
+    assert embedded.endswith("&embed=true")
+    code = embed_code(embedded, 'Atlas "de" la Social Tech')
+    assert code.startswith('<iframe src="http://atlas.example/?lang=fr&amp;region=011&amp;q=caf%C3%A9')
+    assert 'title="Atlas &quot;de&quot; la Social Tech" width="600" height="450"' in code
+    assert share_url("http://atlas.example/", UrlState()) == "http://atlas.example/"
+    assert share_url("https://x.org/atlas/map", UrlState(lang="fr")) == "https://x.org/atlas/map?lang=fr"

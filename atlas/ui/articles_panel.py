@@ -7,7 +7,7 @@ import streamlit as st
 
 from atlas.articles.linking import articles_for, search_articles
 from atlas.articles.model import Article
-from atlas.countries import country_name
+from atlas.countries import place_label
 from atlas.filters import Filters
 from atlas.i18n import t
 from atlas.ui import safe
@@ -28,14 +28,21 @@ def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filter
     if not shown:
         st.caption(t("articles_none", lang))
     chosen = chosen_article()
-    shown = sorted(shown, key=lambda a: a.id != chosen)  # the highlighted article first
-    with st.container(height=620, border=False):
+    # The highlighted article first, even when the filters would hide it (it was opened from a
+    # record's "Mentioned in", which clears the search, or from a link); a search still narrows.
+    picked = search_articles([a for a in articles if a.id == chosen], query, lang)
+    shown = picked + [a for a in shown if a.id != chosen]
+    with st.container(height=620, border=False, key=ARTICLES_BOX):
         for article in shown:
             _card(article, names, lang, chosen == article.id)
 
 
+ARTICLES_BOX = "articles_box"
+CHOSEN_CARD = "article_card_chosen"  # page.css marks the card with this key
+
+
 def _card(article: Article, names: dict[str, str], lang: str, chosen: bool) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=CHOSEN_CARD if chosen else None):
         safe.strong(article.title(lang))
         byline = [t("article_by", lang, author=article.author)] if article.author else []
         byline += [article.published] if article.published else []
@@ -44,10 +51,10 @@ def _card(article: Article, names: dict[str, str], lang: str, chosen: bool) -> N
         safe.text(article.summary(lang))
         orgs = [names.get(o, o) for o in (*article.organisations, *article.odcs)]
         if orgs:
-            safe.small(f"{t('article_organisations', lang)}: " + ", ".join(orgs))
-        places = sorted({f"{p.name} ({country_name(p.country, lang)})" for p in article.places})
+            safe.small(t("article_organisations_line", lang, names=", ".join(orgs)))
+        places = sorted({place_label(p.name, p.country, lang) for p in article.places})
         if places:
-            safe.small(f"{t('article_places', lang)}: " + ", ".join(places))
+            safe.small(t("article_places_line", lang, names=", ".join(places)))
         if chosen:
             st.button(
                 t("article_clear", lang), key=f"art_{article.id}", on_click=choose_article, args=("",), type="primary"

@@ -18,7 +18,8 @@ def render_charts(shown: pd.DataFrame, lang: str) -> None:
     left, right = st.columns(2)
     openings = charts.odc_openings(shown, lang)
     if openings is None:
-        left.caption(t("chart_no_dates", lang))
+        _, unknown = charts.opening_dates(shown)
+        left.caption(t("chart_openings_unknown_all", lang, n=int(unknown)) if unknown else t("chart_no_dates", lang))
     else:
         left.altair_chart(openings, width="stretch")
     right.vega_lite_chart(charts.choropleth(shown, lang), width="stretch")

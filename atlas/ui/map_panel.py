@@ -44,6 +44,7 @@ class MapRequest:
     lang: str
     article: ArticleFocus
     focus: tuple[float, float] | None = None  # centre on one point (a table row)
+    selected: str = ""  # id of the entry in the record panel (a click, a table row, a permalink): to mark
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs={pd.DataFrame: id})
@@ -72,8 +73,10 @@ def render_map(request: MapRequest) -> None:
     fmap = build_map(layers, opts)
     article = request.article
     link = state.link_view()
+    filters = state.current_filters()
+    places = [*filters.countries, *(f"region:{r}" for r in filters.regions)]  # a region frames like a country
     view = View(
-        key=frame_key(state.current_filters().countries, article.chosen.id if article.chosen else ""),
+        key=frame_key(places, article.chosen.id if article.chosen else ""),
         fit=article.fit or view_bounds(request.rows),
         center=(link.lat, link.lon) if link else None,
         zoom=link.zoom if link else None,

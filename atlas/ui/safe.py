@@ -14,7 +14,10 @@ So:
 - `text(value)`: plain text (`st.text` parses neither Markdown nor HTML);
 - `strong(value)`, `small(value)`: the same text in bold or caption size: HTML-escaped into one
   `<div>` the project builds (`st.html`, which parses no Markdown; see `atlas.text.text_html`);
-- `notice(message, items)`: a project message in an info box, the outside items as plain text.
+- `notice(message, items)`: a project message in an info box, the outside items as plain text;
+- `choices(items, key, label, on_choose)`: outside texts as the names of buttons (a list of links
+  such as an entry's articles), drawn by static/atlas/choices.mjs with `textContent`: Streamlit's
+  own buttons render their labels as Markdown.
 
 Text the project writes (`t(...)`, literals, numbers) may use any element;
 `tests/test_safe_display.py` fails when outside text reaches a Markdown element.
@@ -22,14 +25,18 @@ Text the project writes (`t(...)`, literals, numbers) may use any element;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
 
 import streamlit as st
 
+from atlas import assets
 from atlas.text import text_html
+from atlas.ui import state
 
 STRONG = "font-weight: 600"
-SMALL = "font-size: 0.875rem; opacity: 0.6"  # Streamlit's caption: small, faded
+SMALL = "font-size: 0.875rem; color: #56605f"  # a caption: small, faded yet 6:1 on white (WCAG AA)
 
 
 def text(value: object) -> None:
@@ -47,7 +54,44 @@ def small(value: object) -> None:
     st.html(text_html(value, SMALL))
 
 
+def code(value: object) -> None:
+    """Outside text to copy (a link, a snippet of HTML): shown as it is, with Streamlit's copy button."""
+    st.code(str(value), language=None, wrap_lines=True)
+
+
 def notice(message: str, items: Sequence[str], icon: str = "ℹ️") -> None:
     """An info box with the project's `message`; the outside `items` (already cut) as plain text below it."""
     st.info(message, icon=icon)
     st.text("; ".join(items))
+
+
+@cache
+def _choices_component() -> Any:
+    return st.components.v2.component(
+        "atlas_choices",
+        js=(assets.OWN_DIR / "choices.mjs").read_text(encoding="utf-8"),
+        css=(assets.OWN_DIR / "choices.css").read_text(encoding="utf-8"),
+    )
+
+
+def choices(
+    items: Sequence[tuple[str, str]],
+    key: str,
+    label: str,
+    on_choose: Callable[[str], None],
+    current: str = "",
+) -> None:
+    """A list of buttons named by outside text: `items` are (id, text) pairs; choosing one calls
+    `on_choose(id)` before the rerun (like a button's `on_click`). `label` (project text) names the
+    list for screen readers; the item whose id is `current` is marked."""
+
+    def chosen() -> None:
+        value = state.component_trigger(key, "chosen")
+        if value:
+            on_choose(value)
+
+    _choices_component()(
+        key=key,
+        data={"label": label, "items": [{"id": i, "text": str(text), "current": i == current} for i, text in items]},
+        on_chosen_change=chosen,
+    )

@@ -7,10 +7,13 @@ import streamlit as st
 
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.countries import country_name
-from atlas.filters import Filters, option_counts
+from atlas.filters import Filters, option_counts, place_counts
 from atlas.i18n import LANGS, t
+from atlas.regions import region_name, regions, regions_of
 from atlas.schema import KINDS, ODC_STATUSES
 from atlas.ui.state import Key, clear_filters, keep_known
+
+SEARCH_PAUSE = "400ms"  # typing pause after which the search applies (Streamlit's `live` text input)
 
 
 def render_language() -> None:
@@ -29,7 +32,7 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
     sb = st.sidebar
     sb.header(t("filters", lang))
 
-    countries = option_counts(frame, filters, "country", "countries")
+    countries, per_region = place_counts(frame, filters)
     codes = sorted(set(frame["country"]), key=lambda c: country_name(c, lang))
     keep_known(Key.COUNTRIES, set(codes))
     sb.multiselect(
@@ -38,6 +41,18 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
         key=Key.COUNTRIES,
         placeholder=t("choose", lang),
         format_func=lambda c: f"{country_name(c, lang)} ({int(countries.get(c, 0))})",
+    )
+    # A region chosen in a link stays an option even when the data has no country in it.
+    chosen = [r for r in filters.regions if r in regions()]
+    region_codes = list(dict.fromkeys([*regions_of(codes, lang), *chosen]))
+    keep_known(Key.REGIONS, set(region_codes))
+    sb.multiselect(
+        t("region", lang),
+        region_codes,
+        key=Key.REGIONS,
+        placeholder=t("choose", lang),
+        help=t("region_help", lang),
+        format_func=lambda r: f"{region_name(r, lang)} ({per_region.get(r, 0)})",
     )
 
     cats = option_counts(frame, filters, "category", "categories")
@@ -71,6 +86,15 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
         format_func=lambda s: f"{t('status_' + s, lang)} ({int(statuses.get(s, 0))})",
     )
 
-    sb.text_input(t("search", lang), key=Key.QUERY, help=t("search_help", lang), max_chars=200)
+    # Filters while the visitor types (after a short pause), like the search boxes of other maps.
+    sb.text_input(
+        t("search", lang),
+        key=Key.QUERY,
+        help=t("search_help", lang),
+        placeholder=t("search_placeholder", lang),
+        max_chars=200,
+        type="search",
+        live=SEARCH_PAUSE,
+    )
     sb.toggle(t("only_map_view", lang), key=Key.IN_VIEW, help=t("only_map_view_help", lang))
     sb.button(t("clear_filters", lang), on_click=clear_filters, disabled=filters.is_empty(), key="clear_sidebar")

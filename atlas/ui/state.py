@@ -7,6 +7,7 @@ module reads or writes `st.session_state` directly: it calls the functions below
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 import streamlit as st
@@ -23,6 +24,7 @@ class Key(StrEnum):
     # widgets
     LANG = "lang"
     COUNTRIES = "f_country"
+    REGIONS = "f_region"
     CATEGORIES = "f_category"
     KINDS = "f_kind"
     STATUSES = "f_status"
@@ -54,10 +56,14 @@ class Key(StrEnum):
     MOD_AUDIT_PAGE = "_mod_audit_page"
     MOD_FLASH = "_mod_flash"  # the outcome of the last decision, shown once
     MOD_PROBLEMS = "_mod_problems"  # revision id (or entry id) -> {field: message} of a refused decision
+    LINK_ENTRY = "entry0"  # the entry a permalink opened, until another one is selected
+    RECORD_SHOWN = "_record_shown"  # the entry whose record the embed layout last opened
+    TABLE_PICK = "_table_pick"  # the table row selection last handled (the table repeats it on every rerun)
 
 
 FILTER_KEYS = {
     "countries": Key.COUNTRIES,
+    "regions": Key.REGIONS,
     "categories": Key.CATEGORIES,
     "kinds": Key.KINDS,
     "statuses": Key.STATUSES,
@@ -78,6 +84,9 @@ def init_from_url() -> None:
     ss[Key.IN_VIEW] = state.in_view
     ss[Key.VIEW] = ss[Key.LINK_VIEW] = state.view
     ss[Key.ARTICLE] = state.article
+    ss[Key.LINK_ENTRY] = state.entry
+    if state.entry:  # a permalink opens that entry's record
+        ss[Key.SELECTED] = state.entry
     ss[Key.IGNORED_PARAMS] = state.ignored
     ss[Key.LINK_FILTERS] = state.filters
     ss[Key.INITIALISED] = True
@@ -98,6 +107,7 @@ def current_filters(bounds: Bounds | None = None) -> Filters:
     ss = st.session_state
     return Filters(
         countries=tuple(ss.get(Key.COUNTRIES, [])),
+        regions=tuple(ss.get(Key.REGIONS, [])),
         categories=tuple(ss.get(Key.CATEGORIES, [])),
         kinds=tuple(ss.get(Key.KINDS, [])),
         statuses=tuple(ss.get(Key.STATUSES, [])),
@@ -151,6 +161,13 @@ def choose_article(article_id: str) -> None:
     st.session_state[Key.ARTICLE] = article_id
 
 
+def open_article(article_id: str) -> None:
+    """Callback of a record's "Mentioned in": highlight the article and show its card (the
+    articles' search is cleared, so that nothing hides it)."""
+    st.session_state[Key.ARTICLE] = article_id
+    st.session_state[Key.ARTICLE_QUERY] = ""
+
+
 def selected_id() -> str:
     """Id of the entry shown in the detail panel ("" for none)."""
     return str(st.session_state.get(Key.SELECTED) or "")
@@ -158,6 +175,22 @@ def selected_id() -> str:
 
 def select(entry_id: str) -> None:
     st.session_state[Key.SELECTED] = entry_id
+
+
+def link_entry() -> str:
+    """The entry a permalink (`?entry=ID`) opened, while it is still the selected one ("" otherwise)."""
+    ss = st.session_state
+    entry = str(ss.get(Key.LINK_ENTRY) or "")
+    return entry if entry and entry == selected_id() else ""
+
+
+def new_table_pick(entry_id: str) -> bool:
+    """True the first time a table row selection is seen (the table reports it on every rerun), so
+    that a marker clicked later is not overridden by a row still ticked in the table."""
+    if entry_id == st.session_state.get(Key.TABLE_PICK):
+        return False
+    st.session_state[Key.TABLE_PICK] = entry_id
+    return True
 
 
 def new_click(tooltip: str) -> bool:
@@ -184,17 +217,30 @@ def link_view() -> View | None:
     return ss.get(Key.LINK_VIEW)
 
 
-def sync_url() -> None:
-    """Write the current state to the query string (only when it changed)."""
-    ss = st.session_state
-    state = UrlState(
+def url_state() -> UrlState:
+    """Everything the link of the current view carries."""
+    return UrlState(
         lang=lang(),
         filters=current_filters().without_bounds(),
         in_view=in_view_filter_on(),
-        view=ss.get(Key.VIEW),
+        view=st.session_state.get(Key.VIEW),
         article=chosen_article(),
+        entry=selected_id(),
     )
-    wanted = urlstate.encode(state)
+
+
+def new_record_shown() -> bool:
+    """True the first time the selected entry is asked about (the embed layout then opens its record)."""
+    entry = selected_id()
+    if not entry or entry == st.session_state.get(Key.RECORD_SHOWN):
+        return False
+    st.session_state[Key.RECORD_SHOWN] = entry
+    return True
+
+
+def sync_url() -> None:
+    """Write the current state to the query string (only when it changed)."""
+    wanted = urlstate.encode(url_state())
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
 
@@ -252,3 +298,11 @@ def set_problems(item: int | str, found: dict[str, str]) -> None:
     else:
         everything.pop(item, None)
     st.session_state[Key.MOD_PROBLEMS] = everything
+
+
+def component_trigger(key: str, name: str) -> str:
+    """The trigger value `name` a component (`st.components.v2`) keyed `key` just sent ("" for none);
+    read in the component's callback."""
+    value: object = st.session_state.get(key)
+    found = value.get(name) if isinstance(value, Mapping) else getattr(value, name, None)
+    return found if isinstance(found, str) else ""

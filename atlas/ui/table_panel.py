@@ -7,23 +7,40 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from atlas.export import EXPORT_COLUMNS, export_filename, export_frame, to_csv, to_geojson
+from atlas.export import TABLE_COLUMNS, export_filename, export_frame, to_csv, to_geojson
 from atlas.filters import Filters
 from atlas.i18n import t
 from atlas.opendata import data_licence, hsds_zip, to_jsonld
 from atlas.text import safe_url
 from atlas.ui import safe, state
+from atlas.ui.page_script import DOWNLOADS_ANCHOR, TABLE_ANCHOR
 from atlas.ui.state import Key
 
 EAGER_DOWNLOAD_ROWS = 5_000
 TABLE_ROWS = 1_000  # rows sent to the browser's table; downloads always hold every shown row
+# Header (translation key) of each column of the table on the page.
+HEADERS = {
+    "name": "col_name",
+    "kind_label": "col_kind",
+    "category_label": "col_category",
+    "country_name": "col_country",
+    "city": "col_city",
+    "status_label": "col_status_label",
+    "opened": "col_opened",
+    "geo_precision_label": "col_geo_precision_label",
+    "website": "col_website",
+}
 
 
 def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[float, float] | None:
-    """Draw the table and the download buttons; returns the coordinates of a selected row."""
-    st.subheader(t("table", lang))
+    """Draw the table and the download buttons; returns the coordinates of a newly selected row.
+
+    The table shows labels in the page's language (no codes, no ids); the downloads hold every
+    column, codes and labels (`atlas.export.EXPORT_COLUMNS`).
+    """
+    st.subheader(t("table", lang), anchor=TABLE_ANCHOR)
     table = export_frame(shown, lang)
-    labels = {c: t(f"col_{c}", lang) for c in EXPORT_COLUMNS}
+    labels = {c: t(HEADERS[c], lang) for c in TABLE_COLUMNS}
     if len(table) > TABLE_ROWS:
         st.caption(t("table_first_rows", lang, rows=TABLE_ROWS, total=len(table)))
     event = st.dataframe(
@@ -34,10 +51,12 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
         hide_index=True,
         width="stretch",
         height=320,
+        column_order=TABLE_COLUMNS,
         column_config={c: st.column_config.Column(label) for c, label in labels.items()}
         | {"website": st.column_config.LinkColumn(labels["website"])},
     )
-    st.caption(t("table_hint", lang))
+    st.caption(t("table_select_hint", lang))
+    st.subheader(t("downloads", lang), anchor=DOWNLOADS_ANCHOR)
     filtered = replace(filters, countries=()) != Filters()  # narrowed by more than the countries
     left, right = st.columns(2)
     # Small files go with the page; large ones are built on click (a deferred file can be lost
@@ -49,7 +68,7 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
         on_click="ignore",
         file_name=export_filename(filters.countries, "csv", filtered=filtered),
         mime="text/csv",
-        help=t("download_help", lang),
+        help=t("download_labels_help", lang),
         key="dl_csv",
         width="stretch",
     )
@@ -89,7 +108,12 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
         st.link_button(t("licence_link", lang), safe_url(licence.url))
     rows = event.selection.rows if event and event.selection else []
     if not rows:
+        state.new_table_pick("")
         return None
     record = table.iloc[rows[0]]
-    state.select(str(record["id"]))
+    entry = str(record["id"])
+    if state.new_table_pick(entry):
+        state.select(entry)
+    if entry != state.selected_id():  # a marker clicked since: the map shows that one
+        return None
     return (float(record["lat"]), float(record["lon"])) if pd.notna(record["lat"]) else None

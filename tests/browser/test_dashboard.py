@@ -93,7 +93,7 @@ def test_clicking_a_marker_shows_its_record(page: Page, small_app) -> None:
     expect(pin).to_be_visible(timeout=TIMEOUT)
     pin.click()
     expect(page.get_by_text("A test coding school in Liège.").first).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text(re.compile(r"Source: test fixture"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Sources: test fixture"))).to_be_visible()
 
 
 def test_selecting_a_table_row_focuses_the_map_and_shows_the_record(page: Page, small_app) -> None:

@@ -67,7 +67,7 @@ def test_hostile_data_and_articles_render_nothing_and_fetch_nothing(page: Page, 
         "www.attacker.invalid, France",  # city and country
         "Address: someone@attacker.invalid",
         ":red[red text] :streamlit: :material/home: $x^2$ a -> b",  # the description
-        "Source: [Your session expired – click here](https://attacker.invalid/login) "
+        "Sources: [Your session expired – click here](https://attacker.invalid/login) "
         "![x](http://attacker.invalid/source.png) https://attacker.invalid/plain :blue-background[x] $$y$$",
     ]
     for text in details:
@@ -80,8 +80,8 @@ def test_hostile_data_and_articles_render_nothing_and_fetch_nothing(page: Page, 
         ":material/home: a -> b",
         "Places: www.attacker.invalid ![p](http://attacker.invalid/place.png) (Belgium)",
     ]
-    for text in card:
-        expect(page.get_by_text(text, exact=True)).to_be_visible()
+    for text in card:  # (the title is also the name of a button in the record's "Mentioned in")
+        expect(page.get_by_text(text, exact=True).first).to_be_visible()
     page.wait_for_timeout(1500)
     assert page.evaluate(RENDERED, OWN_LINKS) == []
     assert page.blocked_requests == []

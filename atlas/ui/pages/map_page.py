@@ -9,15 +9,21 @@ Two things in the order below are deliberate:
   selected in the table returns the point the map must centre on, and the map needs that value
   when it is built. The containers made first (`map_col`, `side_col`, `charts_box`) keep the
   visual order.
+
+In a partner's frame (`?embed=true`, Streamlit's own parameter, which hides Streamlit's chrome)
+the page is the map first, for a 600×450 frame: a compact filter, the map with its legend, and the
+record of a clicked entry in a dialog; no sidebar, articles, charts or table.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from atlas.articles.focus import article_focus
-from atlas.filters import apply_filters
+from atlas.filters import apply_filters, option_counts
 from atlas.i18n import t
+from atlas.schema import KINDS
 from atlas.ui import state
 from atlas.ui.articles_panel import render_articles
 from atlas.ui.charts_panel import render_charts
@@ -26,11 +32,32 @@ from atlas.ui.freshness import watch_revision
 from atlas.ui.loaders import current_snapshot
 from atlas.ui.map_panel import MapRequest, render_map
 from atlas.ui.notices import render_empty, render_notices, render_source_notice, render_summary
+from atlas.ui.page_script import MAP_BOX
+from atlas.ui.share import page_base, render_share
 from atlas.ui.sidebar import render_filters
+from atlas.ui.state import Key, keep_known
 from atlas.ui.table_panel import render_table
+from atlas.urlstate import UrlState, share_url
+
+
+def embedded() -> bool:
+    """True in a partner's frame (`?embed=true`)."""
+    return bool(st.context.is_embedded)
+
+
+def entry_focus(full: pd.DataFrame) -> tuple[float, float] | None:
+    """Where the entry of a permalink (`?entry=ID`) is, while its record is open."""
+    entry = state.link_entry()
+    rows = full[full["id"] == entry] if entry else full.iloc[0:0]
+    if rows.empty or pd.isna(rows.iloc[0]["lat"]):
+        return None
+    return float(rows.iloc[0]["lat"]), float(rows.iloc[0]["lon"])
 
 
 def render() -> None:
+    if embedded():
+        render_embed()
+        return
     lang = state.lang()
     data = current_snapshot()
     full = data.atlas.frame
@@ -46,7 +73,11 @@ def render() -> None:
 
     shown = apply_filters(full, filters)
     on_map = shown if filters.bounds is None else apply_filters(full, filters.without_bounds())
-    render_summary(shown, full, lang)
+    summary, share = st.columns([5, 1], vertical_alignment="center")
+    with summary:
+        render_summary(shown, full, lang)
+    with share:
+        share_box = st.container()
     if shown.empty:
         render_empty(lang)
 
@@ -58,10 +89,47 @@ def render() -> None:
         render_articles(articles, full, filters, lang)
     charts_box = st.container()
     table_focus = render_table(shown, lang, filters)
-    with map_col:
-        render_map(MapRequest(on_map, full, lang, focus, table_focus))
+    with map_col, st.container(key=MAP_BOX):
+        request = MapRequest(on_map, full, lang, focus, table_focus or entry_focus(full), state.selected_id())
+        render_map(request)
     with details_box:
         render_details(full, lang, articles)
     with charts_box:
         render_charts(shown, lang)
+    state.sync_url()
+    with share_box:
+        render_share(lang)  # last: the link holds the map's view as this run leaves it
+
+
+def render_embed() -> None:
+    """The map-first layout of a partner's frame (see the module's docstring)."""
+    lang = state.lang()
+    data = current_snapshot()
+    full = data.atlas.frame
+    filters = state.page_filters()
+    watch_revision(data.revision, data.live)
+
+    kinds = option_counts(full, filters, "kind", "kinds")
+    keep_known(Key.KINDS, set(KINDS))
+    bar = st.container(horizontal=True, vertical_alignment="center", gap="small")  # one row, even in 600 px
+    bar.pills(
+        t("kind", lang),
+        list(KINDS),
+        key=Key.KINDS,
+        selection_mode="multi",
+        label_visibility="collapsed",
+        format_func=lambda k: f"{t('kind_' + k, lang)} ({int(kinds.get(k, 0))})",
+    )
+    bar.link_button(
+        t("embed_open_atlas", lang),
+        share_url(page_base(), UrlState(lang=lang, filters=filters.without_bounds(), entry=state.selected_id())),
+        icon=":material/open_in_new:",
+        type="tertiary",
+    )
+    on_map = apply_filters(full, filters.without_bounds())
+    focus = article_focus(data.articles, state.chosen_article(), on_map, lang)
+    with st.container(key=MAP_BOX):
+        render_map(MapRequest(on_map, full, lang, focus, entry_focus(full), state.selected_id()))
+    if state.new_record_shown():
+        st.dialog(t("details", lang), width="medium")(render_details)(full, lang, data.articles, embedded=True)
     state.sync_url()

@@ -1,0 +1,48 @@
+"""The page's own script (static/atlas/page.mjs), mounted on every page as a Streamlit component.
+
+Streamlit writes `<html lang="en">` whatever the page's language and has no element for skip
+links or for naming a component's frame; `page.mjs` does these in the page (st.components.v2
+runs a component's module in the page itself, not in a frame). The module is a real file with its
+lint (`make js-lint`); this file only reads it and hands it the page's texts.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import streamlit as st
+
+from atlas import assets
+from atlas.i18n import t
+
+KEY = "atlas_page"  # the component's key: page.css hides its (empty) element by it
+MAP_BOX = "atlas_map_box"  # key of the container around the map: its frame is named by page.mjs
+TABLE_ANCHOR = "atlas-table"  # id of the table's heading, where a skip link leads
+DOWNLOADS_ANCHOR = "atlas-downloads"  # id of the downloads' heading, where the other leads
+
+
+@cache
+def _component() -> Any:
+    return st.components.v2.component(
+        "atlas_page", js=(assets.OWN_DIR / "page.mjs").read_text(encoding="utf-8"), isolate_styles=False
+    )
+
+
+def mount(lang: str) -> None:
+    """Run page.mjs with this page's language and texts (cheap: only `data` travels on a rerun)."""
+    _component()(
+        key=KEY,
+        data={
+            "lang": lang,
+            # relative to the page, so that it also works under a base path (server.baseUrlPath)
+            "css": assets.own_url("page.css").lstrip("/"),
+            "skipsLabel": t("skip_links", lang),
+            "skips": [
+                {"target": TABLE_ANCHOR, "label": t("skip_to_table", lang)},
+                {"target": DOWNLOADS_ANCHOR, "label": t("skip_to_downloads", lang)},
+            ],
+            "frames": [{"selector": f".st-key-{MAP_BOX} iframe", "label": t("map_frame_title", lang)}],
+        },
+        height="content",
+    )

@@ -1,0 +1,83 @@
+/*
+ * What the page needs that Streamlit has no element for: `atlas/ui/page_script.py` mounts this
+ * module as a Streamlit component (st.components.v2), which runs in the page itself.
+ *
+ *  - <html lang> follows the page's language (Streamlit always writes "en");
+ *  - the atlas's stylesheet (page.css) is added once;
+ *  - skip links, first in the keyboard order, jump to parts of the page (the table and downloads);
+ *  - frames get a name people understand (the map's frame is otherwise named after its library).
+ *
+ * data: {lang, css: URL of page.css, skips: [{target: element id, label}],
+ *        frames: [{selector: CSS selector of iframes, label}]}
+ * Labels are the project's own texts (atlas/i18n.py), set with textContent / setAttribute.
+ */
+export default function (component) {
+    const {data} = component;
+    const doc = document;
+    const SKIPS_ID = 'atlas-skip-links';
+
+    doc.documentElement.lang = data.lang || 'en';
+
+    if (data.css && !doc.querySelector('link[data-atlas-page]')) {
+        const link = doc.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = data.css;
+        link.setAttribute('data-atlas-page', '');
+        doc.head.appendChild(link);
+    }
+
+    let nav = doc.getElementById(SKIPS_ID);
+    if (!nav) {
+        nav = doc.createElement('nav');
+        nav.id = SKIPS_ID;
+        nav.className = 'atlas-skip-links';
+        doc.body.insertBefore(nav, doc.body.firstChild);
+    }
+    nav.setAttribute('aria-label', data.skipsLabel || '');
+    nav.replaceChildren(...(data.skips || []).map(function (skip) {
+        const link = doc.createElement('a');
+        link.href = '#' + skip.target;
+        link.textContent = skip.label;
+        link.setAttribute('data-target', skip.target);
+        link.addEventListener('click', function (event) {
+            const target = doc.getElementById(skip.target);
+            if (!target) {
+                return;
+            }
+            event.preventDefault();
+            target.setAttribute('tabindex', '-1');
+            target.scrollIntoView({block: 'start'});
+            target.focus({preventScroll: true});
+        });
+        return link;
+    }));
+
+    function update() {
+        nav.querySelectorAll('a[data-target]').forEach(function (link) {
+            link.hidden = !doc.getElementById(link.getAttribute('data-target'));
+        });
+        (data.frames || []).forEach(function (frame) {
+            doc.querySelectorAll(frame.selector).forEach(function (element) {
+                if (element.getAttribute('aria-label') !== frame.label) {
+                    element.setAttribute('aria-label', frame.label);
+                }
+            });
+        });
+    }
+
+    let pending = false;
+    const observer = new MutationObserver(function () {
+        if (!pending) {
+            pending = true;
+            window.requestAnimationFrame(function () {
+                pending = false;
+                update();
+            });
+        }
+    });
+    observer.observe(doc.body, {childList: true, subtree: true});
+    update();
+    return function () {
+        observer.disconnect();
+    };
+}
