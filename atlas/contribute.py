@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from atlas.schema import KINDS, MAX_TEXT, SCHEMAS, Problem, validate_record
 from atlas.store.models import DATA_FIELDS
 from atlas.store.store import EMAIL, MAX_EMAIL, MAX_NOTE
+from atlas.text import fold_key
 
 POSITION = "position"  # where problems of lat, lon, geo_precision and geo_source are shown
 POSITION_COLUMNS = ("lat", "lon", "geo_precision", "geo_source")
@@ -95,6 +96,20 @@ def clicked_position(lat: object, lng: object) -> Position | None:
         return None
     x = ((x + 180.0) % 360.0) - 180.0
     return Position(round(y, 5), round(x, 5), MANUAL_PRECISION, MANUAL_SOURCE)
+
+
+Query = tuple[str, str, str]  # (city, country, address) as typed
+
+
+def follow(current: Position | None, before: Query | None, query: Query, found: Position | None) -> Position | None:
+    """The position once the place typed changed from `before` to `query` and the geocoder answered
+    `found`. It follows the place, except that a street address the geocoder cannot place (it can
+    only say the city) does not move a pin that is already in that city: placed by hand, or the
+    entry's own."""
+    if current is None or before is None or (found is not None and found.precision == "address"):
+        return found
+    same_place = fold_key(before[0]) == fold_key(query[0]) and before[1] == query[1]
+    return current if same_place and before[2] != query[2] else found
 
 
 def form_record(kind: str, values: Mapping[str, object], position: Position | None) -> dict[str, object]:

@@ -249,8 +249,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "un moment.",
     },
     "contribute_kind": {"en": "What do you propose?", "fr": "Que proposez-vous ?"},
-    "contribute_section_what": {"en": "What it is", "fr": "De quoi s'agit-il"},
-    "contribute_section_where": {"en": "Where it is", "fr": "Où se trouve-t-il"},
+    "contribute_section_what": {"en": "What it is", "fr": "De quoi s'agit-il ?"},
+    "contribute_section_where": {"en": "Where it is", "fr": "Emplacement"},
     "contribute_section_source": {"en": "Where do these facts come from?", "fr": "D'où viennent ces informations ?"},
     "contribute_section_contact": {"en": "For the moderators (optional)", "fr": "Pour les modérateurs (facultatif)"},
     "contribute_correcting": {
@@ -337,6 +337,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "fr": "L'atlas n'a pas pu accepter cette proposition :",
     },
     "contribute_position": {"en": "Position on the map", "fr": "Position sur la carte"},
+    "contribute_coordinates": {"en": "Coordinates: {lat}, {lon}", "fr": "Coordonnées : {lat}, {lon}"},
     "contribute_position_none": {
         "en": "No position yet: choose the country and give the city, or click on the map where it is.",
         "fr": "Pas encore de position : choisissez le pays et indiquez la ville, ou cliquez sur la carte à "
@@ -417,6 +418,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "son adresse ou son titre.",
     },
     "form_contact": {"en": "Your e-mail address", "fr": "Votre adresse e-mail"},
+    "form_contact_placeholder": {"en": "you@example.org", "fr": "vous@exemple.fr"},
     "form_contact_help": {
         "en": "Private: only the moderators see it, if they have a question about this proposal. It is never "
         "shown on the atlas and never exported.",

@@ -178,6 +178,7 @@ def test_an_unreachable_database_keeps_the_text(contribute: AppTest, store: Stor
         "lost: keep this page open and send again in a moment."
     ]
     assert value(at, "description_fr") == "Un café de réparation." and value(at, "name") == GOOD["name"]
+    assert at.warning[0].value.startswith("The atlas database cannot be reached right now")  # said at the top
     send(at)  # the database is back: the same text goes through
     assert [s.value for s in at.success] == ["Thank you!"] and store.queue().total == 1
 
@@ -268,6 +269,19 @@ def test_suggest_a_correction_prefills_the_form_and_shows_the_diff(env, store: S
         ("website", "https://alpha.example.org", "https://alpha-lab.example.org")
     ]
     assert store.entry("alpha-civic")["website"] == "https://alpha.example.org"  # until approved
+
+
+def test_the_correction_opens_in_the_language_of_the_map(env) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "fr"
+    at.session_state["selected"] = "delta-network"
+    at.run()
+    at.button(key="suggest_correction").click().run()
+    assert at.title[0].value == "Ajouter ou corriger une entrée"
+    assert at.text_input(key="form_name").label == "Nom *" and value(at, "name") == "Delta Network"
+    assert "La position actuelle de l'entrée (la ville). Cliquez sur la carte pour déplacer l'épingle." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_a_correction_that_changes_nothing_says_so(env, store: Store) -> None:

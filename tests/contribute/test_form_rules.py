@@ -22,6 +22,7 @@ from atlas.contribute import (
     client_address,
     field_limit,
     fields_of,
+    follow,
     form_record,
     message,
 )
@@ -161,3 +162,17 @@ def test_trusted_proxy_setting(monkeypatch) -> None:
     for value, expected in (("", 0), ("0", 0), ("1", 1), ("true", 1), ("2", 2), ("lots", 0), ("99", 0)):
         monkeypatch.setenv("ATLAS_TRUSTED_PROXY", value)
         assert config.trusted_proxies() == expected
+
+
+def test_the_pin_follows_the_place_but_not_an_address_it_cannot_place() -> None:
+    lyon = Position(45.74906, 4.84789, "city", "gazetteer", "Lyon, FR")
+    by_hand = Position(45.77, 4.84, "address", "manual")
+    villeurbanne = Position(45.76, 4.88, "city", "gazetteer")
+    street = Position(45.7701, 4.8402, "address", "nominatim")
+    before = ("Lyon", "FR", "")
+    assert follow(None, None, before, lyon) == lyon  # the first look-up
+    assert follow(by_hand, before, ("Lyon", "FR", "1 rue X"), lyon) == by_hand  # the address: city level only
+    assert follow(by_hand, before, ("Lyon", "FR", "1 rue X"), street) == street  # placed by the geocoder
+    assert follow(by_hand, before, ("Villeurbanne", "FR", ""), villeurbanne) == villeurbanne  # another city
+    assert follow(by_hand, before, ("Villeurbanne", "FR", ""), None) is None  # not found: no stale pin
+    assert follow(lyon, before, ("LYON", "FR", "2 rue Y"), lyon) == lyon

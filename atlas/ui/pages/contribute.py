@@ -29,6 +29,7 @@ from atlas.contribute import (
     entry_position,
     entry_values,
     field_limit,
+    follow,
     form_record,
     message,
 )
@@ -62,17 +63,27 @@ def render() -> None:
     store = _store()
     if not _load(store, lang):
         return
-    if store is None:
+    if store is None or not _answers(store):
         st.warning(t("contribute_outage", lang), icon=":material/cloud_off:")
     _form(store, lang)
 
 
 def _store() -> Store | None:
-    """The database, or None when it cannot be reached right now."""
+    """The database, or None when it cannot be opened right now."""
     try:
         return current_store()
     except SourceUnavailable:
         return None
+
+
+def _answers(store: Store) -> bool:
+    """Whether the database answers now (one primary-key read): the form says so before anyone
+    types in vain, and tries again when the person sends."""
+    try:
+        store.revision()
+    except UNREACHABLE:
+        return False
+    return True
 
 
 def _load(store: Store | None, lang: str) -> bool:
@@ -192,12 +203,14 @@ class _Fields:
                 "email" if name == "contact" else "url" if name == "website" else "default"
             )
             complete = "email" if name == "contact" else "off"
+            placeholder = {"contact": t("form_contact_placeholder", self.lang), "website": "https://"}.get(name, "")
             st.text_input(
                 label,
                 key=key,
                 max_chars=limit,
                 help=hint,
                 type=kind,
+                placeholder=placeholder,
                 validate="",  # the schema's rules, said next to the field, are the only ones
                 autocomplete=complete,
                 persist_state="session",
@@ -239,14 +252,17 @@ def _country_codes() -> list[str]:
 
 
 def _position(values: dict[str, str], lang: str) -> Position | None:
-    """The entry's position: looked up again whenever the city, country or address change."""
+    """The entry's position: looked up again when the city, country or address change (`follow`)."""
     query = (values["city"].strip(), values["country"].strip(), values["address"].strip())
-    if state.form_geo_query() != query:
+    before = state.form_geo_query()
+    current = state.form_position()
+    current = current if isinstance(current, Position) else None
+    if before != query:
         with st.spinner(t("contribute_locating", lang)):
             found = locate(*query)
-        state.set_form_position(found, query)
-    position = state.form_position()
-    return position if isinstance(position, Position) else None
+        current = follow(current, before, query, found)
+        state.set_form_position(current, query)
+    return current
 
 
 def _position_panel(position: Position | None, entry: dict | None, values: dict[str, str], lang: str) -> None:
@@ -255,12 +271,12 @@ def _position_panel(position: Position | None, entry: dict | None, values: dict[
         searched = values["city"].strip() or values["address"].strip()
         st.info(t("contribute_position_not_found" if searched else "contribute_position_none", lang))
     else:
-        st.text(f"{t('field_coordinates', lang)}: {position.lat:.5f}, {position.lon:.5f}")
+        st.text(t("contribute_coordinates", lang, lat=f"{position.lat:.5f}", lon=f"{position.lon:.5f}"))
         precision = t(f"precision_{position.precision}", lang) if position.precision else ""
-        if position.manual:
-            st.caption(t("contribute_position_manual", lang))
-        elif entry is not None and entry_position(entry) == position:
+        if entry is not None and entry_position(entry) == position:
             st.caption(t("contribute_position_entry", lang, precision=precision))
+        elif position.manual:
+            st.caption(t("contribute_position_manual", lang))
         else:
             st.caption(t("contribute_position_found", lang, precision=precision))
         if position.label:
@@ -313,7 +329,7 @@ def _changes(entry: dict[str, object], clean: dict[str, object], lang: str) -> N
         return
     with st.container(border=True, key="form_changes"):
         for change in found:
-            st.markdown(f"**{_field_label(change.field, lang)}** ({change.field})")
+            st.markdown(f"**{_field_label(change.field, lang)}**")
             empty = t("contribute_empty", lang)
             st.text(f"{t('contribute_change_before', lang)} {change.old or empty}")
             st.text(f"{t('contribute_change_after', lang)} {change.new or empty}")
