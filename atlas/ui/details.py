@@ -112,7 +112,7 @@ def _field_names(fields: tuple[str, ...], lang: str) -> list[str]:
         key = "contribute_field_position" if field in POSITION_FIELDS else f"form_{field}"
         if key not in TRANSLATIONS:
             key = f"contribute_field_{field}"
-        name = t(key, lang) if key in TRANSLATIONS else field
+        name = t(key, lang) if key in TRANSLATIONS else inert(field)  # a caption reads Markdown
         if name not in names:
             names.append(name)
     return names

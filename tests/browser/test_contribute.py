@@ -140,6 +140,9 @@ def _pending(app: FormApp) -> list:
 
 def test_a_submission_typed_in_the_browser_waits_for_a_moderator(page: Page, form_app: FormApp) -> None:
     _open_form(page, form_app.url)
+    honeypot = page.get_by_role("textbox", name="Leave this field empty", include_hidden=True)
+    expect(honeypot).to_have_count(1)
+    expect(honeypot).to_be_hidden()  # static/contribute/form.css: people never see it
     _fill_good(page, "Kappa Repair Café")
     _type(page, "Your e-mail address", "kappa@example.org")
     page.get_by_role("button", name="Send for review").click()
