@@ -174,16 +174,14 @@ BLOCKING_WARNINGS = ("is not an http(s) URL", "is not a date of the form", "is l
 _NUMBER = re.compile(r"\d+")
 
 
-def message(problem: Problem) -> tuple[str, dict[str, object]]:
-    """Translation key (and values) of a problem's message; `form_msg_other` when unknown."""
+def message(problem: Problem) -> tuple[str, int]:
+    """Translation key of a problem's message, and the number it quotes (a length limit, else 0);
+    `form_msg_other` when the message is unknown. `t(key, lang, n=n)` says it."""
     for prefix, key in MESSAGES:
         if problem.message.startswith(prefix):
-            values: dict[str, object] = {}
-            if key == "form_msg_too_long":
-                found = _NUMBER.search(problem.message)
-                values["n"] = int(found.group()) if found else MAX_TEXT
-            return key, values
-    return UNKNOWN_MESSAGE, {}
+            found = _NUMBER.search(problem.message) if key == "form_msg_too_long" else None
+            return key, int(found.group()) if found else MAX_TEXT if key == "form_msg_too_long" else 0
+    return UNKNOWN_MESSAGE, 0
 
 
 def blocking(problem: Problem) -> bool:

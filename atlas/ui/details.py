@@ -79,7 +79,7 @@ def render_living_record(entry_id: str, lang: str) -> None:
     if entry is None:
         return
     added, changed = entry["created_at"], entry["updated_at"]
-    st.caption(t("contribute_added_changed", lang, added=_date(added), changed=_date(changed)))
+    safe.small(t("contribute_added_changed", lang, added=_date(added), changed=_date(changed)))
     if entry["state"] == "published" and st.button(
         t("contribute_suggest", lang),
         key="suggest_correction",
@@ -91,7 +91,7 @@ def render_living_record(entry_id: str, lang: str) -> None:
     if history:
         with st.expander(t("contribute_history", lang)):
             for item in reversed(history):
-                st.caption(history_line(item, lang))
+                safe.small(history_line(item, lang))
 
 
 def history_line(item: HistoryItem, lang: str) -> str:
@@ -111,8 +111,10 @@ def _field_names(fields: tuple[str, ...], lang: str) -> list[str]:
     for field in fields:
         key = "contribute_field_position" if field in POSITION_FIELDS else f"form_{field}"
         if key not in TRANSLATIONS:
-            key = f"contribute_field_{field}"
-        name = t(key, lang) if key in TRANSLATIONS else inert(field)  # a caption reads Markdown
+            key = (
+                f"contribute_field_{field}" if f"contribute_field_{field}" in TRANSLATIONS else "contribute_field_other"
+            )
+        name = t(key, lang)
         if name not in names:
             names.append(name)
     return names

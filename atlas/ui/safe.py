@@ -14,7 +14,8 @@ So:
 - `text(value)`: plain text (`st.text` parses neither Markdown nor HTML);
 - `strong(value)`, `small(value)`: the same text in bold or caption size: HTML-escaped into one
   `<div>` the project builds (`st.html`, which parses no Markdown; see `atlas.text.text_html`);
-- `notice(message, items)`: a project message in an info box, the outside items as plain text.
+- `notice(message, items)`: a project message in an info box, the outside items as plain text;
+- `stylesheet(path)`: one of the project's own CSS files under `static/` (never outside text).
 
 Text the project writes (`t(...)`, literals, numbers) may use any element;
 `tests/test_safe_display.py` fails when outside text reaches a Markdown element.
@@ -23,6 +24,7 @@ Text the project writes (`t(...)`, literals, numbers) may use any element;
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
@@ -51,3 +53,13 @@ def notice(message: str, items: Sequence[str], icon: str = "ℹ️") -> None:
     """An info box with the project's `message`; the outside `items` (already cut) as plain text below it."""
     st.info(message, icon=icon)
     st.text("; ".join(items))
+
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def stylesheet(path: Path) -> None:
+    """The project's own CSS file `path` (under `static/`), put in the page as a `<style>` element."""
+    if path.suffix != ".css" or STATIC not in path.resolve().parents:
+        raise ValueError(f"not one of the project's stylesheets: {path}")
+    st.html(path)  # a path to a .css file: Streamlit wraps its content in <style> (and adds no space)

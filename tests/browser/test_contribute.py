@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas.geocoding.gazetteer import Gazetteer, index_path
 from atlas.store import open_store
@@ -90,10 +91,18 @@ def _type(page: Page, label: str, text: str) -> None:
 
 
 def _choose(page: Page, label: str, option: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
-    page.keyboard.type(option)  # the list of countries is long: narrow it down
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(page.get_by_role("combobox", name=re.compile(f"^{label}"))).to_have_value(option, timeout=TIMEOUT)
+    """Pick `option` in the select box `label` (again if a rerun redrew the list under the click)."""
+    box = page.get_by_role("combobox", name=re.compile(f"^{label}"))
+    for _ in range(3):
+        page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+        page.keyboard.type(option)  # the list of countries is long: narrow it down
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            expect(box).to_have_value(option, timeout=10_000)
+            return
+        except (AssertionError, PlaywrightTimeout):
+            page.keyboard.press("Escape")
+    expect(box).to_have_value(option, timeout=TIMEOUT)
 
 
 def _fill_good(page: Page, name: str) -> None:

@@ -3,6 +3,9 @@ the fields, nothing typed ever lost, the honeypot, refusals and outages, correct
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlalchemy import create_engine
 from streamlit.testing.v1 import AppTest
@@ -47,6 +50,11 @@ def messages_after(at: AppTest, key: str) -> list[str]:
             break
         found.append(element.value)
     return found
+
+
+def html_texts(at: AppTest) -> list[str]:
+    """What `atlas.ui.safe.strong`/`small` show (escaped text in one `<div>` each)."""
+    return [html.unescape(re.sub(r"<[^>]*>", "", e.proto.body)) for e in at.get("html")]
 
 
 def texts(at: AppTest) -> list[str]:
@@ -234,7 +242,7 @@ def test_is_it_one_of_these_leads_to_a_correction_and_back(contribute: AppTest) 
     assert "Alpha Civic Lab — Lyon, France" in texts(at)
     at.button(key="form_similar_alpha-civic").click().run()
     assert value(at, "name") == "Alpha Civic Lab" and value(at, "website") == "https://alpha.example.org"
-    assert "Alpha Civic Lab" in texts(at)  # the entry being corrected, as plain text
+    assert "Alpha Civic Lab" in html_texts(at)  # the entry being corrected, as escaped text
     at.button(key="form_new_instead").click().run()
     assert value(at, "name") == "Alpha Civic" and value(at, "description_en") == "My new text"
 
@@ -299,7 +307,7 @@ def test_the_detail_panel_shows_dates_and_public_history(env, store: Store) -> N
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["selected"] = "beta-commons"
     at.run()
-    captions = [c.value for c in at.caption]
+    captions = [c.value for c in at.caption] + html_texts(at)
     assert any(c.startswith("Added on ") and "last changed on" in c for c in captions)
     lines = [c for c in captions if " — " in c]
     assert lines[0].endswith("— corrected by a visitor, approved (City, position)")

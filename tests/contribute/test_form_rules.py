@@ -56,10 +56,10 @@ def test_every_message_of_the_schema_and_the_store_has_a_translation(source: str
     beginnings = _message_beginnings(ROOT / source)
     assert beginnings  # the scan finds them
     for text in beginnings:
-        key, values = message(Problem("form", None, "name", "", text))
+        key, n = message(Problem("form", None, "name", "", text))
         assert key != UNKNOWN_MESSAGE, f"no translation for the message {text!r} of {source}"
         for lang in LANGS:
-            assert t(key, lang, **values)
+            assert t(key, lang, n=n)
 
 
 def test_the_message_table_names_real_translations() -> None:

@@ -9,6 +9,7 @@ values), never as Markdown or HTML.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -35,11 +36,11 @@ from atlas.contribute import (
 )
 from atlas.countries import country_name
 from atlas.i18n import TRANSLATIONS, t
-from atlas.schema import KINDS, ODC_STATUSES, Problem
+from atlas.schema import GEO_PRECISIONS, KINDS, ODC_STATUSES, Problem
 from atlas.sources import SourceUnavailable
 from atlas.store.source import UNREACHABLE
 from atlas.store.store import InvalidRecord, NotFound, NothingChanged, Refused, Store
-from atlas.ui import navigation, state
+from atlas.ui import navigation, safe, state
 from atlas.ui.loaders import current_store
 from atlas.ui.location_picker import locate, render_location_picker
 from atlas.ui.state import FORM_FIELD_KEYS, FormDraft, FormKey, FormSent
@@ -55,7 +56,7 @@ def render() -> None:
         st.info(t("contribute_read_only", lang), icon=":material/lock:")
         st.page_link(navigation.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
         return
-    st.html(FORM_CSS)
+    safe.stylesheet(FORM_CSS)
     sent = state.form_sent()
     if sent is not None:
         _confirmation(sent, lang)
@@ -125,7 +126,7 @@ def _form(store: Store | None, lang: str) -> None:
     else:
         with st.container(border=True):
             st.caption(t("contribute_correcting", lang))
-            st.text(str(entry["name"]))
+            safe.strong(entry["name"])
             st.button(t("contribute_new_instead", lang), on_click=state.start_new, key="form_new_instead")
     kind = state.form_kind()
     values = state.form_values()
@@ -184,51 +185,59 @@ class _Fields:
     def __init__(self, lang: str, shown: dict[str, list[Problem]], limits: dict[str, int]) -> None:
         self.lang, self.shown, self.limits = lang, shown, limits
 
-    def label(self, name: str) -> str:
-        spec = BY_NAME[name]
-        return t(spec.label, self.lang) + (" *" if spec.required else "")
-
-    def help(self, name: str) -> str | None:
-        key = "form_description_help" if name.startswith("description_") else f"form_{name}_help"
-        return t(key, self.lang) if key in TRANSLATIONS else None
-
     def field(self, name: str) -> None:
-        spec, key, limit, hint = BY_NAME[name], FORM_FIELD_KEYS[name], self.limits[name], self.help(name)
-        label = self.label(name)
+        spec, key, limit = BY_NAME[name], FORM_FIELD_KEYS[name], self.limits[name]
+        lang = self.lang
+        hint = "form_description_help" if name.startswith("description_") else f"form_{name}_help"
+        hint = hint if hint in TRANSLATIONS else ""
         if spec.area:
-            height = 80 if name == "note" else 110
-            st.text_area(label, key=key, max_chars=limit, help=hint, height=height, persist_state="session")
+            st.text_area(
+                t(spec.label, lang) + (" *" if spec.required else ""),
+                key=key,
+                max_chars=limit,
+                help=t(hint, lang) if hint else None,
+                height=80 if name == "note" else 110,
+                persist_state="session",
+            )
         else:
             kind: Literal["default", "email", "url"] = (
                 "email" if name == "contact" else "url" if name == "website" else "default"
             )
-            complete = "email" if name == "contact" else "off"
-            placeholder = {"contact": t("form_contact_placeholder", self.lang), "website": "https://"}.get(name, "")
             st.text_input(
-                label,
+                t(spec.label, lang) + (" *" if spec.required else ""),
                 key=key,
                 max_chars=limit,
-                help=hint,
+                help=t(hint, lang) if hint else None,
                 type=kind,
-                placeholder=placeholder,
+                placeholder=t(f"form_{name}_placeholder", lang) if f"form_{name}_placeholder" in TRANSLATIONS else "",
                 validate="",  # the schema's rules, said next to the field, are the only ones
-                autocomplete=complete,
+                autocomplete="email" if name == "contact" else "off",
                 persist_state="session",
             )
         self.messages(name)
 
-    def choice(self, name: str, options: list[str], label, radio: bool = False) -> None:
-        key = FORM_FIELD_KEYS[name]
+    def choice(self, name: str, options: list[str], label: Callable[[str], str], radio: bool = False) -> None:
+        spec, key = BY_NAME[name], FORM_FIELD_KEYS[name]
         if radio:
             st.radio(
-                self.label(name), options, index=None, key=key, format_func=label, horizontal=True,
+                t(spec.label, self.lang) + (" *" if spec.required else ""),
+                options,
+                index=None,
+                key=key,
+                format_func=label,
+                horizontal=True,
                 persist_state="session",
-            )  # fmt: skip
+            )
         else:
             st.selectbox(
-                self.label(name), options, index=None, key=key, format_func=label,
-                placeholder=t("choose", self.lang), persist_state="session",
-            )  # fmt: skip
+                t(spec.label, self.lang) + (" *" if spec.required else ""),
+                options,
+                index=None,
+                key=key,
+                format_func=label,
+                placeholder=t("choose", self.lang),
+                persist_state="session",
+            )
         self.messages(name)
 
     def honeypot(self) -> None:
@@ -237,12 +246,11 @@ class _Fields:
 
     def messages(self, name: str) -> None:
         for problem in self.shown.get(name, []):
-            key, values = message(problem)
-            text = t(key, self.lang, **values)
+            key, n = message(problem)
             if blocking(problem):
-                st.error(text, icon=":material/error:")
+                st.error(t(key, self.lang, n=int(n)), icon=":material/error:")
             else:
-                st.warning(text, icon=":material/info:")
+                st.warning(t(key, self.lang, n=int(n)), icon=":material/info:")
 
 
 def _country_codes() -> list[str]:
@@ -272,15 +280,15 @@ def _position_panel(position: Position | None, entry: dict | None, values: dict[
         st.info(t("contribute_position_not_found" if searched else "contribute_position_none", lang))
     else:
         st.text(t("contribute_coordinates", lang, lat=f"{position.lat:.5f}", lon=f"{position.lon:.5f}"))
-        precision = t(f"precision_{position.precision}", lang) if position.precision else ""
+        level = f"precision_{position.precision}" if position.precision in GEO_PRECISIONS else "contribute_empty"
         if entry is not None and entry_position(entry) == position:
-            st.caption(t("contribute_position_entry", lang, precision=precision))
+            st.caption(t("contribute_position_entry", lang, precision=t(level, lang)))
         elif position.manual:
             st.caption(t("contribute_position_manual", lang))
         else:
-            st.caption(t("contribute_position_found", lang, precision=precision))
+            st.caption(t("contribute_position_found", lang, precision=t(level, lang)))
         if position.label:
-            st.text(position.label)
+            safe.text(position.label)
     clicked = render_location_picker(position)
     if clicked is not None and state.form_new_click((clicked.lat, clicked.lon)):
         state.set_form_position(clicked, state.form_geo_query())
@@ -304,7 +312,7 @@ def _similar(store: Store, record: dict[str, object], values: dict[str, str], la
         st.caption(t("contribute_similar_hint", lang))
         for candidate in candidates:
             where = ", ".join(p for p in (candidate.city, country_name(candidate.country, lang)) if p)
-            st.text(f"{candidate.name} — {where}" if where else candidate.name)
+            safe.text(f"{candidate.name} — {where}" if where else candidate.name)
             st.button(
                 t("contribute_similar_choose", lang),
                 key=f"form_similar_{candidate.id}",
@@ -313,11 +321,11 @@ def _similar(store: Store, record: dict[str, object], values: dict[str, str], la
             )
 
 
-def _field_label(field: str, lang: str) -> str:
+def _field_key(field: str) -> str:
+    """Translation key of a field's name (the position's four columns are one: the position)."""
     if field in ("lat", "lon", "geo_precision", "geo_source"):
-        return t("contribute_field_position", lang)
-    key = f"form_{field}"
-    return t(key, lang) if key in TRANSLATIONS else field
+        return "contribute_field_position"
+    return f"form_{field}" if f"form_{field}" in TRANSLATIONS else "contribute_field_other"
 
 
 def _changes(entry: dict[str, object], clean: dict[str, object], lang: str) -> None:
@@ -329,10 +337,10 @@ def _changes(entry: dict[str, object], clean: dict[str, object], lang: str) -> N
         return
     with st.container(border=True, key="form_changes"):
         for change in found:
-            st.markdown(f"**{_field_label(change.field, lang)}**")
+            st.markdown(f"**{t(_field_key(change.field), lang)}**")
             empty = t("contribute_empty", lang)
-            st.text(f"{t('contribute_change_before', lang)} {change.old or empty}")
-            st.text(f"{t('contribute_change_after', lang)} {change.new or empty}")
+            safe.text(f"{t('contribute_change_before', lang)} {change.old or empty}")
+            safe.text(f"{t('contribute_change_after', lang)} {change.new or empty}")
 
 
 def _send_button(
@@ -344,8 +352,8 @@ def _send_button(
     lang: str,
 ) -> None:
     target = state.form_target()
-    label = t("contribute_send_correction" if target else "contribute_send", lang)
-    if not st.button(label, type="primary", key="form_send", on_click=state.mark_attempted):
+    label = "contribute_send_correction" if target else "contribute_send"
+    if not st.button(t(label, lang), type="primary", key="form_send", on_click=state.mark_attempted):
         return
     if state.honeypot_filled():  # a bot: thank it, store nothing
         state.set_form_sent(FormSent(None, target, bool(target)))
@@ -378,8 +386,8 @@ def _send_button(
     except InvalidRecord as exc:
         st.error(t("contribute_not_accepted", lang), icon=":material/error:")
         for problem in exc.problems:
-            key, params = message(problem)
-            st.text(f"{_field_label(problem.column or '', lang)}: {t(key, lang, **params)}")
+            key, n = message(problem)
+            st.text(f"{t(_field_key(problem.column or ''), lang)}: {t(key, lang, n=n)}")
     except UNREACHABLE:
         st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
     else:
@@ -393,6 +401,6 @@ def _confirmation(sent: FormSent, lang: str) -> None:
         st.write(t("contribute_received", lang))
     else:
         key = "contribute_sent_correction" if sent.correction else "contribute_sent"
-        st.write(t(key, lang, ref=sent.reference))
+        st.write(t(key, lang, ref=int(sent.reference)))
     st.button(t("contribute_another", lang), on_click=state.another, key="form_another")
     st.page_link(navigation.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
