@@ -22,6 +22,7 @@ from atlas import assets, config
 from atlas.contribute import Position, clicked_position
 from atlas.geocoding.cache import GeoCache
 from atlas.geocoding.pipeline import Geocoder
+from atlas.map.build import outlines_url
 from atlas.map.elements import BaseOutlines
 from atlas.ui.state import FormKey
 
@@ -82,7 +83,7 @@ def render_location_picker(position: Position | None, height: int = 300) -> Posi
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(fmap)
     else:
-        assets.use(BaseOutlines(), local).add_to(fmap)
+        assets.use(BaseOutlines(outlines_url()), local).add_to(fmap)  # the same outlines file as the map
     if position is not None:
         folium.CircleMarker(
             (position.lat, position.lon),
