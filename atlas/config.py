@@ -88,3 +88,28 @@ def moderators() -> frozenset[str]:
         listed = secrets().get("atlas", {}).get("moderators", [])
         values = listed if isinstance(listed, list) else []
     return frozenset(v.strip().lower() for v in values if isinstance(v, str) and "@" in v)
+
+
+def trusted_proxies() -> int:
+    """How many reverse proxies in front of the app add themselves to `X-Forwarded-For`.
+
+    `ATLAS_TRUSTED_PROXY`: unset or `0` (the default) — the address of the connection itself is the
+    visitor's, and `X-Forwarded-For` is ignored (anyone can send one); `1` (or `true`) — one proxy
+    of yours, whose right-most `X-Forwarded-For` entry is the visitor's; `N` — N proxies in a chain.
+    Used only to count anonymous submissions per address (never stored as such).
+    """
+    value = (os.environ.get("ATLAS_TRUSTED_PROXY") or "").strip().lower()
+    if value in {"true", "yes", "on"}:
+        return 1
+    return int(value) if value.isdigit() and int(value) <= 10 else 0
+
+
+def form_geocoder() -> str:
+    """How the submission form locates a city or address: `offline` (the default) or `online`.
+
+    `ATLAS_FORM_GEOCODER=offline` uses the bundled gazetteer only: the app sends nothing anywhere.
+    `online` also asks the geocoder of `ATLAS_GEOCODER` (Nominatim by default; one request per
+    second, with its usage policy), falling back to the gazetteer when it does not answer.
+    """
+    value = (os.environ.get("ATLAS_FORM_GEOCODER") or "").strip().lower()
+    return "online" if value == "online" else "offline"

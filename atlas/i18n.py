@@ -516,6 +516,256 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "{year}: {n} opened, {total} in all",
         "fr": "{year} : {n} ouverture(s), {total} en tout",
     },
+    # -- contribution form (Add or correct an entry) and the detail panel's history ---------------
+    "contribute_intro": {
+        "en": "Propose an organisation or an Orange Digital Center for the atlas. A moderator reads every "
+        "proposal before it appears on the map. Fields marked * are required.",
+        "fr": "Proposez une organisation ou un Orange Digital Center pour l'atlas. Un modérateur lit chaque "
+        "proposition avant qu'elle n'apparaisse sur la carte. Les champs marqués * sont obligatoires.",
+    },
+    "contribute_read_only": {
+        "en": "This atlas is read-only: it shows its data files as they are and cannot receive proposals "
+        "or corrections.",
+        "fr": "Cet atlas est en lecture seule : il montre ses fichiers de données tels quels et ne peut pas "
+        "recevoir de propositions ni de corrections.",
+    },
+    "contribute_outage": {
+        "en": "The atlas database cannot be reached right now, so proposals cannot be received. Nothing you "
+        "typed is lost: keep this page open and send again in a moment.",
+        "fr": "La base de l'atlas est injoignable pour le moment : les propositions ne peuvent pas être "
+        "reçues. Rien de ce que vous avez saisi n'est perdu : gardez cette page ouverte et renvoyez dans "
+        "un moment.",
+    },
+    "contribute_kind": {"en": "What do you propose?", "fr": "Que proposez-vous ?"},
+    "contribute_section_what": {"en": "What it is", "fr": "De quoi s'agit-il ?"},
+    "contribute_section_where": {"en": "Where it is", "fr": "Emplacement"},
+    "contribute_section_source": {"en": "Where do these facts come from?", "fr": "D'où viennent ces informations ?"},
+    "contribute_section_contact": {"en": "For the moderators (optional)", "fr": "Pour les modérateurs (facultatif)"},
+    "contribute_correcting": {
+        "en": "You are suggesting a correction to this entry. Change what is wrong or missing: the "
+        "moderators will see what you changed.",
+        "fr": "Vous proposez une correction de cette entrée. Modifiez ce qui est faux ou manquant : les "
+        "modérateurs verront ce que vous avez changé.",
+    },
+    "contribute_new_instead": {"en": "Add a new entry instead", "fr": "Ajouter plutôt une nouvelle entrée"},
+    "contribute_entry_gone": {
+        "en": "This entry cannot be corrected: it is not published (any more).",
+        "fr": "Cette entrée ne peut pas être corrigée : elle n'est pas (ou plus) publiée.",
+    },
+    "contribute_similar_title": {"en": "Is it one of these?", "fr": "Est-ce l'une de celles-ci ?"},
+    "contribute_similar_hint": {
+        "en": "These entries of the atlas have a similar name. If yours is one of them, suggest a correction "
+        "to it rather than adding it a second time.",
+        "fr": "Ces entrées de l'atlas ont un nom proche. Si la vôtre en fait partie, proposez-en plutôt une "
+        "correction que de l'ajouter une seconde fois.",
+    },
+    "contribute_similar_choose": {
+        "en": "Suggest a correction to this one instead",
+        "fr": "Proposer plutôt une correction de celle-ci",
+    },
+    "contribute_changes_title": {"en": "What you change", "fr": "Ce que vous modifiez"},
+    "contribute_changes_none": {
+        "en": "You have not changed anything yet.",
+        "fr": "Vous n'avez encore rien modifié.",
+    },
+    "contribute_change_before": {"en": "before:", "fr": "avant :"},
+    "contribute_change_after": {"en": "after:", "fr": "après :"},
+    "contribute_empty": {"en": "(empty)", "fr": "(vide)"},
+    "contribute_send": {"en": "Send for review", "fr": "Envoyer pour relecture"},
+    "contribute_send_correction": {"en": "Send the correction", "fr": "Envoyer la correction"},
+    "contribute_fix_first": {
+        "en": "Some fields need your attention (see the messages next to them): nothing was sent.",
+        "fr": "Certains champs demandent votre attention (voir les messages à côté) : rien n'a été envoyé.",
+    },
+    "contribute_sent_title": {"en": "Thank you!", "fr": "Merci !"},
+    "contribute_sent": {
+        "en": "Your proposal is waiting for a moderator (reference #{ref}). It will appear on the map once "
+        "it is approved.",
+        "fr": "Votre proposition attend un modérateur (référence n° {ref}). Elle apparaîtra sur la carte une "
+        "fois approuvée.",
+    },
+    "contribute_sent_correction": {
+        "en": "Your correction is waiting for a moderator (reference #{ref}). The entry will change on the "
+        "map once it is approved.",
+        "fr": "Votre correction attend un modérateur (référence n° {ref}). L'entrée changera sur la carte "
+        "une fois la correction approuvée.",
+    },
+    "contribute_received": {
+        "en": "Your proposal has been received.",
+        "fr": "Votre proposition a bien été reçue.",
+    },
+    "contribute_another": {"en": "Add another entry", "fr": "Ajouter une autre entrée"},
+    "contribute_back_to_map": {"en": "Back to the map", "fr": "Retour à la carte"},
+    "contribute_refused_session": {
+        "en": "You have sent several proposals in the last hour: please wait a while before sending more. "
+        "Nothing you typed is lost.",
+        "fr": "Vous avez envoyé plusieurs propositions dans l'heure : merci d'attendre un peu avant d'en "
+        "envoyer d'autres. Rien de ce que vous avez saisi n'est perdu.",
+    },
+    "contribute_refused_client": {
+        "en": "Many proposals came from your network in the last hour: please try again later. Nothing you "
+        "typed is lost.",
+        "fr": "De nombreuses propositions sont venues de votre réseau dans l'heure : merci de réessayer plus "
+        "tard. Rien de ce que vous avez saisi n'est perdu.",
+    },
+    "contribute_refused_queue": {
+        "en": "The moderators have many proposals to read right now: please try again in an hour. Nothing "
+        "you typed is lost.",
+        "fr": "Les modérateurs ont beaucoup de propositions à lire en ce moment : merci de réessayer dans une "
+        "heure. Rien de ce que vous avez saisi n'est perdu.",
+    },
+    "contribute_nothing_changed": {
+        "en": "This correction changes nothing: the entry already says exactly this. Change a field, or go "
+        "back to the map.",
+        "fr": "Cette correction ne change rien : l'entrée dit déjà exactement cela. Modifiez un champ, ou "
+        "revenez à la carte.",
+    },
+    "contribute_not_accepted": {
+        "en": "The atlas could not accept this proposal:",
+        "fr": "L'atlas n'a pas pu accepter cette proposition :",
+    },
+    "contribute_position": {"en": "Position on the map", "fr": "Position sur la carte"},
+    "contribute_coordinates": {"en": "Coordinates: {lat}, {lon}", "fr": "Coordonnées : {lat}, {lon}"},
+    "contribute_position_none": {
+        "en": "No position yet: choose the country and give the city, or click on the map where it is.",
+        "fr": "Pas encore de position : choisissez le pays et indiquez la ville, ou cliquez sur la carte à "
+        "l'endroit voulu.",
+    },
+    "contribute_position_not_found": {
+        "en": "This place was not found: click on the map where the entry is.",
+        "fr": "Ce lieu est introuvable : cliquez sur la carte à l'endroit de l'entrée.",
+    },
+    "contribute_position_found": {
+        "en": "Found by the atlas's geocoder ({precision}). Click on the map to move the pin.",
+        "fr": "Trouvé par le géocodeur de l'atlas ({precision}). Cliquez sur la carte pour déplacer l'épingle.",
+    },
+    "contribute_position_manual": {
+        "en": "Placed by hand on the map. Click again to move the pin.",
+        "fr": "Placé à la main sur la carte. Cliquez de nouveau pour déplacer l'épingle.",
+    },
+    "contribute_position_entry": {
+        "en": "The entry's current position ({precision}). Click on the map to move the pin.",
+        "fr": "La position actuelle de l'entrée ({precision}). Cliquez sur la carte pour déplacer l'épingle.",
+    },
+    "contribute_relocate": {
+        "en": "Find it again from the city and address",
+        "fr": "Le retrouver d'après la ville et l'adresse",
+    },
+    "contribute_locating": {"en": "Looking for the place…", "fr": "Recherche du lieu…"},
+    "contribute_suggest": {"en": "Suggest a correction", "fr": "Proposer une correction"},
+    "contribute_added_changed": {
+        "en": "Added on {added} · last changed on {changed}",
+        "fr": "Ajoutée le {added} · dernière modification le {changed}",
+    },
+    "contribute_history": {"en": "History of this entry", "fr": "Historique de cette entrée"},
+    "contribute_history_seed": {
+        "en": "loaded from the atlas's data files",
+        "fr": "chargée depuis les fichiers de l'atlas",
+    },
+    "contribute_history_import": {"en": "imported from data files", "fr": "importée depuis des fichiers"},
+    "contribute_history_submission": {
+        "en": "proposed by a visitor, approved",
+        "fr": "proposée par un visiteur, approuvée",
+    },
+    "contribute_history_correction": {
+        "en": "corrected by a visitor, approved",
+        "fr": "corrigée par un visiteur, approuvée",
+    },
+    "contribute_history_edit": {"en": "edited by a moderator", "fr": "modifiée par un modérateur"},
+    "contribute_history_state": {"en": "state changed by a moderator", "fr": "état changé par un modérateur"},
+    "contribute_history_other": {"en": "changed", "fr": "modifiée"},
+    "contribute_field_position": {"en": "position", "fr": "position"},
+    "contribute_field_state": {"en": "state", "fr": "état"},
+    "contribute_field_duplicate_of": {"en": "duplicate of", "fr": "doublon de"},
+    "contribute_field_other": {"en": "another field", "fr": "un autre champ"},
+    "form_kind_organisation": {"en": "An organisation", "fr": "Une organisation"},
+    "form_kind_odc": {"en": "An Orange Digital Center", "fr": "Un Orange Digital Center"},
+    "form_name": {"en": "Name", "fr": "Nom"},
+    "form_aliases": {"en": "Other names", "fr": "Autres noms"},
+    "form_aliases_help": {
+        "en": "Other names or spellings it is known by, separated by |",
+        "fr": "Autres noms ou graphies sous lesquels on la connaît, séparés par |",
+    },
+    "form_category": {"en": "Category", "fr": "Catégorie"},
+    "form_status": {"en": "Status", "fr": "Statut"},
+    "form_opened": {"en": "Opened (YYYY or YYYY-MM)", "fr": "Ouverture (AAAA ou AAAA-MM)"},
+    "form_country": {"en": "Country", "fr": "Pays"},
+    "form_city": {"en": "City", "fr": "Ville"},
+    "form_address": {"en": "Street address", "fr": "Adresse"},
+    "form_website": {"en": "Website", "fr": "Site web"},
+    "form_website_placeholder": {"en": "https://", "fr": "https://"},
+    "form_website_help": {"en": "Its address, starting with https://", "fr": "Son adresse, commençant par https://"},
+    "form_description_en": {"en": "Description in English", "fr": "Description en anglais"},
+    "form_description_fr": {"en": "Description in French", "fr": "Description en français"},
+    "form_description_help": {
+        "en": "In your own words: what it does, for whom. Do not copy text from elsewhere.",
+        "fr": "Avec vos mots : ce qu'elle fait, pour qui. Ne recopiez pas de texte d'ailleurs.",
+    },
+    "form_source": {"en": "Source", "fr": "Source"},
+    "form_source_help": {
+        "en": "A public page, article or report where a moderator can check these facts: its address or title.",
+        "fr": "Une page publique, un article ou un rapport où un modérateur peut vérifier ces informations : "
+        "son adresse ou son titre.",
+    },
+    "form_contact": {"en": "Your e-mail address", "fr": "Votre adresse e-mail"},
+    "form_contact_placeholder": {"en": "you@example.org", "fr": "vous@exemple.fr"},
+    "form_contact_help": {
+        "en": "Private: only the moderators see it, if they have a question about this proposal. It is never "
+        "shown on the atlas and never exported.",
+        "fr": "Privée : seuls les modérateurs la voient, s'ils ont une question sur cette proposition. Elle "
+        "n'est jamais affichée sur l'atlas ni exportée.",
+    },
+    "form_note": {"en": "A note for the moderators", "fr": "Un mot pour les modérateurs"},
+    "form_note_help": {
+        "en": "Anything that helps them decide. It is not published.",
+        "fr": "Tout ce qui les aide à décider. Ce mot n'est pas publié.",
+    },
+    "form_hp": {"en": "Leave this field empty", "fr": "Laissez ce champ vide"},
+    "form_msg_control": {
+        "en": "Invisible control characters were removed from this text.",
+        "fr": "Des caractères de contrôle invisibles ont été retirés de ce texte.",
+    },
+    "form_msg_required": {"en": "This field is required.", "fr": "Ce champ est obligatoire."},
+    "form_msg_slug": {"en": "This identifier is not valid.", "fr": "Cet identifiant n'est pas valide."},
+    "form_msg_category": {"en": "Choose a category in the list.", "fr": "Choisissez une catégorie dans la liste."},
+    "form_msg_status": {"en": "Choose open or planned.", "fr": "Choisissez ouvert ou en projet."},
+    "form_msg_country": {"en": "Choose a country in the list.", "fr": "Choisissez un pays dans la liste."},
+    "form_msg_number": {"en": "The position is not a number.", "fr": "La position n'est pas un nombre."},
+    "form_msg_outside": {"en": "The position is outside the map.", "fr": "La position est hors de la carte."},
+    "form_msg_lat_lon": {
+        "en": "The position needs both a latitude and a longitude.",
+        "fr": "La position demande une latitude et une longitude.",
+    },
+    "form_msg_precision": {
+        "en": "The position does not say how precise it is.",
+        "fr": "La position ne dit pas quelle est sa précision.",
+    },
+    "form_msg_no_position": {
+        "en": "Without a position the entry cannot be shown on the map.",
+        "fr": "Sans position, l'entrée ne peut pas figurer sur la carte.",
+    },
+    "form_msg_markup": {
+        "en": "This text looks like HTML or a script: it will be shown as plain text, exactly as typed.",
+        "fr": "Ce texte ressemble à du HTML ou à un script : il sera affiché tel quel, en texte brut.",
+    },
+    "form_msg_too_long": {
+        "en": "This text is longer than {n} characters.",
+        "fr": "Ce texte dépasse {n} caractères.",
+    },
+    "form_msg_website": {
+        "en": "Give a web address starting with http:// or https://, or leave this field empty.",
+        "fr": "Indiquez une adresse web commençant par http:// ou https://, ou laissez ce champ vide.",
+    },
+    "form_msg_opened": {
+        "en": "Write the date as YYYY or YYYY-MM (for example 2021-09).",
+        "fr": "Écrivez la date sous la forme AAAA ou AAAA-MM (par exemple 2021-09).",
+    },
+    "form_msg_geo_source": {
+        "en": "The position's origin is not valid.",
+        "fr": "L'origine de la position n'est pas valide.",
+    },
+    "form_msg_email": {"en": "This is not an e-mail address.", "fr": "Ce n'est pas une adresse e-mail."},
+    "form_msg_other": {"en": "This value cannot be accepted.", "fr": "Cette valeur ne peut pas être acceptée."},
 }
 
 

@@ -189,7 +189,8 @@ def test_download_offers_exactly_the_filtered_table(app) -> None:
         "Download HSDS (zip)",
         "Download JSON-LD",
     ]
-    assert any("Open Data Commons Open Database License" in c.value for c in at.caption)
+    assert any("Open Data Commons Open Database License" in h.proto.body for h in at.get("html"))
+    assert [b.proto.url for b in at.get("link_button")] == ["https://opendatacommons.org/licenses/odbl/1-0/"]
 
 
 def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) -> None:

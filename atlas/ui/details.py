@@ -1,6 +1,9 @@
-"""The detail panel: the full record of the entry chosen on the map or in the table."""
+"""The detail panel: the full record of the entry chosen on the map or in the table; with a database,
+when it was added and last changed, its public history, and "Suggest a correction"."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -8,11 +11,17 @@ import streamlit as st
 from atlas.articles.linking import articles_mentioning
 from atlas.articles.model import Article
 from atlas.categories import category_label
-from atlas.i18n import t
+from atlas.i18n import TRANSLATIONS, t
 from atlas.provenance import mention_items, reader_sources, title_index
+from atlas.sources import SourceUnavailable
+from atlas.store.source import UNREACHABLE
+from atlas.store.store import HistoryItem
 from atlas.text import safe_url
-from atlas.ui import safe
+from atlas.ui import navigation, safe, state
+from atlas.ui.loaders import current_store
 from atlas.ui.state import chosen_article, link_entry, open_article, selected_id
+
+POSITION_FIELDS = ("lat", "lon", "geo_precision", "geo_source")
 
 
 def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embedded: bool = False) -> None:
@@ -71,3 +80,61 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
             on_choose=open_article,
             current=chosen_article(),
         )
+    render_living_record(str(row["id"]), lang)
+
+
+def render_living_record(entry_id: str, lang: str) -> None:
+    """When it was added and last changed, "Suggest a correction", and the public history: dates,
+    what kind of change, which fields — never who (beyond a role), an e-mail, or a note."""
+    try:
+        store = current_store()
+        entry = store.entry(entry_id) if store is not None else None
+        history = store.history(entry_id, public=True) if store is not None and entry is not None else []
+    except (SourceUnavailable, *UNREACHABLE):
+        return  # the map says the database is unreachable; the record above is all there is
+    if entry is None:
+        return
+    added, changed = entry["created_at"], entry["updated_at"]
+    safe.small(t("contribute_added_changed", lang, added=_date(added), changed=_date(changed)))
+    if entry["state"] == "published" and st.button(
+        t("contribute_suggest", lang),
+        key="suggest_correction",
+        icon=":material/edit:",
+        on_click=state.start_correction,
+        args=(entry_id,),
+    ):
+        st.switch_page(navigation.page("contribute"))
+    if history:
+        with st.expander(t("contribute_history", lang)):
+            for item in reversed(history):
+                safe.small(history_line(item, lang))
+
+
+def history_line(item: HistoryItem, lang: str) -> str:
+    """One line of the public history: "2026-03-01 — corrected by a visitor, approved (website)"."""
+    key = f"contribute_history_{item.action}"
+    what = t(key if key in TRANSLATIONS else "contribute_history_other", lang)
+    line = f"{_date(item.at)} — {what}"
+    if item.action in ("correction", "edit", "state"):
+        fields = _field_names(item.fields, lang)
+        if fields:
+            line += f" ({', '.join(fields)})"
+    return line
+
+
+def _field_names(fields: tuple[str, ...], lang: str) -> list[str]:
+    names: list[str] = []
+    for field in fields:
+        key = "contribute_field_position" if field in POSITION_FIELDS else f"form_{field}"
+        if key not in TRANSLATIONS:
+            key = (
+                f"contribute_field_{field}" if f"contribute_field_{field}" in TRANSLATIONS else "contribute_field_other"
+            )
+        name = t(key, lang)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _date(value: object) -> str:
+    return value.strftime("%Y-%m-%d") if isinstance(value, dt.datetime | dt.date) else ""

@@ -18,6 +18,7 @@ So:
 - `choices(items, key, label, on_choose)`: outside texts as the names of buttons (a list of links
   such as an entry's articles), drawn by static/atlas/choices.mjs with `textContent`: Streamlit's
   own buttons render their labels as Markdown.
+- `stylesheet(path)`: one of the project's own CSS files under `static/` (never outside text).
 
 Text the project writes (`t(...)`, literals, numbers) may use any element;
 `tests/test_safe_display.py` fails when outside text reaches a Markdown element.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -95,3 +97,13 @@ def choices(
         data={"label": label, "items": [{"id": i, "text": str(text), "current": i == current} for i, text in items]},
         on_chosen_change=chosen,
     )
+
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def stylesheet(path: Path) -> None:
+    """The project's own CSS file `path` (under `static/`), put in the page as a `<style>` element."""
+    if path.suffix != ".css" or STATIC not in path.resolve().parents:
+        raise ValueError(f"not one of the project's stylesheets: {path}")
+    st.html(path)  # a path to a .css file: Streamlit wraps its content in <style> (and adds no space)

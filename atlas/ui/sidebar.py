@@ -24,6 +24,7 @@ def render_language() -> None:
         key=Key.LANG,
         horizontal=True,
         format_func=lambda c: {"en": "English", "fr": "Français"}[c],
+        persist_state="session",  # kept when a button switches page (`st.switch_page` sends no widget values)
     )
 
 
