@@ -38,11 +38,13 @@ class AppServer:
         self.log_path = workdir / f"streamlit-{self.port}.log"
         environment = {k: v for k, v in os.environ.items() if k != "ATLAS_GEOCODER_API_KEY"}
         environment.update(
-            ATLAS_DATA_DIR=str(data_dir),
-            ATLAS_GEOCODE_CACHE=str(workdir / "geocode.sqlite3"),
-            # its own database, seeded from `data_dir` at the first start (unless `env` names one)
-            ATLAS_DATABASE_URL=f"sqlite:///{workdir / f'atlas-{self.port}.sqlite3'}",
-            **(env or {}),
+            {
+                "ATLAS_DATA_DIR": str(data_dir),
+                "ATLAS_GEOCODE_CACHE": str(workdir / "geocode.sqlite3"),
+                # its own database, seeded from `data_dir` at the first start (unless `env` names one)
+                "ATLAS_DATABASE_URL": f"sqlite:///{workdir / f'atlas-{self.port}.sqlite3'}",
+                **(env or {}),
+            }
         )
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
