@@ -7,8 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 PORT   ?= 8501
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8080
 
-.PHONY: run test assets data bench load lint js-lint lock clean
+.PHONY: run test assets data bench load cluster lint js-lint lock clean
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -82,6 +84,14 @@ bench: $(STAMP)
 # 20 concurrent visitors against a local app for 60 s (loopback only); see README "Many visitors".
 load: $(STAMP)
 	$(BIN)/python -m bench.load --sessions 20 --seconds 60
+
+# The deployment's topology on this machine (README "Several replicas"): a throwaway PostgreSQL,
+# $(REPLICAS) replicas of the app and Debian's nginx in front, configured from deploy/nginx/, at
+# http://127.0.0.1:$(CLUSTER_PORT); Ctrl-C (or CLUSTER_SECONDS=N) stops everything it started.
+cluster: $(STAMP)
+	@$(MAKE) --no-print-directory assets
+	$(BIN)/python -m bench.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) \
+		$(if $(CLUSTER_SECONDS),--seconds $(CLUSTER_SECONDS))
 
 clean:
 	rm -rf $(VENV) static/vendor node_modules .pytest_cache .hypothesis
