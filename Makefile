@@ -10,7 +10,7 @@ PORT   ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test assets data bench load cluster lint js-lint lock clean
+.PHONY: run test assets data bench load cluster cluster-load lint js-lint lock clean
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -92,6 +92,11 @@ cluster: $(STAMP)
 	@$(MAKE) --no-print-directory assets
 	$(BIN)/python -m bench.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) \
 		$(if $(CLUSTER_SECONDS),--seconds $(CLUSTER_SECONDS))
+
+# 20 visitors through nginx for 60 s with 1, 2 and 4 replicas, in one run (README "Several replicas").
+cluster-load: $(STAMP)
+	@$(MAKE) --no-print-directory assets
+	$(BIN)/python -m bench.cluster_load --replicas 1,2,4 --sessions 20 --seconds 60
 
 clean:
 	rm -rf $(VENV) static/vendor node_modules .pytest_cache .hypothesis

@@ -73,6 +73,7 @@ REPLICA_SETTINGS = (
     "ATLAS_TILES",
     "ATLAS_GEOCODE_CACHE",  # per replica (an SQLite file): a cache of answers, not data
     "STREAMLIT_SERVER_SCRIPT_HEALTH_CHECK_ENABLED",  # deploy/healthcheck.py runs the app once at start
+    "ATLAS_TRUSTED_PROXY",  # 1: the visitor's address is the last X-Forwarded-For entry, the one nginx saw
 )
 UPSTREAM_PARAMETERS = "max_fails=3 fail_timeout=10s"
 _PR_SET_PDEATHSIG = 1
@@ -338,6 +339,7 @@ class Cluster:
             "ATLAS_TILES": "none",
             "ATLAS_GEOCODE_CACHE": str(self.folder / f"replica-{index}" / "geocode.sqlite3"),
             "STREAMLIT_SERVER_SCRIPT_HEALTH_CHECK_ENABLED": "true",
+            "ATLAS_TRUSTED_PROXY": "1",
             **self.extra_env,
         }
 
