@@ -34,7 +34,14 @@ EXPORT_COLUMNS = (
     "description",
     "source",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet would run as a formula starts with one of these. The full-width ＝ ＋ － ＠
+# (U+FF1D, U+FF0B, U+FF0D, U+FF20) are here too, a decision not a certainty: Excel's and LibreOffice's
+# formula syntax uses the ASCII signs and we could not confirm either runs a full-width one when
+# opening a CSV (no spreadsheet to try here), but East-Asian input methods type these signs where
+# ASCII ones are meant, spreadsheet width conversions (ASC, JIS) and re-editing a cell can turn them
+# into ASCII, and OWASP's CSV-injection guidance as cited by other projects lists them. The prefix
+# costs an apostrophe on a rare cell.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 MAX_NAMED_COUNTRIES = 6  # beyond this, a file name gives the number of countries, not their codes
 
@@ -78,7 +85,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     )
 
 
-_FORMULA_HINT = "^[=+\\-@\t\r]"  # the cells `neutralise` may change: those starting with a _FORMULA_START
+_FORMULA_HINT = "^[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]"  # the cells `neutralise` may change
 
 
 def neutralise_column(values: pd.Series) -> pd.Series:

@@ -48,8 +48,8 @@ def filter_mask(frame: pd.DataFrame, f: Filters) -> np.ndarray:
         mask &= (frame["kind"].ne("odc") | frame["status"].isin(f.statuses)).to_numpy()
     if f.bounds is not None:
         mask &= in_bounds(frame, f.bounds)
-    for word in fold(f.query).split():  # the text search, the slow part, only looks at rows still in
-        rows = np.flatnonzero(mask)
+    for word in dict.fromkeys(fold(f.query).split()):  # each word once; the text search (the slow part)
+        rows = np.flatnonzero(mask)  # only looks at rows still in
         if not rows.size:
             break
         keys = frame[SEARCH_COLUMN] if rows.size == len(frame) else frame[SEARCH_COLUMN].iloc[rows]

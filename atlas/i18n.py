@@ -66,6 +66,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "field_status": {"en": "Status", "fr": "Statut"},
     "field_coordinates": {"en": "Coordinates", "fr": "Coordonnées"},
     "field_precision": {"en": "Located at", "fr": "Localisé à"},
+    "coordinates_line": {
+        "en": "Coordinates: {lat:.4f}, {lon:.4f} · Located at {precision}",
+        "fr": "Coordonnées : {lat:.4f}, {lon:.4f} · Localisé à {precision}",
+    },
     "precision_address": {"en": "street address", "fr": "l'adresse"},
     "precision_city": {"en": "city level", "fr": "la ville"},
     "precision_region": {"en": "region level", "fr": "la région"},
@@ -116,9 +120,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "data_problems_details": {"en": "Data problems", "fr": "Problèmes de données"},
     "bad_params": {
-        "en": "Some link parameters were not understood and were ignored: {params}",
-        "fr": "Certains paramètres du lien n'ont pas été compris et ont été ignorés : {params}",
+        "en": "Some link parameters were not understood and were ignored:",
+        "fr": "Certains paramètres du lien n'ont pas été compris et ont été ignorés :",
     },
+    "bad_params_more": {"en": "and {n} more", "fr": "et {n} autre(s)"},
     "about": {"en": "About the data", "fr": "À propos des données"},
     "about_text": {
         "en": "Organisations, Orange Digital Centers and places named in SOGA's articles, completed with "
@@ -199,11 +204,12 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "empreinte à clé conservée un jour.",
     },
     "source_unavailable": {
-        "en": "The atlas database cannot be reached right now: the map shows the data as of {time}. "
-        "New entries and corrections cannot be received until it is back.",
-        "fr": "La base de l'atlas est injoignable pour le moment : la carte montre les données du {time}. "
-        "Les ajouts et corrections ne peuvent pas être reçus avant son retour.",
+        "en": "The atlas database cannot be reached right now: the map shows the last data this server "
+        "loaded. New entries and corrections cannot be received until it is back.",
+        "fr": "La base de l'atlas est injoignable pour le moment : la carte montre les dernières données "
+        "chargées par ce serveur. Les ajouts et corrections ne peuvent pas être reçus avant son retour.",
     },
+    "source_as_of": {"en": "Data as of", "fr": "Données du"},
     "source_unavailable_files": {
         "en": "The atlas database cannot be reached right now: the map shows the data bundled with the "
         "atlas, which may be older. New entries and corrections cannot be received until it is back.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -31,8 +32,18 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MONTH = re.compile(r"(19[89][0-9]|20[0-9][0-9]|2100)(?:-(0[1-9]|1[0-2]))?")  # ASCII digits, with re and RE2 alike
 GEO_SOURCE = re.compile(r"(?:cache:)?[a-z][a-z0-9_]*")
-MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#?\w+;|javascript:", re.IGNORECASE)
-MARKUP_HINT = "[<&]|[pP][tT]:"  # every MARKUP match holds one of these; only such cells are searched
+# Markup in a text cell, reported as a warning (the text is kept, and always shown as text): HTML tags,
+# entities and script URLs, and the Markdown that would make a link, an image, coloured text or a
+# formula if it were ever rendered: [text](url), ![alt](src), :red[…]-style directives and $math$
+# (as Streamlit detects it). Bare URLs, e-mail addresses and emphasis characters are not flagged:
+# they are ordinary in names, descriptions and sources (a source may cite a web page), and the page
+# never turns them into links or formatting.
+MARKUP = re.compile(
+    r"<\s*[a-zA-Z/!?]|&#?\w+;|javascript:"
+    r"|\[[^\]\n]*\]\(|:[a-z][\w-]*\[|\$\$[\s\S]+?\$\$|\$(?!\s)[^$\n]+?(?<!\s)\$",
+    re.IGNORECASE,
+)
+MARKUP_HINT = "[<&\\[$]|[pP][tT]:"  # every MARKUP match holds one of these; only such cells are searched
 # http(s) URLs that `is_http_url` certainly accepts (ASCII host, none of the characters it rejects);
 # they are recognised in bulk, every other value goes through `is_http_url` itself.
 PLAIN_URL = r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!#-&(-;=?-Z^_a-z{-~]*)?"
@@ -57,11 +68,32 @@ class Problem:
         return f"{where}:{what} {self.message}".replace(":  ", ": ")
 
 
-def show_value(value: object, limit: int = 60) -> str:
-    """A value quoted for a message: control characters made visible, long values cut."""
-    text = "" if value is None else str(value)
-    text = text.encode("unicode_escape", "backslashreplace").decode("ascii") if any(ord(c) < 32 for c in text) else text
-    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+def show_value(value: object, limit: int = 60, quote: bool = True) -> str:
+    """A value quoted for a message: control characters made visible, long values cut to `limit`.
+
+    Text is quoted (`quote=False` leaves the quotes out); any other value is shown by a bounded
+    `repr` that never builds more than `limit` characters, however large or deeply nested the
+    value is (a YAML alias bomb expands to millions of items when printed whole).
+    """
+    if value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = value[: limit + 1]  # cut before escaping: a huge cell is never copied whole
+        if any(ord(c) < 32 for c in text):
+            text = text.encode("unicode_escape", "backslashreplace").decode("ascii")
+    else:
+        return _cut(_REPR.repr(value), limit)
+    text = _cut(text, limit)
+    return f"'{text}'" if quote else text
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_REPR = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozenset = _REPR.maxdeque = 4
 
 
 @dataclass(frozen=True)

@@ -58,9 +58,13 @@ def safe_url(value: object) -> str:
     return value.strip() if isinstance(value, str) and is_http_url(value) else ""
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$&:")
+def text_html(text: object, style: str = "") -> str:
+    """`text` as the whole content of one `<div>` the project builds: every character shows as itself.
 
-
-def escape_markdown(text: object) -> str:
-    """Text made inert for Markdown renderers: no emphasis, links, HTML or math."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+    `escape` leaves no `<`, `&` or quote of the text, so nothing in it can open a tag, an attribute,
+    an entity or a comment, and HTML knows no Markdown, autolinks, directives or math. `style` is
+    the project's own CSS, never outside text.
+    """
+    if any(c in style for c in '<>"&'):
+        raise ValueError("style must be plain CSS")
+    return f'<div style="{style}">{escape(text)}</div>'

@@ -10,9 +10,11 @@ from atlas.categories import CATEGORY_IDS
 from atlas.countries import is_country_code
 from atlas.filters import Filters
 from atlas.i18n import LANGS
-from atlas.schema import KINDS, ODC_STATUSES
+from atlas.schema import KINDS, ODC_STATUSES, show_value
 
 MAX_QUERY = 200
+SHOWN_IGNORED = 10  # ignored parameters listed by name and value; the rest are counted
+SHOWN_IGNORED_CHARS = 80  # characters shown of each
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,15 @@ def decode(params: Mapping[str, object]) -> UrlState:
     known = {"lang", "country", "category", "kind", "status", "q", "view", "inview", "article"}
     ignored += [k for k in params if k not in known]
     return UrlState(lang, filters, in_view, view, article, tuple(ignored))
+
+
+def shown_ignored(ignored: tuple[str, ...]) -> tuple[list[str], int]:
+    """The ignored parameters to list (each cut to SHOWN_IGNORED_CHARS) and how many more there are.
+
+    They come from the link as typed: show them as plain text only (`atlas.ui.safe`).
+    """
+    shown = [show_value(item, SHOWN_IGNORED_CHARS, quote=False) for item in ignored[:SHOWN_IGNORED]]
+    return shown, max(0, len(ignored) - SHOWN_IGNORED)
 
 
 def _view(text: str) -> View | None:

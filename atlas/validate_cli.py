@@ -1,4 +1,4 @@
-"""`atlas validate [PATH…]`: print every problem in the atlas files; exit 1 if there is any."""
+"""`atlas validate [PATH…]`: print every problem in the atlas files and articles; exit 1 if there is any."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import argparse
 import csv
 from pathlib import Path
 
+import pandas as pd
+
 from atlas import config
+from atlas.articles.model import load_articles
 from atlas.data import load_atlas, load_file
-from atlas.schema import SCHEMAS, FileSchema, Problem
+from atlas.schema import SCHEMAS, FileSchema, Problem, Severity
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,10 +26,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def problems_for(path: Path) -> list[Problem]:
-    """Problems of a data folder (both files, ids checked across them) or of one CSV file."""
+    """Problems of a data folder (both files, ids checked across them, and its articles) or of one CSV file."""
     if path.is_dir():
-        return load_atlas(path).problems
+        atlas = load_atlas(path)
+        return atlas.problems + article_problems(path / "articles", atlas.frame)
     return load_file(path, schema_for(path))[1]
+
+
+def article_problems(folder: Path, frame: pd.DataFrame) -> list[Problem]:
+    """The articles' problems as located problems: a skipped file is an error, a dropped value a warning."""
+    if not folder.is_dir():
+        return []
+    ids = frame.groupby("kind")["id"].agg(frozenset)
+    _, messages = load_articles(folder, ids.get("organisation", frozenset()), ids.get("odc", frozenset()))
+    problems = []
+    for message in messages:
+        name, _, what = message.partition(": ")
+        severity: Severity = "error" if "file skipped" in what or not what else "warning"
+        problems.append(Problem(str(folder / name), None, None, None, what or message, severity))
+    return problems
 
 
 def schema_for(path: Path) -> FileSchema:

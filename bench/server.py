@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class AppServer:
-    """`streamlit run app.py` on `host` (loopback), with its own data folder, cache and log file;
-    with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`)."""
+    """`streamlit run app.py` (or another `script`) on `host` (loopback), with its own data folder, cache
+    and log file; with `base_path` ("atlas"), served under that path as behind a proxy (`server.baseUrlPath`)."""
 
     def __init__(
         self,
@@ -27,6 +27,7 @@ class AppServer:
         env: Mapping[str, str] | None = None,
         timeout: float = 90.0,
         base_path: str = "",
+        script: Path | str = "app.py",
     ) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
             s.bind((host, 0))
@@ -53,7 +54,7 @@ class AppServer:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                str(script),
                 "--server.address",
                 host,
                 "--server.port",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -33,6 +35,13 @@ def app(monkeypatch, tmp_path):
 
 def summary(at: AppTest) -> str:
     return next(m.value for m in at.markdown if "shown" in m.value or "affichées" in m.value)
+
+
+def bold_texts(at: AppTest) -> set[str]:
+    """Texts shown in bold by `atlas.ui.safe.strong` (titles and names from the data), unescaped."""
+    return {
+        html.unescape(re.sub(r"<[^>]*>", "", e.proto.body)) for e in at.get("html") if "font-weight" in e.proto.body
+    }
 
 
 def map_script(at: AppTest) -> str:
@@ -96,8 +105,9 @@ def test_query_parameters_round_trip(app) -> None:
 def test_invalid_parameters_are_ignored_with_a_notice(app) -> None:
     at = app(country="XX,BE", kind="spaceship", view="a,b,c")
     assert summary(at).startswith("1 of 7")
-    notice = at.info[0].value
-    assert "country=XX" in notice and "kind=spaceship" in notice and "view=a,b,c" in notice
+    assert "were not understood and were ignored" in at.info[0].value
+    listed = " ".join(x.value for x in at.text)
+    assert "country=XX" in listed and "kind=spaceship" in listed and "view=a,b,c" in listed
 
 
 def test_empty_result_says_so_and_offers_to_clear(app) -> None:
@@ -137,9 +147,9 @@ def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) ->
 
 def test_articles_follow_the_country_filter(app) -> None:
     at = app()
-    assert {"A test meeting in Umbria", "A test lab opens in Lyon"} <= {m.value.strip("*") for m in at.markdown}
+    assert {"A test meeting in Umbria", "A test lab opens in Lyon"} <= bold_texts(at)
     at.sidebar.multiselect(key="f_country").set_value(["IT"]).run()
-    titles = {m.value.strip("*") for m in at.markdown}
+    titles = bold_texts(at)
     assert "A test meeting in Umbria" in titles and "A test lab opens in Lyon" not in titles
     assert "1 article(s) hidden by the filters." in [c.value for c in at.caption]
 
@@ -152,7 +162,7 @@ def test_choosing_an_article_highlights_its_places_and_organisations(app) -> Non
     assert '"hl":[' in script  # its organisation is highlighted
     assert script.count('"ref":"place-"') == 1  # the article-places layer, shown
     at.text_input(key="a_query").set_value("lyon").run()
-    titles = {m.value.strip("*") for m in at.markdown}
+    titles = bold_texts(at)
     assert "A test lab opens in Lyon" in titles and "A test meeting in Umbria" not in titles
 
 
@@ -216,3 +226,25 @@ def test_only_the_state_module_touches_session_state() -> None:
         if "session_state" in p.read_text(encoding="utf-8") and p != root / "atlas" / "ui" / "state.py"
     ]
     assert offenders == []
+
+
+def test_bad_article_files_leave_the_atlas_served_with_each_one_located(monkeypatch) -> None:
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(FIXTURES / "hostile_atlas"))
+    monkeypatch.setenv("ATLAS_SOURCE", "files")  # the files themselves (a database seed logs what it skips)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert summary(at).startswith("6 of 6")
+    assert {"An impossible day", "A timestamp that is not one", "A number as a field name"} <= bold_texts(at)
+    problems = " | ".join(at.dataframe[0].value["problem"])
+    for located in (
+        "bad-date.md: field 'published' = '2023-02-30'",
+        "bad-timestamp.md: field 'published' = 'abc'",
+        "bad-int.md: field 'title_en' = 'abc'",
+        "int-key.md: field '1'",
+        "nested.md: front matter is nested deeper",
+        "not-mapping.md: front matter is not a mapping",
+        "binary.md: cannot read the file",
+        "alias-bomb.md: front matter uses more than 10 YAML aliases",
+    ):
+        assert located in problems, located
+    assert max(len(p) for p in at.dataframe[0].value["problem"]) <= 400

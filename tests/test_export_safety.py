@@ -70,6 +70,11 @@ def export_row(**cells: object) -> dict:
         "-0x10",
         "-\u0663",
         "+\uff11",
+        '＝HYPERLINK("http://evil.example","click")',  # full-width ＝ ＋ － ＠: see export._FORMULA_START
+        "＋1+1",
+        "－2+3",
+        "－3",
+        "＠SUM(A1:A2)",
     ],
 )
 def test_formula_cells_are_prefixed(cell):

@@ -351,6 +351,21 @@ def test_fixture_liege_is_found_by_an_unaccented_upper_case_query():
     assert apply_filters(frame, Filters(query="LIEGE"))["name"].tolist() == ["Gamma Skills"]
 
 
+def test_a_repeated_word_is_searched_once(monkeypatch):
+    """100 times the same word (in any case or accent) costs one search, and finds what the word alone finds."""
+    import atlas.filters
+
+    frame = load_atlas(Path(__file__).parent / "fixtures" / "small_atlas").frame
+    searched: list[str] = []
+    real = atlas.filters.literal_pattern
+    monkeypatch.setattr(atlas.filters, "literal_pattern", lambda word: searched.append(word) or real(word))
+    once = apply_filters(frame, Filters(query="liège"))["id"].tolist()
+    searched.clear()
+    repeated = apply_filters(frame, Filters(query=" ".join(["liège", "LIEGE", "Liége"] * 34)))["id"].tolist()
+    assert repeated == once == ["gamma-skills"]
+    assert searched == ["liege"]
+
+
 # --- map bounds --------------------------------------------------------------------------------------
 
 

@@ -262,3 +262,41 @@ def test_shown_values_make_control_characters_visible_and_are_cut() -> None:
     shown = show_value("x" * 500)
     assert len(shown) == 62 and shown.endswith("…'")
     assert show_value(None) == "''"
+
+
+def test_shown_values_of_any_size_or_shape_stay_short() -> None:
+    bomb: list = ["lol"] * 9
+    for _ in range(9):  # 9**10 items when printed whole
+        bomb = [bomb] * 9
+    looped: list = []
+    looped.append(looped)
+    for value in (bomb, looped, {"name": "x" * 10_000, "more": [1, 2, 3]}, b"\x00" * 10_000, "\n" * 10_000):
+        assert len(show_value(value)) <= 62
+    assert show_value(5) == "5" and show_value(["a"]) == "['a']"  # not text: shown as Python writes it
+    assert show_value("lang=x", quote=False) == "lang=x"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[Your session expired](https://attacker.invalid/login)",
+        "seed ![x](http://attacker.invalid/pixel.png)",
+        "see :red[this] or :blue-background[that]",
+        "the formula $x^2$ and $$y$$",
+    ],
+)
+def test_markdown_that_would_render_is_markup(tmp_path: Path, source: str) -> None:
+    frame, problems = load_rows(tmp_path, sandwich(org_row, source=source))
+    assert frame["source"].tolist()[1] == source  # kept as it is: the page shows it as text
+    problem = only(problems)
+    assert (problem.severity, problem.column, problem.message) == (
+        "warning",
+        "source",
+        "contains markup; it will be shown as plain text",
+    )
+
+
+def test_urls_addresses_and_prices_are_ordinary_text(tmp_path: Path) -> None:
+    source = "research: https://example.org/report.pdf (site, high); www.example.org; ask someone@example.org"
+    _, problems = load_rows(tmp_path, sandwich(org_row, source=source, description_en="from $5 to $ 10, [1] *new*"))
+    assert problems == []

@@ -13,7 +13,8 @@ from data_factory import odc_row, org_row, write_atlas
 
 from atlas.data import Part, combine, load_atlas, load_file
 from atlas.schema import ODCS, ORGANISATIONS, validate_record
-from atlas.sources import CsvFolder, configured_source
+from atlas.sources import CsvFolder, SourceUnavailable, configured_source
+from atlas.store.source import DatabaseSource
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -58,11 +59,25 @@ def test_revision_of_a_missing_folder_is_stable(tmp_path: Path) -> None:
     assert source.articles([], []) == ([], [])
 
 
-def test_configured_source_follows_the_data_dir(monkeypatch, tmp_path: Path) -> None:
+def test_configured_source_follows_the_configuration(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ATLAS_SOURCE", "files")
     source = configured_source()
     assert isinstance(source, CsvFolder) and source.folder == tmp_path
     assert str(tmp_path) in source.key
+
+    monkeypatch.delenv("ATLAS_SOURCE")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(FIXTURES / "small_atlas"))
+    monkeypatch.setenv("ATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    database = configured_source()
+    assert isinstance(database, DatabaseSource) and "db.sqlite3" in database.key
+    assert sorted(database.load().frame["id"]) == sorted(CsvFolder(FIXTURES / "small_atlas").load().frame["id"])
+
+
+def test_an_unreachable_database_is_reported_as_such(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ATLAS_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/atlas")
+    with pytest.raises(SourceUnavailable):
+        configured_source()
 
 
 def test_combine_takes_any_number_of_parts_and_reports_repeated_ids(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from atlas.countries import alpha3, country_name, is_country_code, resolve_country
-from atlas.text import escape, escape_markdown, fold, fold_key, is_http_url, safe_url
+from atlas.text import escape, fold, fold_key, is_http_url, safe_url
 
 # --- folding --------------------------------------------------------------------------------
 
@@ -42,12 +42,6 @@ def test_escape_neutralises_html_and_javascript_templates() -> None:
         assert char not in out, char
     assert out == ("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&#96;&#36;{alert(2)}&#96;&#92;&#x27;end")
     assert escape(None) == "" and escape("Café & co") == "Café &amp; co"
-
-
-def test_escape_markdown_makes_markup_inert() -> None:
-    assert escape_markdown("*bold* [x](http://y)") == r"\*bold\* \[x\]\(http\://y\)"
-    assert escape_markdown("<b>$x$</b>") == r"\<b\>\$x\$\</b\>"
-    assert escape_markdown("Plain words") == "Plain words"
 
 
 # --- URLs -----------------------------------------------------------------------------------

@@ -136,3 +136,26 @@ def test_real_command_in_a_subprocess(tmp_path: Path, bad_atlas: Path) -> None:
         timeout=120,
     )
     assert (good.returncode, good.stdout) == (0, "No problems found.\n"), good.stderr
+
+
+def test_articles_are_validated_too(capsys, tmp_path: Path) -> None:
+    folder = write_atlas(tmp_path / "data", orgs=[org_row(id="known")], odcs=[])
+    (folder / "articles").mkdir()
+    (folder / "articles" / "good.md").write_text(
+        "---\nid: good\ntitle_en: T\ntitle_fr: T\nsummary_en: S\nsummary_fr: S\nsource: s\n"
+        "organisations: [known]\n---\n",
+        encoding="utf-8",
+    )
+    (folder / "articles" / "bad.md").write_text(
+        "---\nid: bad\ntitle_en: T\ntitle_fr: T\nsummary_en: S\nsummary_fr: S\nsource: s\n"
+        "organisations: [unknown-org]\npublished: 2023-02-30\n---\n",
+        encoding="utf-8",
+    )
+    (folder / "articles" / "broken.md").write_text("no front matter", encoding="utf-8")
+    code, out = validate(capsys, str(folder))
+    assert code == 1
+    articles = folder / "articles"
+    assert f"error: {articles / 'broken.md'}: does not start with a '---' front matter line; file skipped" in out
+    assert any(line.startswith(f"warning: {articles / 'bad.md'}: field 'organisations'") for line in out)
+    assert any(line.startswith(f"warning: {articles / 'bad.md'}: field 'published'") for line in out)
+    assert not any("good.md" in line for line in out)

@@ -2,9 +2,11 @@
 
 Each article is one `data/articles/<id>.md` file whose YAML front matter holds the fields below.
 `load_articles` keeps every article it can and reports each problem as one message naming the
-file, the field and the value. A file that cannot be read, has bad YAML, lacks a required field
-or repeats an id is left out; a bad optional value (unknown organisation id, bad date, bad
-coordinates, malformed place) is dropped and the rest of the article is kept.
+file, the field and the value (cut to a few dozen characters). A file that cannot be read, is
+larger than MAX_FILE_BYTES, has bad or oversized YAML (see `frontmatter`), lacks a required field
+or repeats an id is left out; a bad optional value (unknown organisation id, bad date, a value
+YAML cannot build, bad coordinates, malformed place) is dropped and the rest of the article is
+kept. Whatever a file holds, loading it can only drop that file: never raise.
 """
 
 from __future__ import annotations
@@ -17,15 +19,20 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from atlas.articles.frontmatter import FrontMatterError, split_front_matter
+from atlas.articles.frontmatter import FrontMatterError, parse_front_matter
 from atlas.countries import is_country_code
-from atlas.schema import SLUG
+from atlas.schema import SLUG, show_value
 
 REQUIRED = ("id", "title_en", "title_fr", "summary_en", "summary_fr", "source")
 OPTIONAL_TEXT = ("author", "published_note", "note", "title_en_note")
 LIST_FIELDS = ("topics", "organisations", "odcs", "places")
-KNOWN_FIELDS = frozenset(REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision"))
+KNOWN_FIELDS = frozenset(
+    REQUIRED + OPTIONAL_TEXT + LIST_FIELDS + ("published", "published_precision", "summary_status")
+)
+DRAFT = "extractive"  # `summary_status` of a draft whose summaries are still the source's own sentences
 PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+MAX_FILE_BYTES = 256 * 1024  # an article file larger than this is not read; the bundled ones are under 5 KB
+MAX_PROBLEMS_PER_FILE = 20  # further problems of one file are counted, not listed
 
 _ODC_ID = re.compile(r"^odc-[a-z]{2}(?:-[a-z0-9]+)*$")
 
@@ -147,23 +154,57 @@ class _Checker:
         self.problems: list[str] = []
 
     def problem(self, path: PurePath, field: str, value: object, what: str) -> None:
-        self.problems.append(f"{path.name}: field '{field}' = {value!r}: {what}")
+        shown = "" if value is None else f" = {show_value(value)}"
+        self.problems.append(f"{path.name}: field {show_value(field)}{shown}: {what}")
 
     def load(self, path: Path) -> Article | None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problems.append(f"{path.name}: cannot read the file ({exc}); file skipped")
-            return None
-        return self.parse(PurePath(path.name), text)
+        """The article of one file (None when the file is skipped); problems beyond a few are counted."""
+        return self._checked(PurePath(path.name), lambda: self._load(path))
 
     def parse(self, path: PurePath, text: str) -> Article | None:
-        """The article in `text` (the content of the file `path.name`), or None when it is unusable."""
+        """The article in `text`, the content of the file `path.name` (None when it is skipped)."""
+        return self._checked(path, lambda: self._parse(path, text))
+
+    def _checked(self, path: PurePath, check: Callable[[], Article | None]) -> Article | None:
+        start = len(self.problems)
         try:
-            data, body = split_front_matter(text)
+            article = check()
+        except Exception as exc:  # a check that failed on a value nobody foresaw: drop the file, keep the page
+            self.problems.append(f"{path.name}: cannot be checked ({type(exc).__name__}); file skipped")
+            article = None
+        extra = len(self.problems) - start - MAX_PROBLEMS_PER_FILE
+        if extra > 0:
+            del self.problems[start + MAX_PROBLEMS_PER_FILE :]
+            self.problems.append(f"{path.name}: {extra} more problem(s) not listed")
+        return article
+
+    def _load(self, path: Path) -> Article | None:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.problems.append(f"{path.name}: larger than {MAX_FILE_BYTES // 1024} KB; file skipped")
+                return None
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            self.problems.append(f"{path.name}: cannot read the file ({reason}); file skipped")
+            return None
+        return self._parse(PurePath(path.name), text)
+
+    def _parse(self, path: PurePath, text: str) -> Article | None:
+        if len(text) > MAX_FILE_BYTES:  # characters: at least as many bytes
+            self.problems.append(f"{path.name}: larger than {MAX_FILE_BYTES // 1024} KB; file skipped")
+            return None
+        try:
+            parsed = parse_front_matter(text)
         except FrontMatterError as exc:
             self.problems.append(f"{path.name}: {exc}; file skipped")
             return None
+        data, body = parsed.data, parsed.body
+        for bad in parsed.bad_fields:
+            if bad.key in REQUIRED:
+                self.problems.append(f"{path.name}: {bad}; file skipped")
+                return None
+            self.problems.append(f"{path.name}: {bad}" + ("" if bad.key is None else "; dropped"))
         for field in sorted(set(data) - KNOWN_FIELDS):
             self.problem(path, field, data[field], "unknown field, ignored")
         required = {}
@@ -175,6 +216,9 @@ class _Checker:
             required[field] = value.strip()
         if not SLUG.fullmatch(required["id"]):
             self.problem(path, "id", required["id"], "must be a lower-case slug; file skipped")
+            return None
+        if data.get("summary_status") == DRAFT:
+            self.problem(path, "summary_status", DRAFT, "a draft: the summaries are not rewritten yet; file skipped")
             return None
         published, precision = self._published(path, data.get("published"), data.get("published_precision"))
         return Article(
@@ -218,11 +262,10 @@ class _Checker:
         return value
 
     def _ids(self, path: PurePath, field: str, value: object, ok: Callable[[str], bool], what: str) -> tuple[str, ...]:
-        kept: list[str] = []
+        kept: dict[str, None] = {}
         for item in self._list(path, field, value):
             if isinstance(item, str) and ok(item.strip()):
-                if item.strip() not in kept:
-                    kept.append(item.strip())
+                kept[item.strip()] = None
             else:
                 self.problem(path, field, item, f"{what}, dropped")
         return tuple(kept)
@@ -232,6 +275,9 @@ class _Checker:
             return "", ""
         if isinstance(value, dt.date):
             value = value.isoformat()[:10]
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.problem(path, "published", value, "not a date; dropped")
+            return "", ""
         text = str(value).strip()
         found = next((p for p, fmt in PRECISIONS.items() if _parses(text, fmt)), None)
         if found is None:
@@ -247,7 +293,7 @@ class _Checker:
             if not isinstance(item, dict):
                 self.problem(path, "places", item, "not a mapping, dropped")
                 continue
-            name, country = str(item.get("name") or "").strip(), str(item.get("country") or "").strip()
+            name, country = _str(item.get("name")), _str(item.get("country"))
             if not name or not is_country_code(country):
                 self.problem(path, "places", item, "needs a name and an ISO alpha-2 country; dropped")
                 continue
@@ -265,14 +311,19 @@ class _Checker:
                 ArticlePlace(
                     name=name,
                     country=country,
-                    role=str(item.get("role") or "").strip(),
+                    role=_str(item.get("role")),
                     lat=lat if has else None,
                     lon=lon if has else None,
-                    geo_precision=str(item.get("geo_precision") or "").strip() if has else "",
-                    geo_source=str(item.get("geo_source") or "").strip() if has else "",
+                    geo_precision=_str(item.get("geo_precision")) if has else "",
+                    geo_source=_str(item.get("geo_source")) if has else "",
                 )
             )
         return tuple(places)
+
+
+def _str(value: object) -> str:
+    """Text stripped; anything that is not text counts as missing (it is never printed whole)."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _parses(text: str, fmt: str) -> bool:

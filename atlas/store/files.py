@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from atlas.articles.frontmatter import FrontMatterError, split_front_matter
+from atlas.articles.frontmatter import FrontMatterError, parse_front_matter
 from atlas.data import load_file
 from atlas.schema import SCHEMAS, Problem
 from atlas.store.models import DATA_FIELDS, Article, Entry, Revision
@@ -146,18 +146,22 @@ def _revision(entry_id: str, action: str, author: str, changes: dict, now: Any) 
 
 
 def _article_texts(folder: Path, report: LoadReport) -> dict[str, str]:
-    """Article id -> file text, for every readable `*.md` file (the app validates them when it reads)."""
+    """Article id -> file text, for every `*.md` file whose front matter can be read at all.
+
+    The text is kept as it is: the app checks articles field by field when it reads them (a bad
+    optional field is dropped there, with a located problem), exactly as it does for files.
+    """
     texts: dict[str, str] = {}
     if not folder.is_dir():
         return texts
     for path in sorted(folder.glob("*.md")):
         try:
             text = path.read_text(encoding="utf-8")
-            data, _body = split_front_matter(text)
+            data = parse_front_matter(text).data
         except (OSError, UnicodeDecodeError, FrontMatterError) as exc:
             report.article_problems.append(f"{path.name}: {exc}; file skipped")
             continue
-        article_id = data.get("id") if isinstance(data.get("id"), str) else path.stem
+        article_id = data.get("id") if isinstance(data.get("id"), str) and data.get("id") else path.stem
         texts.setdefault(str(article_id), text)
     return texts
 

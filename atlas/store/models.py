@@ -8,6 +8,14 @@
 - `contacts`: the optional e-mail a submitter left for the moderators. Private: never shown
   publicly, never exported.
 - `articles`: the articles, kept as their Markdown + YAML text (the bundled files' format).
+- `feed_items`: every item of a blog's feed that `atlas articles fetch` has seen, with what
+  became of it (drafted into an article, failed and to be retried, skipped), so that a re-run
+  fetches only what is new.
+- `article_drafts`: a pending article's draft: the extracted text (kept only while the
+  moderators need it; cleared, with when and why, once the article is published or rejected),
+  the extractive summary and who rewrote each summary, and the decision.
+- `article_links`: what a draft proposes: organisations and ODCs of the atlas, places, and
+  candidate new organisations (pending entries); each accepted or rejected by a moderator.
 - `rate_events`: anonymous submissions by hashed client address and session, for rate limits
   that hold across app replicas.
 - `meta`: small counters, e.g. the revision of the published data the app caches by.
@@ -17,7 +25,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, Dialect, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -145,6 +166,68 @@ class Article(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+FEED_ITEM_STATUSES = ("drafted", "failed", "gave_up", "skipped")
+LINK_KINDS = ("organisation", "odc", "place", "candidate")
+LINK_STATUSES = ("proposed", "accepted", "rejected")
+
+
+class FeedItem(Base):
+    __tablename__ = "feed_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed: Mapped[str] = mapped_column(Text)  # the feed's URL or file, as given to `atlas articles fetch`
+    key: Mapped[str] = mapped_column(Text)  # the item's guid, else its link
+    link: Mapped[str] = mapped_column(Text, default="", index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")  # why the last attempt failed or the item was skipped
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the last attempt
+    article_id: Mapped[str | None] = mapped_column(String(100), ForeignKey("articles.id"))
+
+    __table_args__ = (UniqueConstraint("feed", "key", name="uq_feed_items_feed_key"),)
+
+
+class ArticleDraft(Base):
+    __tablename__ = "article_drafts"
+
+    article_id: Mapped[str] = mapped_column(String(100), ForeignKey("articles.id"), primary_key=True)
+    feed_item_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("feed_items.id"))
+    link: Mapped[str] = mapped_column(Text, default="")  # the original article
+    extracted_text: Mapped[str | None] = mapped_column(Text)  # third-party text: None once cleared
+    text_cut: Mapped[bool] = mapped_column(Boolean, default=False)
+    extractive_summary: Mapped[list] = mapped_column(JSON)  # the draft summary's sentences
+    details: Mapped[dict] = mapped_column(JSON)  # languages, how the date was found, the feed…
+    summary_en_by: Mapped[str | None] = mapped_column(Text)  # the moderator who wrote it in the project's words
+    summary_fr_by: Mapped[str | None] = mapped_column(Text)
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cleared_reason: Mapped[str] = mapped_column(String(20), default="")  # published | rejected
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class ArticleLink(Base):
+    __tablename__ = "article_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(100), ForeignKey("articles.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    entry_id: Mapped[str | None] = mapped_column(String(100), ForeignKey("entries.id"), index=True)
+    place: Mapped[dict | None] = mapped_column(JSON)  # a place's front-matter record
+    written: Mapped[str] = mapped_column(Text, default="")  # the name as the article writes it
+    evidence: Mapped[str] = mapped_column(Text, default="")  # why it was proposed
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
 

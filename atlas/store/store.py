@@ -171,6 +171,15 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _cells(rows: pd.DataFrame, column: str) -> pd.Series:
+    """A column of stored rows as the strings a CSV file would hold (`_text` of each value)."""
+    if column not in rows:
+        return pd.Series("", index=rows.index, dtype=str)
+    if column in ("lat", "lon"):
+        return rows[column].map(_text).astype(str)
+    return rows[column].fillna("").astype(str)
+
+
 def _same(a: object, b: object) -> bool:
     return _text(a) == _text(b)
 
@@ -253,11 +262,9 @@ class Store:
         parts = []
         for kind, schema in SCHEMAS.items():
             mine = rows[rows["kind"] == kind]
-            table = pd.DataFrame(
-                {col: mine[col].map(_text) if col in mine else "" for col in schema.columns}, index=mine.index
-            )
+            table = pd.DataFrame({col: _cells(mine, col) for col in schema.columns}, index=mine.index)
             table["_line"] = mine["seq"].astype("int64")
-            frame, found = validate_rows(table.astype({c: str for c in schema.columns}), schema, f"{label} ({kind})")
+            frame, found = validate_rows(table, schema, f"{label} ({kind})")
             problems += found
             parts.append(Part(kind, frame, f"{label} ({kind})"))
         return Atlas(combine(parts, problems), problems)
@@ -525,6 +532,10 @@ class Store:
         self, revision_id: int, version: int, moderator: str, edits: Mapping[str, object] | None = None, note: str = ""
     ) -> None:
         """Publish a pending submission or apply a pending correction (after the moderator's `edits`)."""
+        self._decide(revision_id, version, moderator, note, self._approval(edits))
+
+    def _approval(self, edits: Mapping[str, object] | None) -> Callable[[Session, Revision, Entry], None]:
+        """What approving a revision does (inside `_decide`'s transaction, or another decision's)."""
 
         def apply(s: Session, revision: Revision, entry: Entry) -> None:
             current = record_of(entry)
@@ -550,20 +561,19 @@ class Store:
             revision.status = "applied"
             self._bump(s)
 
-        self._decide(revision_id, version, moderator, note, apply)
+        return apply
 
     def reject(self, revision_id: int, version: int, moderator: str, note: str) -> None:
         """Refuse a pending submission or correction, with the reason (kept, never deleted)."""
         if not note.strip():
             raise InvalidRecord([Problem("form", None, "reason", "", "is required to reject")])
+        self._decide(revision_id, version, moderator, note, self._rejection)
 
-        def apply(s: Session, revision: Revision, entry: Entry) -> None:
-            revision.status = "rejected"
-            if revision.action == "submission":
-                entry.state = "rejected"
-                entry.updated_at = self.clock()
-
-        self._decide(revision_id, version, moderator, note, apply)
+    def _rejection(self, s: Session, revision: Revision, entry: Entry) -> None:
+        revision.status = "rejected"
+        if revision.action == "submission":
+            entry.state = "rejected"
+            entry.updated_at = self.clock()
 
     def mark_duplicate(self, revision_id: int, version: int, moderator: str, of: str, note: str = "") -> None:
         """A pending submission is an entry the atlas has already (`of`): not published, kept as such."""
@@ -591,17 +601,7 @@ class Store:
     ) -> None:
         try:
             with self.writing() as s:
-                revision = s.get(Revision, revision_id)
-                if revision is None:
-                    raise NotFound(str(revision_id))
-                if revision.status != "pending" or revision.version != version:
-                    raise AlreadyDecided(revision.decided_by, revision.decided_at, revision.status)
-                entry = s.scalar(select(Entry).where(Entry.id == revision.entry_id))
-                assert entry is not None  # foreign key
-                apply(s, revision, entry)
-                revision.decided_by = f"moderator:{moderator}"
-                revision.decided_at = self.clock()
-                revision.decision_note = note.strip()
+                self._decide_in(s, revision_id, version, moderator, note, apply)
         except StaleDataError:
             with self.reading() as s:
                 revision = s.get(Revision, revision_id)
@@ -610,6 +610,28 @@ class Store:
                     revision.decided_at if revision else None,
                     revision.status if revision else "changed",
                 ) from None
+
+    def _decide_in(
+        self,
+        s: Session,
+        revision_id: int,
+        version: int,
+        moderator: str,
+        note: str,
+        apply: Callable[[Session, Revision, Entry], None],
+    ) -> None:
+        """A decision on a pending revision inside the caller's transaction `s`."""
+        revision = s.get(Revision, revision_id)
+        if revision is None:
+            raise NotFound(str(revision_id))
+        if revision.status != "pending" or revision.version != version:
+            raise AlreadyDecided(revision.decided_by, revision.decided_at, revision.status)
+        entry = s.scalar(select(Entry).where(Entry.id == revision.entry_id))
+        assert entry is not None  # foreign key
+        apply(s, revision, entry)
+        revision.decided_by = f"moderator:{moderator}"
+        revision.decided_at = self.clock()
+        revision.decision_note = note.strip()
 
     def edit(self, entry_id: str, record: Mapping[str, object], moderator: str, note: str, version: int) -> None:
         """A moderator's own change to a published entry (applied at once, recorded as a revision)."""

@@ -10,7 +10,7 @@ from atlas.articles.model import Article
 from atlas.countries import country_name
 from atlas.filters import Filters
 from atlas.i18n import t
-from atlas.text import escape_markdown as inert
+from atlas.ui import safe
 from atlas.ui.state import Key, choose_article, chosen_article
 
 
@@ -24,7 +24,7 @@ def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filter
     query = st.text_input(t("articles_search", lang), key=Key.ARTICLE_QUERY, max_chars=200)
     shown = search_articles(selection.shown, query, lang)
     if selection.hidden:
-        st.caption(t("articles_hidden", lang, n=selection.hidden))
+        st.caption(t("articles_hidden", lang, n=int(selection.hidden)))
     if not shown:
         st.caption(t("articles_none", lang))
     chosen = chosen_article()
@@ -36,18 +36,18 @@ def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filter
 
 def _card(article: Article, names: dict[str, str], lang: str, chosen: bool) -> None:
     with st.container(border=True):
-        st.markdown(f"**{inert(article.title(lang))}**")
+        safe.strong(article.title(lang))
         byline = [t("article_by", lang, author=article.author)] if article.author else []
         byline += [article.published] if article.published else []
         if byline:
-            st.caption(" · ".join(byline))
-        st.text(article.summary(lang))
+            safe.small(" · ".join(byline))
+        safe.text(article.summary(lang))
         orgs = [names.get(o, o) for o in (*article.organisations, *article.odcs)]
         if orgs:
-            st.caption(f"{t('article_organisations', lang)}: " + inert(", ".join(orgs)))
+            safe.small(f"{t('article_organisations', lang)}: " + ", ".join(orgs))
         places = sorted({f"{p.name} ({country_name(p.country, lang)})" for p in article.places})
         if places:
-            st.caption(f"{t('article_places', lang)}: " + inert(", ".join(places)))
+            safe.small(f"{t('article_places', lang)}: " + ", ".join(places))
         if chosen:
             st.button(
                 t("article_clear", lang), key=f"art_{article.id}", on_click=choose_article, args=("",), type="primary"

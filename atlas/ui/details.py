@@ -9,8 +9,8 @@ from atlas.articles.linking import articles_mentioning
 from atlas.articles.model import Article
 from atlas.categories import category_label
 from atlas.i18n import t
-from atlas.text import escape_markdown as inert
 from atlas.text import safe_url
+from atlas.ui import safe
 from atlas.ui.state import selected_id
 
 
@@ -23,18 +23,16 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article]) -> No
         st.caption(t("details_hint", lang))
         return
     row = rows.iloc[0]
-    st.markdown(f"**{inert(row['name'])}**")
-    kind = t("kind_odc", lang) if row["kind"] == "odc" else category_label(row["category"], lang)
-    st.caption(kind)
-    place = ", ".join(p for p in (row["city"], row[f"country_name_{lang}"]) if p)
-    st.text(place)
+    safe.strong(row["name"])
+    st.caption(t("kind_odc", lang) if row["kind"] == "odc" else category_label(row["category"], lang))
+    safe.text(", ".join(p for p in (row["city"], row[f"country_name_{lang}"]) if p))
     if row["address"]:
-        st.text(f"{t('field_address', lang)}: {row['address']}")
+        safe.text(f"{t('field_address', lang)}: {row['address']}")
     if row[f"description_{lang}"]:
-        st.text(row[f"description_{lang}"])
+        safe.text(row[f"description_{lang}"])
     if row["kind"] == "odc":
         status = t(f"status_{row['status']}", lang)
-        st.text(
+        safe.text(
             f"{t('field_status', lang)}: {status}"
             + (f" · {t('field_opened', lang)}: {row['opened']}" if row["opened"] else "")
         )
@@ -42,12 +40,18 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article]) -> No
     if url:
         st.link_button(t("website", lang), url)
     if pd.notna(row["lat"]):
-        precision = t(f"precision_{row['geo_precision']}", lang) if row["geo_precision"] else ""
-        where = f"{t('field_coordinates', lang)}: {row['lat']:.4f}, {row['lon']:.4f}"
-        st.caption(f"{where} · {t('field_precision', lang)} {precision}")
-    st.caption(f"{t('field_source', lang)}: {row['source']}")
+        st.caption(
+            t(
+                "coordinates_line",
+                lang,
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                precision=t(f"precision_{row['geo_precision']}", lang) if row["geo_precision"] else "",
+            )
+        )
+    safe.small(f"{t('field_source', lang)}: {row['source']}")
     titles = [a.title(lang) for a in articles_mentioning(articles, row["id"])]
     if titles:
         st.markdown(f"**{t('mentioned_in', lang)}**")
         for title in titles:
-            st.text(f"• {title}")
+            safe.text(f"• {title}")

@@ -7,15 +7,18 @@ import streamlit as st
 
 from atlas.i18n import t
 from atlas.schema import Problem
+from atlas.ui import safe
 from atlas.ui.loaders import Snapshot
 from atlas.ui.state import clear_filters, ignored_params
+from atlas.urlstate import shown_ignored
 
 
 def render_notices(problems: list[Problem | str], lang: str) -> None:
     """Warn about ignored URL parameters and about rows the loader skipped or corrected."""
     ignored = ignored_params()
     if ignored:
-        st.info(t("bad_params", lang, params=", ".join(ignored)), icon="ℹ️")
+        shown, more = shown_ignored(tuple(ignored))
+        safe.notice(t("bad_params", lang), shown + ([t("bad_params_more", lang, n=more)] if more else []))
     if problems:
         st.warning(t("data_problems", lang, n=len(problems)), icon="⚠️")
         with st.expander(t("data_problems_details", lang)):
@@ -38,7 +41,8 @@ def render_source_notice(data: Snapshot, lang: str) -> None:
     if data.as_of is None:
         st.warning(t("source_unavailable_files", lang), icon="⚠️")
     else:
-        st.warning(t("source_unavailable", lang, time=data.as_of.strftime("%Y-%m-%d %H:%M UTC")), icon="⚠️")
+        st.warning(t("source_unavailable", lang), icon="⚠️")
+        safe.small(t("source_as_of", lang) + " " + data.as_of.strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def render_summary(shown: pd.DataFrame, full: pd.DataFrame, lang: str) -> None:

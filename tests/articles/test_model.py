@@ -66,7 +66,10 @@ def test_articles_come_newest_first(tmp_path: Path) -> None:
     [
         ("---\nid: [unclosed\n---\n", "a.md: bad YAML"),
         ("no front matter\n", "a.md: does not start with a '---' front matter line"),
-        (good().replace("summary_fr: Un résumé en français.\n", ""), "a.md: field 'summary_fr' = None: required"),
+        (
+            good().replace("summary_fr: Un résumé en français.\n", ""),
+            "a.md: field 'summary_fr': required text is missing",
+        ),
         (good("Bad Id"), "a.md: field 'id' = 'Bad Id': must be a lower-case slug"),
     ],
 )

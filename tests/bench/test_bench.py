@@ -234,6 +234,13 @@ def test_bulk_url_and_markup_checks_match_the_single_ones(values) -> None:
         "a < b",
         "pt: no",
         "plain",
+        "[x](y)",
+        "![x](y)",
+        ":red[x]",
+        ":ſmall[x]",
+        "$x$",
+        "$$ y $$",
+        "$ 5",
     ],
 )
 def test_markup_hint_never_misses(value) -> None:

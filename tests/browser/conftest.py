@@ -50,9 +50,12 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
-def _app(data: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def _app(data: str, tmp_path_factory: pytest.TempPathFactory, script: str = "app.py") -> Iterator[AppServer]:
     app = AppServer(
-        FIXTURES / data, tmp_path_factory.mktemp(data), env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"}
+        FIXTURES / data,
+        tmp_path_factory.mktemp(data),
+        env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"},
+        script=script,
     )
     yield app
     app.stop()
@@ -66,6 +69,12 @@ def small_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
 @pytest.fixture(scope="session")
 def hostile_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
     yield from _app("hostile_atlas", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def failing_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
+    """The real page with its charts made to fail (tests/browser/failing_page.py)."""
+    yield from _app("small_atlas", tmp_path_factory, script="tests/browser/failing_page.py")
 
 
 @pytest.fixture()

@@ -62,7 +62,7 @@ def test_backticks_and_template_syntax_do_not_break_or_run(page: Page, hostile_a
 def test_whole_hostile_page_opens_no_dialog(page: Page, hostile_app) -> None:
     dialogs = _watch_dialogs(page)
     page.goto(hostile_app.url)
-    expect(page.get_by_text(re.compile(r"4 of 4 entries shown"))).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(r"6 of 6 entries shown"))).to_be_visible(timeout=TIMEOUT)
     expect(page.frame_locator(MAP_FRAME).locator(".atlas-pin, .marker-cluster").first).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text(re.compile(r"data row\(s\) were skipped or corrected"))).to_be_visible()
     page.wait_for_timeout(1500)

@@ -23,7 +23,7 @@ def render() -> None:
             lang,
             orgs=int(kinds.get("organisation", 0)),
             odcs=int(kinds.get("odc", 0)),
-            countries=frame["country"].nunique(),
+            countries=int(frame["country"].nunique()),
             articles=len(data.articles),
         )
     )
@@ -44,6 +44,6 @@ def render() -> None:
     st.write(t("about_checks", lang))
     st.subheader(t("about_contribute_title", lang))
     st.write(t("about_contribute", lang))
-    st.page_link(navigation.page("contribute"))
+    st.page_link(navigation.page("contribute"), label=t("page_contribute", lang))
     st.subheader(t("about_privacy_title", lang))
     st.write(t("about_privacy", lang))

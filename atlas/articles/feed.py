@@ -1,0 +1,166 @@
+"""Reading an RSS or Atom feed (a WordPress blog's `/feed/`) with feedparser, and the article pages.
+
+feedparser is only ever given bytes: it never fetches anything itself (a URL goes through
+`PoliteClient`, a file is read here). trafilatura likewise only ever sees the page's bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import feedparser
+import trafilatura
+
+from atlas.articles.clean import plain_text
+from atlas.articles.polite import FetchError, PoliteClient, is_http
+from atlas.errors import UnusableInput
+
+MAX_FEED_ITEMS = 500  # a feed longer than this is read in part (the newest come first in a blog's feed)
+MIN_ARTICLE_CHARS = 300  # less main text than this: not an article (a tag page, a login form, a gallery)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = ("xml", "rss", "atom")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One item of a feed, as plain text."""
+
+    guid: str
+    link: str  # http(s), or "" when the item gave none usable
+    title: str
+    author: str
+    published: str  # YYYY-MM-DD, or ""
+    language: str  # the feed's language ("fr", "en-GB"…), or ""
+
+    @property
+    def key(self) -> str:
+        return self.guid or self.link
+
+
+@dataclass
+class Feed:
+    source: str
+    title: str
+    items: list[FeedItem]
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What trafilatura found in an article's page (plain text; metadata may be empty)."""
+
+    url: str
+    title: str
+    author: str
+    date: str  # YYYY-MM-DD or ""
+    text: str
+    language: str
+
+
+def read_feed(source: str, client: PoliteClient) -> Feed:
+    """The feed at `source`, an http(s) URL (fetched politely) or a file; UnusableInput if there is none."""
+    if is_http(source):
+        try:
+            response = client.get(source)
+        except FetchError as exc:
+            raise UnusableInput(f"cannot read the feed: {exc.reason}") from exc
+        data = response.body
+    elif re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
+        raise UnusableInput(f"{source}: only http(s) URLs and files can be read")
+    else:
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnusableInput(f"cannot read {source}: {exc.strerror or exc}") from exc
+    return parse_feed(data, source)
+
+
+def parse_feed(data: bytes, source: str) -> Feed:
+    """Items of an RSS/Atom document; UnusableInput when it is not a feed at all.
+
+    A feed with an error past its first items (feedparser's "bozo" flag) still gives the items
+    before the error; the error is kept in `problems`.
+    """
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    problems = []
+    if parsed.get("bozo"):
+        problems.append(f"the feed is not well-formed ({_one_line(parsed.get('bozo_exception'))})")
+    if not parsed.get("version") and not parsed.entries:
+        what = problems[0] if problems else "no RSS or Atom items"
+        raise UnusableInput(f"{source} is not an RSS or Atom feed: {what}")
+    language = plain_text(parsed.feed.get("language", ""), 20)
+    items = []
+    for entry in parsed.entries[:MAX_FEED_ITEMS]:
+        link = str(entry.get("link") or "").strip()
+        link = link if is_http(link) else ""
+        guid = plain_text(entry.get("id") or "", 1000)
+        if not link and not guid:
+            problems.append(f"an item without link nor id was skipped ({plain_text(entry.get('title'), 60)!r})")
+            continue
+        items.append(
+            FeedItem(
+                guid=guid,
+                link=link,
+                title=plain_text(entry.get("title"), 300),
+                author=plain_text(entry.get("author"), 200),
+                published=_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+                language=language,
+            )
+        )
+    if len(parsed.entries) > MAX_FEED_ITEMS:
+        problems.append(f"only the first {MAX_FEED_ITEMS} of {len(parsed.entries)} items were read")
+    return Feed(source, plain_text(parsed.feed.get("title"), 300), items, problems)
+
+
+def since(items: Iterable[FeedItem], day: dt.date | None) -> list[FeedItem]:
+    """Items published on or after `day` (items without a date are kept)."""
+    return [i for i in items if day is None or not i.published or i.published >= day.isoformat()]
+
+
+def extract_page(response_url: str, content_type: str, body: bytes) -> Page | None:
+    """The article in a fetched page, or None when the page is not an article."""
+    if content_type and content_type not in HTML_TYPES:
+        return None
+    document = trafilatura.bare_extraction(
+        body,
+        url=response_url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,  # True shares a cache across calls: a page read again would lose its text
+        date_extraction_params={"extensive_search": False, "original_date": True},  # the page's metadata only
+    )
+    if document is None:
+        return None
+    data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    text = str(data.get("text") or "")
+    if len(text.strip()) < MIN_ARTICLE_CHARS:
+        return None
+    date = str(data.get("date") or "")
+    return Page(
+        url=response_url,
+        title=plain_text(data.get("title"), 300),
+        author=plain_text(data.get("author"), 200),
+        date=date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else "",
+        text=text,
+        language=plain_text(data.get("language"), 20),
+    )
+
+
+def _date(parsed: object) -> str:
+    try:
+        return dt.date(*parsed[:3]).isoformat()  # type: ignore[index]
+    except (TypeError, ValueError, IndexError):
+        return ""
+
+
+def _one_line(exc: object) -> str:
+    text = " ".join(str(exc or "").split())
+    return text[:200]
