@@ -11,7 +11,8 @@ manager, for the tests (`tests/cluster/`) and the scaling measurement (`bench.cl
 
 nginx runs with a temporary prefix (configuration, pid, logs and temporary files in one folder,
 nothing in /etc/nginx or /var); as root it runs as `nobody` (PostgreSQL as `postgres`, by
-`bench.pg`), and its children are told to end if this process dies.
+`bench.pg`). Ctrl-C, SIGTERM and the end of `--seconds` stop everything; nginx is also told to end
+if this process dies, but a SIGKILL of this process leaves the replicas and PostgreSQL running.
 """
 
 from __future__ import annotations

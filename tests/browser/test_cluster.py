@@ -1,5 +1,6 @@
 """The loopback cluster (bench/cluster.py) in a real browser: two replicas of the app on one
-PostgreSQL behind nginx configured from deploy/nginx/atlas.conf.template.
+PostgreSQL behind nginx configured from deploy/nginx/atlas.conf.template. Without nginx or
+PostgreSQL skipped locally, failing in CI (tests/cluster/conftest.py's rule).
 
 Every page satisfies the Content-Security-Policy nginx sends; a visitor's requests stay on one
 replica; a change published through the shared database reaches a visitor on each replica; a
@@ -25,8 +26,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from atlas.store import open_store
 from atlas.store.store import Store
-from bench.cluster import Cluster
-from tests.browser.conftest import MAP_FRAME
+from bench.cluster import Cluster, available
+from tests.browser.conftest import FIXTURES, MAP_FRAME
+from tests.cluster.conftest import require
 
 TIMEOUT = 60_000  # generous: on a busy 2-core machine three browsers, two replicas and nginx share it
 # What the page records of Content-Security-Policy violations, in every frame (and the top page).
@@ -55,6 +57,15 @@ NEW_ORG = {
     "description_fr": "Publiée dans la base partagée pendant que deux répliques servent.",
     "source": "test",
 }
+
+
+@pytest.fixture(scope="module")
+def cluster(chromium) -> Iterator[Cluster]:
+    """Two replicas of the small fixture atlas on one PostgreSQL, behind nginx."""
+    why = available()
+    require(why is None, why or "")
+    with Cluster(2, data_dir=FIXTURES / "small_atlas") as running:
+        yield running
 
 
 @dataclass
