@@ -7,8 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 PORT   ?= 8501
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8080
 
-.PHONY: run test assets data bench load oidc lint js-lint lock clean screenshots
+.PHONY: run test assets data bench load oidc cluster cluster-load lint js-lint lock clean screenshots
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -92,6 +94,19 @@ load: $(STAMP)
 # Moderate page; it prints the .streamlit/secrets.toml to write. For trials only: see README "Moderating".
 oidc: $(STAMP)
 	$(BIN)/python -m bench.oidc
+
+# The deployment's topology on this machine (README "Several replicas"): a throwaway PostgreSQL,
+# $(REPLICAS) replicas of the app and Debian's nginx in front, configured from deploy/nginx/, at
+# http://127.0.0.1:$(CLUSTER_PORT); Ctrl-C (or CLUSTER_SECONDS=N) stops everything it started.
+cluster: $(STAMP)
+	@$(MAKE) --no-print-directory assets
+	$(BIN)/python -m bench.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) \
+		$(if $(CLUSTER_SECONDS),--seconds $(CLUSTER_SECONDS))
+
+# 20 visitors through nginx for 60 s with 1, 2 and 4 replicas, in one run (README "Several replicas").
+cluster-load: $(STAMP)
+	@$(MAKE) --no-print-directory assets
+	$(BIN)/python -m bench.cluster_load --replicas 1,2,4 --sessions 20 --seconds 60
 
 clean:
 	rm -rf $(VENV) static/vendor static/generated node_modules .pytest_cache .hypothesis

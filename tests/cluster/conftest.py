@@ -1,0 +1,28 @@
+"""The deployment's files and `make cluster` (bench/cluster.py: PostgreSQL, replicas, nginx in front).
+
+Without nginx or PostgreSQL these tests are skipped locally, and fail in CI (CI=true): .ci/run
+installs them. The cluster in a browser is tests/browser/test_cluster.py (it shares the browser
+tests' Chromium: one Playwright per test session).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bench.cluster import available
+
+
+def require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"cluster tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def can_cluster() -> None:
+    why = available()
+    require(why is None, why or "")
