@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import altair as alt
@@ -265,3 +266,28 @@ def _in_region(coords: list) -> bool:
     lon, lat = coords[0], coords[1]
     south, west, north, east = REGION
     return south <= lat <= north and west <= lon <= east
+
+
+@dataclass(frozen=True)
+class ChartSpecs:
+    """The four charts of one view as Vega-Lite specifications (plain dicts, ready to serialise):
+    built once per view and shared, since turning an Altair chart into its specification (with
+    schema validation) costs more than drawing it."""
+
+    by_country: dict
+    by_category: dict
+    openings: dict | None  # None: no open ODC in the view has a known opening date
+    openings_unknown: int  # open ODCs without a known opening date
+    choropleth: dict
+
+
+def chart_specs(frame: pd.DataFrame, lang: str) -> ChartSpecs:
+    """Every chart of `frame` (the rows shown) in `lang`."""
+    openings = odc_openings(frame, lang)
+    return ChartSpecs(
+        by_country=by_country(frame, lang).to_dict(),
+        by_category=by_category(frame, lang).to_dict(),
+        openings=openings.to_dict() if openings is not None else None,
+        openings_unknown=opening_dates(frame)[1],
+        choropleth=choropleth(frame, lang),
+    )

@@ -12,7 +12,7 @@ from atlas.filters import Filters
 from atlas.i18n import t
 from atlas.opendata import data_licence, hsds_zip, to_jsonld
 from atlas.text import safe_url
-from atlas.ui import safe, state
+from atlas.ui import safe, state, views
 from atlas.ui.page_script import DOWNLOADS_ANCHOR, TABLE_ANCHOR
 from atlas.ui.state import Key
 
@@ -32,7 +32,7 @@ HEADERS = {
 }
 
 
-def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[float, float] | None:
+def render_table(shown: pd.DataFrame, lang: str, filters: Filters, view: views.View) -> tuple[float, float] | None:
     """Draw the table and the download buttons; returns the coordinates of a newly selected row.
 
     The table shows labels in the page's language (no codes, no ids); the downloads hold every
@@ -62,9 +62,10 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     # Small files go with the page; large ones are built on click (a deferred file can be lost
     # when other sessions rerun before the browser fetches it, so it is kept for big tables only).
     eager = len(table) <= EAGER_DOWNLOAD_ROWS
+    files = views.downloads(view, shown) if eager else None  # built once per view (views.py)
     left.download_button(
         t("download_csv", lang),
-        data=to_csv(table) if eager else lambda: to_csv(table),
+        data=files.csv if files else lambda: to_csv(table),
         on_click="ignore",
         file_name=export_filename(filters.countries, "csv", filtered=filtered),
         mime="text/csv",
@@ -74,7 +75,7 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     )
     right.download_button(
         t("download_geojson", lang),
-        data=to_geojson(table) if eager else lambda: to_geojson(table),
+        data=files.geojson if files else lambda: to_geojson(table),
         on_click="ignore",
         file_name=export_filename(filters.countries, "geojson", filtered=filtered),
         mime="application/geo+json",
@@ -84,7 +85,7 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     left, right = st.columns(2)  # the open-data standards, of the same rows (every field, both languages)
     left.download_button(
         t("download_hsds", lang),
-        data=hsds_zip(shown) if eager else lambda: hsds_zip(shown),
+        data=files.hsds if files else lambda: hsds_zip(shown),
         on_click="ignore",
         file_name=export_filename(filters.countries, "hsds.zip", filtered=filtered),
         mime="application/zip",
@@ -94,7 +95,7 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters) -> tuple[floa
     )
     right.download_button(
         t("download_jsonld", lang),
-        data=to_jsonld(shown) if eager else lambda: to_jsonld(shown),
+        data=files.jsonld if files else lambda: to_jsonld(shown),
         on_click="ignore",
         file_name=export_filename(filters.countries, "jsonld", filtered=filtered),
         mime="application/ld+json",

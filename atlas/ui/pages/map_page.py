@@ -24,12 +24,12 @@ from atlas.articles.focus import article_focus
 from atlas.filters import apply_filters, option_counts
 from atlas.i18n import t
 from atlas.schema import KINDS
-from atlas.ui import state
+from atlas.ui import state, views
 from atlas.ui.articles_panel import render_articles
 from atlas.ui.charts_panel import render_charts
 from atlas.ui.details import render_details
 from atlas.ui.freshness import watch_revision
-from atlas.ui.loaders import current_snapshot
+from atlas.ui.loaders import current_snapshot, current_source
 from atlas.ui.map_panel import MapRequest, render_map
 from atlas.ui.notices import render_empty, render_notices, render_source_notice, render_summary
 from atlas.ui.page_script import MAP_BOX
@@ -72,6 +72,7 @@ def render() -> None:
     watch_revision(data.revision, data.live)
 
     shown = apply_filters(full, filters)
+    view = views.view(current_source().key, data.revision, filters, lang)  # names `shown`
     on_map = shown if filters.bounds is None else apply_filters(full, filters.without_bounds())
     summary, share = st.columns([5, 1], vertical_alignment="center")
     with summary:
@@ -88,14 +89,14 @@ def render() -> None:
         details_box = st.container()
         render_articles(articles, full, filters, lang)
     charts_box = st.container()
-    table_focus = render_table(shown, lang, filters)
+    table_focus = render_table(shown, lang, filters, view)
     with map_col, st.container(key=MAP_BOX):
         request = MapRequest(on_map, full, lang, focus, table_focus or entry_focus(full), state.selected_id())
         render_map(request)
     with details_box:
         render_details(full, lang, articles)
     with charts_box:
-        render_charts(shown, lang)
+        render_charts(shown, lang, view)
     state.sync_url()
     with share_box:
         render_share(lang)  # last: the link holds the map's view as this run leaves it

@@ -1,0 +1,53 @@
+"""A view's charts and files are built once and shared; another revision or language is another
+view (a visitor never gets the charts or files of rows they are not shown)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from atlas.data import load_atlas
+from atlas.filters import Filters, apply_filters
+from atlas.ui import views
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return load_atlas(FIXTURES / "small_atlas").frame
+
+
+def _country_counts(spec: dict) -> dict[str, int]:
+    rows = next(iter(spec["datasets"].values()))
+    return {r["country"]: r["n"] for r in rows}
+
+
+def test_the_same_view_is_built_once_and_shared(frame) -> None:
+    key = views.view("files:test", "r-shared", Filters(), "en")
+    first = views.charts(key, frame)
+    again = views.charts(key, frame.iloc[0:0])  # the rows are not the key: the view names them
+    assert again is first
+    assert views.downloads(key, frame) is views.downloads(key, frame)
+
+
+def test_a_new_revision_shows_its_own_rows(frame) -> None:
+    fewer = apply_filters(frame, Filters(countries=("FR",)))
+    before = views.view("files:test", "r1", Filters(), "en")
+    after = views.view("files:test", "r2", Filters(), "en")  # same filters, the data changed
+    assert sum(_country_counts(views.charts(before, frame).by_country).values()) == len(frame)
+    assert _country_counts(views.charts(after, fewer).by_country) == {"France": len(fewer)}
+    csv_before = views.downloads(before, frame).csv.decode("utf-8-sig").splitlines()
+    csv_after = views.downloads(after, fewer).csv.decode("utf-8-sig").splitlines()
+    assert (len(csv_before), len(csv_after)) == (len(frame) + 1, len(fewer) + 1)
+
+
+def test_filters_and_language_are_part_of_the_view(frame) -> None:
+    only_fr = Filters(countries=("FR",))
+    assert views.view("s", "r", only_fr, "en") != views.view("s", "r", Filters(), "en")
+    english = views.charts(views.view("files:test", "r-lang", Filters(), "en"), frame)
+    french = views.charts(views.view("files:test", "r-lang", Filters(), "fr"), frame)
+    assert "Senegal" in _country_counts(english.by_country)
+    assert "Sénégal" in _country_counts(french.by_country)
