@@ -20,6 +20,7 @@ from atlas.countries import country_name, is_country_code
 from atlas.i18n import TRANSLATIONS, t
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES, SCHEMAS
 from atlas.sources import SourceUnavailable
+from atlas.store.drafts import StillExtractive, Undecided
 from atlas.store.store import (
     AlreadyDecided,
     InvalidRecord,
@@ -113,17 +114,18 @@ def when(at: object) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def act(lang: str, item: int | str, action: Callable[[Store, str], None], done: str, detail: str = "") -> None:
-    """Run one decision if — checked now — the session is a moderator's; report the outcome."""
+def act(lang: str, item: int | str, action: Callable[[Store, str], object], done: str, detail: str = "") -> bool:
+    """Run one decision if — checked now — the session is a moderator's; report the outcome.
+    True when the decision was made."""
     if not auth.is_moderator():
         state.set_flash("error", t("moderate_refused", lang))
-        return
+        return False
     moderator = auth.email()
     try:
         store = current_store()
         if store is None:
             state.set_flash("error", t("moderate_no_database", lang))
-            return
+            return False
         action(store, moderator)
     except AlreadyDecided as exc:
         state.set_flash(
@@ -144,6 +146,10 @@ def act(lang: str, item: int | str, action: Callable[[Store, str], None], done: 
         state.set_flash("warning", t("moderate_nothing_changed", lang))
     except NotFound:
         state.set_flash("error", t("moderate_not_found", lang))
+    except StillExtractive as exc:
+        state.set_flash("error", t("article_still_extractive", lang, langs=", ".join(x.upper() for x in exc.languages)))
+    except Undecided as exc:
+        state.set_flash("error", t("article_undecided", lang, n=int(exc.count)))
     except (SourceUnavailable, SQLAlchemyError):
         state.set_flash("error", t("moderate_db_unavailable", lang))
     except StoreError as exc:
@@ -151,6 +157,8 @@ def act(lang: str, item: int | str, action: Callable[[Store, str], None], done: 
     else:
         state.set_problems(item, {})
         state.set_flash("success", t(done, lang), detail)
+        return True
+    return False
 
 
 def moderator_name(author: str | None) -> str:

@@ -56,6 +56,7 @@ class Key(StrEnum):
     # the Moderate page: its own
     MOD_QUEUE_PAGE = "_mod_queue_page"
     MOD_AUDIT_PAGE = "_mod_audit_page"
+    MOD_PAIR_PAGE = "_mod_pair_page"  # the Duplicates tab's page
     MOD_FLASH = "_mod_flash"  # the outcome of the last decision, shown once
     MOD_PROBLEMS = "_mod_problems"  # revision id (or entry id) -> {field: message} of a refused decision
     LINK_ENTRY = "entry0"  # the entry a permalink opened, until another one is selected

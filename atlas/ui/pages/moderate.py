@@ -35,6 +35,7 @@ from atlas.ui import auth, safe, state
 from atlas.ui import moderate_common as common
 from atlas.ui.loaders import current_snapshot, current_store
 from atlas.ui.moderate_common import editable_fields, label_key, shown_value
+from atlas.ui.moderate_duplicates import render_duplicates
 from atlas.ui.state import Key, item_key
 
 PAGE_SIZE = 10  # queue items a page
@@ -478,5 +479,6 @@ def _set_state(entry_id: str, target: str, version: int, lang: str) -> None:
 TABS: list[tuple[str, Callable[[Store, str], None]]] = [
     ("moderate_tab_queue", render_queue),
     ("moderate_tab_entries", render_entries),
+    ("moderate_tab_duplicates", render_duplicates),
     ("moderate_tab_audit", render_audit),
 ]
