@@ -453,13 +453,13 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "fr": "Pas la même : c'est retenu, cette paire ne sera plus proposée.",
     },
     "moderate_pair_ref": {"en": "Pair #{n}", "fr": "Paire n° {n}"},
-    "article_still_extractive": {
+    "draft_still_extractive": {
         "en": "Not published: the summary is still the machine's extract in {langs}. Rewrite it in the "
         "project's own words and save first.",
         "fr": "Non publié : le résumé est encore l'extrait automatique en {langs}. Réécrivez-le avec les "
         "mots du projet et enregistrez d'abord.",
     },
-    "article_undecided": {
+    "draft_undecided": {
         "en": "Not published: {n} proposed link(s) still wait for a decision.",
         "fr": "Non publié : {n} lien(s) proposé(s) attendent encore une décision.",
     },
@@ -479,6 +479,108 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "pair_reason_name_pct": {"en": "names {pct}% alike", "fr": "noms semblables à {pct} %"},
     "pair_reason_m_apart": {"en": "{m} m apart", "fr": "à {m} m l'une de l'autre"},
     "pair_reason_km_apart": {"en": "{km} km apart", "fr": "à {km} km l'une de l'autre"},
+    # -- the Moderate page: article drafts from the feed (issue 17) ---------------------------------
+    "moderate_tab_articles": {"en": "Articles", "fr": "Articles"},
+    "drafts_help": {
+        "en": "Drafts fetched from the blog's feed (`atlas articles fetch`): rewrite both summaries in the "
+        "project's own words, decide each proposed link and new organisation, then publish. The text "
+        "taken from the web page is shown here only, as plain text, and is never published.",
+        "fr": "Les brouillons tirés du flux du blog (`atlas articles fetch`) : réécrivez les deux résumés avec "
+        "les mots du projet, décidez chaque lien et chaque nouvelle organisation proposés, puis publiez. Le "
+        "texte repris de la page web n'est montré qu'ici, en texte brut, et n'est jamais publié.",
+    },
+    "drafts_search": {"en": "Search titles", "fr": "Rechercher dans les titres"},
+    "drafts_count": {"en": "{n} draft(s) waiting", "fr": "{n} brouillon(s) en attente"},
+    "drafts_empty": {"en": "No article draft is waiting.", "fr": "Aucun brouillon d'article en attente."},
+    "drafts_col_title": {"en": "Title", "fr": "Titre"},
+    "drafts_col_added": {"en": "Fetched", "fr": "Récupéré"},
+    "drafts_col_summary": {"en": "Summary", "fr": "Résumé"},
+    "drafts_col_undecided": {"en": "Links to decide", "fr": "Liens à décider"},
+    "drafts_col_candidates": {"en": "New organisations", "fr": "Nouvelles organisations"},
+    "langs_en": {"en": "English", "fr": "anglais"},
+    "langs_fr": {"en": "French", "fr": "français"},
+    "langs_en_fr": {"en": "English and French", "fr": "anglais et français"},
+    "langs_none": {"en": "no language", "fr": "aucune langue"},
+    "draft_summary_extractive": {"en": "machine extract", "fr": "extrait automatique"},
+    "draft_summary_edited": {"en": "rewritten", "fr": "réécrit"},
+    "drafts_choose": {"en": "Draft to review", "fr": "Brouillon à relire"},
+    "drafts_choose_placeholder": {"en": "Choose a draft…", "fr": "Choisir un brouillon…"},
+    "draft_meta": {
+        "en": "Article {id} · fetched {at} · language {language} · version {v}",
+        "fr": "Article {id} · récupéré le {at} · langue {language} · version {v}",
+    },
+    "draft_open_original": {"en": "Open the original article", "fr": "Ouvrir l'article d'origine"},
+    "draft_extractive_note": {
+        "en": "Marked extractive: the summary in {langs} is still the machine's sentences from the article. "
+        "Rewrite it in the project's own words and save.",
+        "fr": "Marqué extractif : le résumé en {langs} est encore fait des phrases de l'article choisies par la "
+        "machine. Réécrivez-le avec les mots du projet et enregistrez.",
+    },
+    "draft_edited_note": {
+        "en": "Both summaries are in the project's own words.",
+        "fr": "Les deux résumés sont dans les mots du projet.",
+    },
+    "draft_edit_title": {"en": "Titles and summaries", "fr": "Titres et résumés"},
+    "draft_field_title_en": {"en": "Title (English)", "fr": "Titre (anglais)"},
+    "draft_field_title_fr": {"en": "Title (French)", "fr": "Titre (français)"},
+    "draft_field_summary_en": {"en": "Summary (English)", "fr": "Résumé (anglais)"},
+    "draft_field_summary_fr": {"en": "Summary (French)", "fr": "Résumé (français)"},
+    "draft_save": {"en": "Save titles and summaries", "fr": "Enregistrer titres et résumés"},
+    "draft_saved": {"en": "Saved.", "fr": "Enregistré."},
+    "draft_text": {
+        "en": "Text taken from the page (never published)",
+        "fr": "Texte repris de la page (jamais publié)",
+    },
+    "draft_text_cut": {
+        "en": "The page was long: its text was cut.",
+        "fr": "La page était longue : son texte a été coupé.",
+    },
+    "draft_text_cleared": {"en": "The extracted text was cleared.", "fr": "Le texte extrait a été effacé."},
+    "draft_links_title": {"en": "Proposed links", "fr": "Liens proposés"},
+    "draft_links_none": {"en": "The draft proposes no link.", "fr": "Le brouillon ne propose aucun lien."},
+    "draft_link_organisation": {"en": "Organisation", "fr": "Organisation"},
+    "draft_link_odc": {"en": "Orange Digital Center", "fr": "Orange Digital Center"},
+    "draft_link_place": {"en": "Place", "fr": "Lieu"},
+    "draft_link_candidate": {"en": "New organisation (candidate)", "fr": "Nouvelle organisation (candidate)"},
+    "draft_link_line": {"en": "{kind}: {name} {id}", "fr": "{kind} : {name} {id}"},
+    "draft_link_evidence": {"en": "Written “{written}” — {evidence}", "fr": "Écrit « {written} » — {evidence}"},
+    "draft_link_accepted": {"en": "Accepted by {by} at {at}", "fr": "Accepté par {by} le {at}"},
+    "draft_link_rejected": {"en": "Rejected by {by} at {at}", "fr": "Refusé par {by} le {at}"},
+    "draft_accept": {"en": "Accept", "fr": "Accepter"},
+    "draft_reject_link": {"en": "Reject", "fr": "Refuser"},
+    "draft_candidate_check": {
+        "en": "Its category and country are guesses: check them before accepting.",
+        "fr": "Sa catégorie et son pays sont devinés : vérifiez-les avant d'accepter.",
+    },
+    "draft_link_done_accepted": {
+        "en": "Accepted: the link goes with the article.",
+        "fr": "Accepté : le lien accompagnera l'article.",
+    },
+    "draft_link_done_rejected": {
+        "en": "Rejected: the link will not be published.",
+        "fr": "Refusé : le lien ne sera pas publié.",
+    },
+    "draft_candidate_done_accepted": {
+        "en": "Accepted: the new organisation is published and linked to the article.",
+        "fr": "Acceptée : la nouvelle organisation est publiée et liée à l'article.",
+    },
+    "draft_candidate_done_rejected": {
+        "en": "Rejected: the new organisation will not be published.",
+        "fr": "Refusée : la nouvelle organisation ne sera pas publiée.",
+    },
+    "draft_decide_title": {"en": "Decision", "fr": "Décision"},
+    "draft_ready": {"en": "Ready to publish.", "fr": "Prêt à publier."},
+    "draft_note": {"en": "Reason (required to reject)", "fr": "Motif (obligatoire pour refuser)"},
+    "draft_publish": {"en": "Publish the article", "fr": "Publier l'article"},
+    "draft_reject": {"en": "Reject the draft", "fr": "Refuser le brouillon"},
+    "draft_published": {
+        "en": "Published: the article is in the atlas's articles.",
+        "fr": "Publié : l'article est dans les articles de l'atlas.",
+    },
+    "draft_rejected": {
+        "en": "Rejected: the article will not be published; the text taken from the page is cleared.",
+        "fr": "Refusé : l'article ne sera pas publié ; le texte repris de la page est effacé.",
+    },
     # -- usable (issue 18) ----------------------------------------------------------------------
     "source_article": {"en": "the article “{title}”", "fr": "l'article « {title} »"},
     "source_public": {"en": "public source: {sites}", "fr": "source publique : {sites}"},

@@ -5,7 +5,7 @@
   language; the words it quotes from the names stay as they are (they are shown as plain text);
 - `merge_choices`: the `take` mapping of `Store.merge` from the moderator's choices, field by field;
 - `draft_edits`: the fields of an article draft a moderator changed (only those are saved);
-- `publish_blockers`: what still stands between a draft and its publication.
+- `languages_key`: how a sentence names the languages a draft's summary is still extractive in.
 """
 
 from __future__ import annotations
@@ -96,16 +96,10 @@ def draft_edits(before: Mapping[str, object], now: Mapping[str, object]) -> dict
     }
 
 
-def publish_blockers(extractive: Iterable[str], undecided: int) -> list[tuple[str, dict[str, object]]]:
-    """Why a draft cannot be published yet, as (translation key, values): summaries still the
-    machine's (`extractive`: their languages), links still to decide."""
-    found: list[tuple[str, dict[str, object]]] = []
-    languages = list(extractive)
-    if languages:
-        found.append(("article_still_extractive", {"langs": ", ".join(lang.upper() for lang in languages)}))
-    if undecided:
-        found.append(("article_undecided", {"n": undecided}))
-    return found
+def languages_key(languages: Iterable[str]) -> str:
+    """The translation key naming `languages` ("en", "fr" or both) in a sentence."""
+    found = [lang for lang in ("en", "fr") if lang in set(languages)]
+    return "langs_" + "_".join(found) if found else "langs_none"
 
 
 def _blank(value: object) -> object:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.countries import country_name, is_country_code
 from atlas.i18n import TRANSLATIONS, t
+from atlas.moderation import languages_key
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES, SCHEMAS
 from atlas.sources import SourceUnavailable
 from atlas.store.drafts import StillExtractive, Undecided
@@ -147,9 +148,9 @@ def act(lang: str, item: int | str, action: Callable[[Store, str], object], done
     except NotFound:
         state.set_flash("error", t("moderate_not_found", lang))
     except StillExtractive as exc:
-        state.set_flash("error", t("article_still_extractive", lang, langs=", ".join(x.upper() for x in exc.languages)))
+        state.set_flash("error", t("draft_still_extractive", lang, langs=t(languages_key(exc.languages), lang)))
     except Undecided as exc:
-        state.set_flash("error", t("article_undecided", lang, n=int(exc.count)))
+        state.set_flash("error", t("draft_undecided", lang, n=int(exc.count)))
     except (SourceUnavailable, SQLAlchemyError):
         state.set_flash("error", t("moderate_db_unavailable", lang))
     except StoreError as exc:

@@ -34,6 +34,7 @@ from atlas.text import fold
 from atlas.ui import auth, safe, state
 from atlas.ui import moderate_common as common
 from atlas.ui.loaders import current_snapshot, current_store
+from atlas.ui.moderate_articles import render_articles
 from atlas.ui.moderate_common import editable_fields, label_key, shown_value
 from atlas.ui.moderate_duplicates import render_duplicates
 from atlas.ui.state import Key, item_key
@@ -480,5 +481,6 @@ TABS: list[tuple[str, Callable[[Store, str], None]]] = [
     ("moderate_tab_queue", render_queue),
     ("moderate_tab_entries", render_entries),
     ("moderate_tab_duplicates", render_duplicates),
+    ("moderate_tab_articles", render_articles),
     ("moderate_tab_audit", render_audit),
 ]
