@@ -53,9 +53,13 @@ class Key(StrEnum):
     MOD_ENTRY_TEXT = "mod_entry_text"  # the Entries tab's search
     MOD_ENTRY = "mod_entry"  # the entry chosen in the Entries tab
     MOD_ENTRY_NOTE = "mod_entry_note"  # the reason for withdrawing or publishing it again
+    MOD_DRAFT_TEXT = "mod_draft_text"  # the Articles tab's search
+    MOD_DRAFT = "mod_draft"  # the article draft chosen in the Articles tab
     # the Moderate page: its own
     MOD_QUEUE_PAGE = "_mod_queue_page"
     MOD_AUDIT_PAGE = "_mod_audit_page"
+    MOD_PAIR_PAGE = "_mod_pair_page"  # the Duplicates tab's page
+    MOD_DRAFT_PAGE = "_mod_draft_page"  # the Articles tab's page of drafts
     MOD_FLASH = "_mod_flash"  # the outcome of the last decision, shown once
     MOD_PROBLEMS = "_mod_problems"  # revision id (or entry id) -> {field: message} of a refused decision
     LINK_ENTRY = "entry0"  # the entry a permalink opened, until another one is selected
@@ -258,6 +262,26 @@ def item_key(part: str, item: int | str, field: str = "") -> str:
 def widget_value(key: str, default: object = None) -> object:
     """What the widget `key` holds now (`default` before it was drawn)."""
     return st.session_state.get(key, default)
+
+
+def init_widget(key: str, value: object) -> None:
+    """Give the widget `key` its first value (before it is drawn), unless it holds one already."""
+    st.session_state.setdefault(key, value)
+
+
+def set_widget(key: str, value: object) -> None:
+    """Put `value` in the widget `key` (from a callback, or before the widget is drawn)."""
+    st.session_state[key] = value
+
+
+def keep_choice(key: str, options: list[str]) -> None:
+    """Forget the choice of the select box `key` when it is no longer one of its `options`."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = None
+
+
+def reset_draft_page() -> None:
+    st.session_state[Key.MOD_DRAFT_PAGE] = 0
 
 
 def page_index(key: Key) -> int:

@@ -7,7 +7,9 @@ import streamlit as st
 
 from atlas.categories import CATEGORIES
 from atlas.i18n import t
-from atlas.ui import navigation, state
+from atlas.opendata import data_licence
+from atlas.text import safe_url
+from atlas.ui import navigation, safe, state
 from atlas.ui.loaders import current_snapshot
 
 
@@ -29,6 +31,10 @@ def render() -> None:
     )
     st.subheader(t("about_sources_title", lang))
     st.write(t("about_sources", lang))
+    licence = data_licence()
+    safe.small(licence.text(lang))  # a name, URL and attribution from the configuration: shown as text
+    if safe_url(licence.url):
+        st.link_button(t("licence_link", lang), safe_url(licence.url))
     st.subheader(t("about_categories_title", lang))
     counts = frame["category"].value_counts()
     st.dataframe(

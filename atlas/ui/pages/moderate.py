@@ -8,39 +8,35 @@ revision, its version and the entry come from the page as the server drew it (th
 Everything a visitor or a moderator wrote (names, notes, values, addresses) is shown as plain text:
 `st.text`, `st.code`, data frames and widget values, never Markdown or HTML.
 
-The page is a set of tabs (`TABS`): Queue, Entries, Audit log. Another tab (duplicate pairs found
-by the importers) is one more `(title key, render function)` pair in that list.
+The page is a set of tabs (`TABS`, `(title key, render function)` pairs): Queue, Entries and Audit
+log are drawn here; what the tabs share (the decision runner `act`, the pager, field rows) is in
+`atlas.ui.moderate_common`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from atlas.categories import CATEGORY_IDS, category_label
-from atlas.countries import country_name, is_country_code
-from atlas.i18n import TRANSLATIONS, t
-from atlas.schema import GEO_PRECISIONS, ODC_STATUSES, SCHEMAS
+from atlas.i18n import t
+from atlas.schema import GEO_PRECISIONS, ODC_STATUSES
 from atlas.sources import SourceUnavailable
 from atlas.store.store import (
     MAX_NOTE,
-    AlreadyDecided,
     Change,
-    InvalidRecord,
-    NotFound,
-    NothingChanged,
     QueueItem,
     Store,
-    StoreError,
-    describe_problem,
 )
 from atlas.text import fold
 from atlas.ui import auth, safe, state
+from atlas.ui import moderate_common as common
 from atlas.ui.loaders import current_snapshot, current_store
+from atlas.ui.moderate_articles import render_articles
+from atlas.ui.moderate_common import editable_fields, label_key, shown_value
+from atlas.ui.moderate_duplicates import render_duplicates
 from atlas.ui.state import Key, item_key
 
 PAGE_SIZE = 10  # queue items a page
@@ -132,7 +128,7 @@ def render_queue(store: Store, lang: str) -> None:
         st.info(t("moderate_queue_empty", lang), icon=":material/inbox:")
     for item in page.items:
         _item(store, item, lang)
-    _pager(Key.MOD_QUEUE_PAGE, page.page, page.pages, lang)
+    common.pager(Key.MOD_QUEUE_PAGE, page.page, page.pages, lang)
 
 
 def _item(store: Store, item: QueueItem, lang: str) -> None:
@@ -154,7 +150,7 @@ def _item(store: Store, item: QueueItem, lang: str) -> None:
                 lang,
                 id=item.entry_id,
                 n=rid,
-                at=_when(item.created_at),
+                at=common.when(item.created_at),
             )
         )
         if item.stale:
@@ -196,30 +192,7 @@ def _changes(item: QueueItem, lang: str) -> None:
         if item.action == "correction":
             new = f"{shown_value(change.field, change.old, lang) or '—'}  →  {new or '—'}"
         rows.append((change.field, new))
-    _field_rows(rows, item_key("changes", item.revision_id), lang)
-
-
-def _field_rows(rows: list[tuple[str, str]], key: str, lang: str) -> None:
-    """A field's label (ours) and its value (plain text, wrapped in its column) on one line each."""
-    with st.container(gap="xxsmall", key=key):
-        for field, value in rows:
-            with st.container(horizontal=True, gap="small", wrap=False):
-                st.caption(t(label_key(field), lang), width=150)
-                st.text(value, width="stretch")
-
-
-def shown_value(field: str, value: object, lang: str) -> str:
-    """A stored value for a reader: a category or country code with its name."""
-    text = _cell(value)
-    if field == "category" and text in CATEGORY_IDS:
-        return f"{category_label(text, lang)} ({text})"
-    if field == "country" and is_country_code(text):
-        return f"{country_name(text, lang)} ({text})"
-    if field == "geo_precision" and text in GEO_PRECISIONS:
-        return t(f"precision_{text}", lang)
-    if field == "status" and text in ODC_STATUSES:
-        return t(f"status_{text}", lang)
-    return text
+    common.field_rows(rows, item_key("changes", item.revision_id), lang)
 
 
 def _decide_form(item: QueueItem, lang: str) -> None:
@@ -231,7 +204,7 @@ def _decide_form(item: QueueItem, lang: str) -> None:
             max_chars=MAX_NOTE,
             placeholder=t("moderate_reason_placeholder", lang),
         )
-        _problem(state.problems(rid).get("reason"), lang)
+        common.problem(state.problems(rid).get("reason"), lang)
         with st.container(horizontal=True):
             st.form_submit_button(
                 t("moderate_approve", lang),
@@ -250,17 +223,12 @@ def _decide_form(item: QueueItem, lang: str) -> None:
             )
 
 
-def editable_fields(kind: str) -> list[str]:
-    """The fields of a `kind` entry a moderator can change, in the file's order."""
-    return [c for c in SCHEMAS[kind].file_columns if c != "id"]
-
-
 def _proposed(store: Store, item: QueueItem) -> dict[str, str]:
     """The record as it would be published: the entry, with a correction's new values."""
     entry = store.entry(item.entry_id) or {}
-    record = {f: _cell(entry.get(f)) for f in editable_fields(item.kind)}
+    record = {f: common.cell(entry.get(f)) for f in editable_fields(item.kind)}
     if item.action == "correction":
-        record.update({c.field: _cell(c.new) for c in item.changes if c.field in record})
+        record.update({c.field: common.cell(c.new) for c in item.changes if c.field in record})
     return record
 
 
@@ -271,7 +239,7 @@ def _edit_form(store: Store, item: QueueItem, lang: str) -> None:
     with st.form(key=item_key("editform", rid), border=False, enter_to_submit=False):
         for field in editable_fields(item.kind):
             _field_input(field, record.get(field, ""), item_key("edit", rid, field), lang)
-            _problem(found.get(field), lang)
+            common.problem(found.get(field), lang)
         st.text_input(t("moderate_edit_note", lang), key=item_key("editnote", rid), max_chars=MAX_NOTE)
         st.form_submit_button(
             t("moderate_edit_approve", lang),
@@ -388,11 +356,11 @@ def render_entries(store: Store, lang: str) -> None:
             lang,
             id=entry_id,
             state=t(f"moderate_state_{entry['state']}", lang),
-            at=_when(entry["updated_at"]),
+            at=common.when(entry["updated_at"]),
         )
     )
     fields = editable_fields(str(entry["kind"]))
-    _field_rows([(f, shown_value(f, entry.get(f), lang)) for f in fields], item_key("record", entry_id), lang)
+    common.field_rows([(f, shown_value(f, entry.get(f), lang)) for f in fields], item_key("record", entry_id), lang)
     st.subheader(t("moderate_history", lang))
     st.dataframe(_history_frame(store.history(entry_id, public=False), lang), hide_index=True, width="stretch")
     target = {"published": "withdrawn", "withdrawn": "published"}.get(str(entry["state"]))
@@ -400,7 +368,7 @@ def render_entries(store: Store, lang: str) -> None:
         return
     with st.form(key=item_key("entryform", entry_id), border=False, enter_to_submit=False):
         st.text_input(t("moderate_state_reason", lang), key=Key.MOD_ENTRY_NOTE, max_chars=MAX_NOTE)
-        _problem(state.problems(entry_id).get("reason"), lang)
+        common.problem(state.problems(entry_id).get("reason"), lang)
         st.form_submit_button(
             t("moderate_withdraw" if target == "withdrawn" else "moderate_republish", lang),
             key=item_key("setstate", entry_id),
@@ -426,17 +394,17 @@ def render_audit(store: Store, lang: str) -> None:
     pages = max(1, -(-total // AUDIT_SIZE))
     st.caption(t("moderate_audit_count", lang, n=int(total)))
     st.dataframe(_history_frame(items, lang, entries=True), hide_index=True, width="stretch")
-    _pager(Key.MOD_AUDIT_PAGE, index, pages, lang)
+    common.pager(Key.MOD_AUDIT_PAGE, index, pages, lang)
 
 
 def _history_frame(items: list, lang: str, entries: bool = False) -> pd.DataFrame:
-    columns: dict[str, list[str]] = {t("moderate_col_when", lang): [_when(i.at) for i in items]}
+    columns: dict[str, list[str]] = {t("moderate_col_when", lang): [common.when(i.at) for i in items]}
     if entries:
         columns[t("moderate_col_entry", lang)] = [i.entry_id for i in items]
     columns.update(
         {
-            t("moderate_col_action", lang): [_word("action", i.action, lang) for i in items],
-            t("moderate_col_status", lang): [_word("status", i.status, lang) for i in items],
+            t("moderate_col_action", lang): [common.word("action", i.action, lang) for i in items],
+            t("moderate_col_status", lang): [common.word("status", i.status, lang) for i in items],
             t("moderate_col_author", lang): [i.author for i in items],
             t("moderate_col_decided_by", lang): [i.decided_by for i in items],
             t("moderate_col_reason", lang): [i.decision_note for i in items],
@@ -448,106 +416,14 @@ def _history_frame(items: list, lang: str, entries: bool = False) -> pd.DataFram
 
 def _summary(changes: tuple[Change, ...]) -> str:
     return "; ".join(
-        f"{c.field}: {_cell(c.new)}" if c.old in (None, "") else f"{c.field}: {_cell(c.old)} → {_cell(c.new)}"
+        f"{c.field}: {common.cell(c.new)}"
+        if c.old in (None, "")
+        else f"{c.field}: {common.cell(c.old)} → {common.cell(c.new)}"
         for c in changes
     )
 
 
-# -- shared pieces ----------------------------------------------------------------------------
-
-
-def _pager(key: Key, index: int, pages: int, lang: str) -> None:
-    if pages <= 1:
-        return
-    with st.container(horizontal=True, vertical_alignment="center", key=f"{key}_pager"):
-        st.button(
-            t("moderate_previous", lang),
-            key=f"{key}_prev",
-            icon=":material/chevron_left:",
-            disabled=index <= 0,
-            on_click=state.set_page_index,
-            args=(key, index - 1),
-        )
-        st.text(t("moderate_page_of", lang, page=index + 1, pages=pages))
-        st.button(
-            t("moderate_next", lang),
-            key=f"{key}_next",
-            icon=":material/chevron_right:",
-            disabled=index >= pages - 1,
-            on_click=state.set_page_index,
-            args=(key, index + 1),
-        )
-
-
-def _problem(message: str | None, lang: str) -> None:
-    """A refused value's message, next to its field (our words, then the schema's as plain text)."""
-    if message:
-        st.error(t("moderate_field_refused", lang), icon=":material/error:")
-        st.text(message)
-
-
-def label_key(field: str) -> str:
-    """The translation key of a field's label (every data field has one: a test checks it)."""
-    return f"col_{field}" if f"col_{field}" in TRANSLATIONS else f"moderate_field_{field}"
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return "" if value != value else repr(value)
-    return str(value)
-
-
-def _when(at: object) -> str:
-    if not isinstance(at, dt.datetime):
-        return ""
-    if at.tzinfo is not None:
-        at = at.astimezone(dt.UTC)
-    return at.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 # -- decisions (widget callbacks) -------------------------------------------------------------
-
-
-def _act(lang: str, item: int | str, action: Callable[[Store, str], None], done: str, detail: str = "") -> None:
-    """Run one decision if — checked now — the session is a moderator's; report the outcome."""
-    if not auth.is_moderator():
-        state.set_flash("error", t("moderate_refused", lang))
-        return
-    moderator = auth.email()
-    try:
-        store = current_store()
-        if store is None:
-            state.set_flash("error", t("moderate_no_database", lang))
-            return
-        action(store, moderator)
-    except AlreadyDecided as exc:
-        state.set_flash(
-            "warning",
-            t("moderate_already_title", lang),
-            t(
-                "moderate_already_decided",
-                lang,
-                by=_moderator_name(exc.by) or t("moderate_someone", lang),
-                at=_when(exc.at) or "?",
-                status=_status(exc.status, lang),
-            ),
-        )
-    except InvalidRecord as exc:
-        state.set_problems(item, {(p.column or "reason"): describe_problem(p) for p in exc.problems})
-        state.set_flash("error", t("moderate_invalid", lang))
-    except NothingChanged:
-        state.set_flash("warning", t("moderate_nothing_changed", lang))
-    except NotFound:
-        state.set_flash("error", t("moderate_not_found", lang))
-    except (SourceUnavailable, SQLAlchemyError):
-        state.set_flash("error", t("moderate_db_unavailable", lang))
-    except StoreError as exc:
-        state.set_flash("error", t("moderate_failed", lang), str(exc))
-    else:
-        state.set_problems(item, {})
-        state.set_flash("success", t(done, lang), detail)
 
 
 def _approve(revision_id: int, version: int, kind: str, edited: bool, lang: str) -> None:
@@ -556,7 +432,7 @@ def _approve(revision_id: int, version: int, kind: str, edited: bool, lang: str)
         note = str(state.widget_value(item_key("editnote", revision_id), "") or "")
     else:
         edits, note = {}, str(state.widget_value(item_key("note", revision_id), "") or "")
-    _act(
+    common.act(
         lang,
         revision_id,
         lambda store, moderator: store.approve(revision_id, version, moderator, edits or None, note),
@@ -567,7 +443,7 @@ def _approve(revision_id: int, version: int, kind: str, edited: bool, lang: str)
 
 def _reject(revision_id: int, version: int, lang: str) -> None:
     note = str(state.widget_value(item_key("note", revision_id), "") or "")
-    _act(
+    common.act(
         lang,
         revision_id,
         lambda store, moderator: store.reject(revision_id, version, moderator, note),
@@ -581,7 +457,7 @@ def _duplicate(revision_id: int, version: int, lang: str) -> None:
     if not of:
         state.set_flash("error", t("moderate_duplicate_choose_first", lang))
         return
-    _act(
+    common.act(
         lang,
         revision_id,
         lambda store, moderator: store.mark_duplicate(revision_id, version, moderator, of),
@@ -592,7 +468,7 @@ def _duplicate(revision_id: int, version: int, lang: str) -> None:
 
 def _set_state(entry_id: str, target: str, version: int, lang: str) -> None:
     note = str(state.widget_value(Key.MOD_ENTRY_NOTE, "") or "")
-    _act(
+    common.act(
         lang,
         entry_id,
         lambda store, moderator: store.set_state(entry_id, target, moderator, note, version),
@@ -601,22 +477,10 @@ def _set_state(entry_id: str, target: str, version: int, lang: str) -> None:
     )
 
 
-def _moderator_name(author: str | None) -> str:
-    return (author or "").removeprefix("moderator:")
-
-
-def _status(status: str, lang: str) -> str:
-    return _word("status", status, lang)
-
-
-def _word(kind: str, value: str, lang: str) -> str:
-    """A stored action or status in the page's language (as stored when it has no translation)."""
-    key = f"moderate_{kind}_{value}"
-    return t(key, lang) if key in TRANSLATIONS else value
-
-
 TABS: list[tuple[str, Callable[[Store, str], None]]] = [
     ("moderate_tab_queue", render_queue),
     ("moderate_tab_entries", render_entries),
+    ("moderate_tab_duplicates", render_duplicates),
+    ("moderate_tab_articles", render_articles),
     ("moderate_tab_audit", render_audit),
 ]
