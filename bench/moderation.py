@@ -31,6 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import median_seconds
+
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,15 +121,6 @@ def fill(url: str, pending: int, log: Callable[[str], None], submitted: int = 10
     return time.perf_counter() - start
 
 
-def timed(fn: Callable[[], Any], reps: int) -> float:
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def measure(url: str, reps: int) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
@@ -136,8 +129,8 @@ def measure(url: str, reps: int) -> dict[str, float]:
     store = open_store(url)
     figures = {
         "pending": float(store.count("pending")),
-        "queue_first_page_s": timed(lambda: store.queue(page=0, size=10), reps),
-        "queue_text_filter_s": timed(lambda: store.queue(page=0, size=10, text="proposal 0999"), reps),
+        "queue_first_page_s": median_seconds(lambda: store.queue(page=0, size=10), reps),
+        "queue_text_filter_s": median_seconds(lambda: store.queue(page=0, size=10, text="proposal 0999"), reps),
     }
     store.engine.dispose()
 
@@ -162,7 +155,7 @@ def measure(url: str, reps: int) -> dict[str, float]:
     from bench import moderation  # the module the script writes to (not __main__ under `python -m`)
 
     moderation.RUNS.clear()
-    figures["apptest_rerun_s"] = timed(lambda: at.run(), reps)
+    figures["apptest_rerun_s"] = median_seconds(lambda: at.run(), reps)
     figures["page_rerun_s"] = statistics.median(moderation.RUNS)
     return figures
 

@@ -16,27 +16,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import median_seconds
 from bench.generate import DEFAULT_SEED, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 COUNTRIES: tuple[list[str], ...] = (["FR"], ["FR", "BE"], ["DE"], [], ["IT", "ES"])
-
-
-def _median_time(fn: Callable[[], Any], reps: int) -> float:
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def rerun_seconds(source: str, data: Path, db_url: str, reps: int) -> float:
@@ -59,7 +49,7 @@ def rerun_seconds(source: str, data: Path, db_url: str, reps: int) -> float:
     def rerun() -> None:
         at.sidebar.multiselect(key="f_country").set_value(COUNTRIES[next(step) % len(COUNTRIES)]).run()
 
-    return _median_time(rerun, reps)
+    return median_seconds(rerun, reps)
 
 
 def bench_size(rows: int, reps: int, workdir: Path) -> dict[str, Any]:
@@ -71,9 +61,9 @@ def bench_size(rows: int, reps: int, workdir: Path) -> dict[str, Any]:
     start = time.perf_counter()
     store = open_store(db_url, seed_from=data)
     seed_s = time.perf_counter() - start
-    load_files_s = _median_time(lambda: load_atlas(data), 3)
-    load_db_s = _median_time(store.published_atlas, 3)
-    revision_ms = _median_time(store.revision, 50) * 1000
+    load_files_s = median_seconds(lambda: load_atlas(data), 3)
+    load_db_s = median_seconds(store.published_atlas, 3)
+    revision_ms = median_seconds(store.revision, 50) * 1000
     store.engine.dispose()
     files_s = rerun_seconds("files", data, db_url, reps)
     database_s = rerun_seconds("database", data, db_url, reps)

@@ -10,27 +10,9 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-@pytest.fixture()
-def app(monkeypatch, tmp_path):
-    monkeypatch.setenv("ATLAS_DATA_DIR", str(FIXTURES / "small_atlas"))
-    monkeypatch.setenv("ATLAS_ASSETS", "local")
-
-    def make(**params: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return make
+from tests.conftest import APP, FIXTURES
 
 
 def summary(at: AppTest) -> str:

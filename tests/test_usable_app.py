@@ -5,28 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app import APP, FIXTURES, component_data, summary
+from tests.test_app import component_data, summary
 
 CODES = {"organisation", "odc", "civic_tech", "digital_commons", "training", "open", "planned", "city", "country"}
-
-
-@pytest.fixture()
-def app(monkeypatch):
-    monkeypatch.setenv("ATLAS_DATA_DIR", str(FIXTURES / "small_atlas"))
-    monkeypatch.setenv("ATLAS_ASSETS", "local")
-
-    def make(**params: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return make
 
 
 def _table(at: AppTest):
