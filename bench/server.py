@@ -99,6 +99,10 @@ class AppServer:
                 self.proc.wait(timeout=5)
         self._log.close()
 
+    def log_tail(self, chars: int = 4000) -> str:
+        """The end of the server's log (for a failing test's message)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+
     def log_errors(self) -> list[str]:
         """Tracebacks and error lines the server wrote to its log."""
         text = self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -193,9 +194,13 @@ def test_published_files_are_named_by_their_content_and_pruned(tmp_path) -> None
     for k in range(files.KEEP + 5):
         os.utime(tmp_path, None)
         files.publish(json.dumps({"k": k}), "points", tmp_path)
+    # A burst (other processes publishing into the same folder): nothing a page was just given goes.
+    assert len(list(tmp_path.glob("points-*.json"))) == files.KEEP + 6
+    newest = Path(files.publish(json.dumps({"k": files.KEEP + 4}), "points", tmp_path))
+    later = time.time() + files.MIN_AGE_S + 60  # an hour on: the oldest beyond KEEP are deleted
+    assert len(files.prune(tmp_path, "points", files.KEEP, newest, now=later)) == 6
     left = sorted(tmp_path.glob("points-*.json"))
-    assert len(left) == files.KEEP
-    assert Path(files.publish(json.dumps({"k": files.KEEP + 4}), "points", tmp_path)) in left  # the newest stay
+    assert len(left) == files.KEEP and newest in left  # the newest stay
 
 
 def test_a_missing_file_is_published_again(frame, tmp_path) -> None:

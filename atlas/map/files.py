@@ -7,8 +7,10 @@ hold a stale copy. Streamlit's static route sends no `Cache-Control` and answers
 full (no 304), so the files' modification time is set far in the past: browsers then keep them
 fresh for long by the standard heuristic (a tenth of the time since `Last-Modified`), which is
 safe for a name that changes with the content. The inode change time (`st_ctime`) still says
-when a file was last published; the oldest beyond `KEEP` per kind are deleted, so files do not
-pile up as the atlas changes.
+when a file was last published; the oldest beyond `KEEP` per kind are deleted once they are
+older than `MIN_AGE_S`, so files do not pile up as the atlas changes, and a file that a page has
+just been given is never deleted under it — several app processes may share this folder (replicas,
+`make run` beside the tests), each publishing its own files.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 
 from atlas import assets
@@ -23,6 +26,7 @@ from atlas import assets
 GENERATED_DIR = assets.STATIC_DIR / "generated"
 GENERATED_URL = f"{assets.STATIC_URL}/generated"
 KEEP = 12  # files of one kind kept (two languages × a few revisions, for sessions still open)
+MIN_AGE_S = 3600  # a file published less than this long ago is kept (a page may still fetch it)
 LAST_MODIFIED = 946_684_800  # 2000-01-01: the modification time every published file gets
 _lock = threading.Lock()
 
@@ -43,8 +47,12 @@ def publish(text: str, kind: str, directory: Path = GENERATED_DIR) -> str:
     return f"{GENERATED_URL}/{name}" if directory == GENERATED_DIR else str(path)
 
 
-def prune(directory: Path, kind: str, keep: int, current: Path) -> list[Path]:
-    """Delete all but the `keep` most recently published files of `kind` (never `current`)."""
+def prune(
+    directory: Path, kind: str, keep: int, current: Path, min_age: float = MIN_AGE_S, now: float | None = None
+) -> list[Path]:
+    """Delete the files of `kind` beyond the `keep` most recently published, when published more
+    than `min_age` seconds before `now` (never `current`)."""
+    cutoff = (time.time() if now is None else now) - min_age
     found = []
     for path in directory.glob(f"{kind}-*.json"):
         try:
@@ -53,8 +61,8 @@ def prune(directory: Path, kind: str, keep: int, current: Path) -> list[Path]:
             continue
     found.sort(reverse=True)
     removed = []
-    for _, path in found[keep:]:
-        if path != current:
+    for published, path in found[keep:]:
+        if path != current and published < cutoff:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed

@@ -184,7 +184,7 @@ def test_the_atlas_embedded_in_a_partner_page(page: Page, small_app, partner: st
     map_box = atlas.locator(MAP_FRAME).bounding_box()
     assert map_box["y"] - box["y"] < 120, "the map comes first in the frame"
     assert errors == [], errors
-    assert small_app.log_errors() == []
+    assert small_app.log_errors() == [], small_app.log_tail()
 
 
 def _axe(page: Page, frame=None) -> list[dict]:
