@@ -50,7 +50,7 @@ def _form_app(data: str, chromium, tmp_path_factory, gazetteer_index: Path) -> I
     app = FormApp(data, tmp_path_factory.mktemp(f"form-{data}"), gazetteer_index)
     yield app
     app.server.stop()
-    assert app.server.log_errors() == []
+    assert app.server.log_errors() == [], app.server.log_tail()
 
 
 @pytest.fixture(scope="module")
