@@ -442,7 +442,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "pair_take_kept": {"en": "The kept entry's value", "fr": "La valeur de l'entrée gardée"},
     "pair_note": {"en": "Note (optional)", "fr": "Note (facultative)"},
     "pair_merge": {"en": "Merge", "fr": "Fusionner"},
-    "pair_not_same": {"en": "Not the same", "fr": "Pas la même"},
+    "pair_not_same": {"en": "Not the same", "fr": "Pas les mêmes"},
     "pair_merged": {
         "en": "Merged: one entry stays, the other is recorded as its duplicate (both sources kept).",
         "fr": "Fusionnées : une entrée reste, l'autre est enregistrée comme son doublon (les deux sources gardées).",
@@ -450,7 +450,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "pair_merged_detail": {"en": "{other} → {kept}", "fr": "{other} → {kept}"},
     "pair_told_apart": {
         "en": "Not the same: remembered, this pair will not be proposed again.",
-        "fr": "Pas la même : c'est retenu, cette paire ne sera plus proposée.",
+        "fr": "Pas les mêmes : c'est retenu, cette paire ne sera plus proposée.",
     },
     "moderate_pair_ref": {"en": "Pair #{n}", "fr": "Paire n° {n}"},
     "draft_still_extractive": {

@@ -21,8 +21,11 @@ FEED = "https://blog.example.org/feed/"
 LINK = "https://blog.example.org/2025/03/lyon-repair/"
 
 
-def a_draft(store: Store, title: str = "Alpha Civic Lab opens a repair café in Lyon") -> DraftView:
-    """A pending draft as the fetch records it: an organisation, a place and two candidates."""
+def a_draft(
+    store: Store, title: str = "Alpha Civic Lab opens a repair café in Lyon", hostile: str = HOSTILE, link: str = LINK
+) -> DraftView:
+    """A pending draft as the fetch records it: an organisation, a place and two candidates; the
+    extracted text ends with `hostile`; `link`: the article's address (a feed item is recorded once)."""
     draft = ArticleDraft(
         title_en=title,
         title_fr="",
@@ -33,8 +36,8 @@ def a_draft(store: Store, title: str = "Alpha Civic Lab opens a repair café in 
         language="en",
         languages={"en": 0.99},
         summary=["Alpha Civic Lab opened a repair café in Lyon.", "Les Réparateurs Lyonnais run it."],
-        link=LINK,
-        text=f"Alpha Civic Lab opened a repair café in Lyon with Les Réparateurs Lyonnais. {HOSTILE}",
+        link=link,
+        text=f"Alpha Civic Lab opened a repair café in Lyon with Les Réparateurs Lyonnais. {hostile}",
         organisations=[OrgLink("alpha-civic", "organisation", "Alpha Civic Lab", "named in the first paragraph")],
         places=[PlaceLink("Lyon", "FR", 45.764, 4.8357, "city", "manual", "", "in the title")],
         candidates=[
@@ -43,7 +46,7 @@ def a_draft(store: Store, title: str = "Alpha Civic Lab opens a repair café in 
         ],
     )
     item = FeedItem(
-        guid=f"{LINK}?p=1", link=LINK, title=title, author="A. Writer", published="2025-03-02", language="en"
+        guid=f"{link}?p=1", link=link, title=title, author="A. Writer", published="2025-03-02", language="en"
     )
     recorded = FeedLedger(store).record_draft(FEED, item, draft)
     assert recorded is not None

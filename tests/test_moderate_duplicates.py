@@ -117,7 +117,7 @@ def test_french(store) -> None:
     at = duplicates_tab(lang="fr")
     assert pair_heads(at) == [f"**Paire n° {pair.pair_id}** · ressemblance 100 %"]
     assert "Pourquoi : même nom, la ville mise à part; même site web; même ville" in texts(at)
-    assert [b.label for b in at.button if b.key and b.key.startswith("mod_")][-2:] == ["Fusionner", "Pas la même"]
+    assert [b.label for b in at.button if b.key and b.key.startswith("mod_")][-2:] == ["Fusionner", "Pas les mêmes"]
 
 
 def test_the_pure_helpers() -> None:

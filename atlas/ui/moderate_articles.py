@@ -36,6 +36,7 @@ MAX_SEARCH = 200
 TEXT_FIELDS = ("title_en", "title_fr", "summary_en", "summary_fr")
 LINK_KINDS = ("organisation", "odc", "place", "candidate")
 CANDIDATE_FIELDS = ("name", "category", "country", "city")  # what a moderator checks before accepting one
+CANDIDATE_WIDTHS = (3, 3, 1, 2)  # a category's name is long, a country a two-letter code
 
 
 def render_articles(store: Store, lang: str) -> None:
@@ -217,7 +218,7 @@ def _candidate_fields(link: LinkView, entry: Mapping[str, str], lang: str) -> No
     """The candidate's guessed name, category, country and city, to check before accepting it."""
     st.caption(t("draft_candidate_check", lang))
     found = state.problems(f"link{link.id}")
-    columns = st.columns(len(CANDIDATE_FIELDS))
+    columns = st.columns(CANDIDATE_WIDTHS)
     for column, field in zip(columns, CANDIDATE_FIELDS, strict=True):
         key = item_key("cand", link.id, field)
         state.init_widget(key, entry.get(field, ""))

@@ -57,7 +57,8 @@ def _pair(pair: PairItem, lang: str) -> None:
         st.markdown(t("pair_head", lang, n=int(pid), score=round(pair.score * 100)))
         st.text(t("pair_meta", lang, by=_proposer(pair.proposed_by, lang), at=common.when(pair.created_at)))
         st.text(t("pair_reasons", lang, reasons="; ".join(reason_text(r, lang) for r in pair.reasons)))
-        st.dataframe(_comparison(pair, lang), hide_index=True, width="stretch")
+        # every row shown: the fields that differ are often below the tenth (website, descriptions)
+        st.dataframe(_comparison(pair, lang), hide_index=True, width="stretch", height="content")
         _merge_form(pair, a_id, b_id, lang)
 
 
@@ -112,7 +113,10 @@ def _sources(side: dict[str, object]) -> str:
 
 def _merge_form(pair: PairItem, a_id: str, b_id: str, lang: str) -> None:
     pid = pair.pair_id
-    labels = {a_id: f"A: {pair.a['name']} ({a_id})", b_id: f"B: {pair.b['name']} ({b_id})"}
+    labels = {
+        a_id: t("pair_col_side", lang, side="A", id=f"{pair.a['name']} ({a_id})"),
+        b_id: t("pair_col_side", lang, side="B", id=f"{pair.b['name']} ({b_id})"),
+    }
     # the published one stays by default (a pending newcomer merges into the atlas's entry)
     first = 1 if pair.b["state"] == "published" and pair.a["state"] != "published" else 0
     fields = [f for f in pair.differing if f in _fields(pair)]

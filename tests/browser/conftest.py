@@ -94,3 +94,57 @@ def page(chromium):
     pg.blocked_requests = blocked
     yield pg
     context.close()
+
+
+# -- the Moderate page's site (tests/browser/moderation.py), one per test module ---------------
+
+
+@pytest.fixture(scope="module")
+def site(chromium, tmp_path_factory):
+    from tests.browser.moderation import Site
+
+    s = Site(tmp_path_factory.mktemp("moderate"))
+    yield s
+    errors = s.app.log_errors()
+    s.stop()
+    assert errors == []
+
+
+@pytest.fixture()
+def browser_contexts(chromium) -> Iterator[list]:
+    """The browser profiles a test opened (`moderation.visit`), closed after it."""
+    opened: list = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+# -- axe-core -------------------------------------------------------------------------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe(page, frame=None) -> list[dict]:
+    """axe-core's violations on `page` (or in one of its frames), each with its nodes (targets)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    target = frame or page
+    target.add_script_tag(path=str(AXE))
+    return target.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, iframes: false});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 300)),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def idle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished its run (its status widget is gone, nothing is faded as stale)."""
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')', timeout=timeout
+    )

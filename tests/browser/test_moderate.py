@@ -2,9 +2,10 @@
 
 The tests start `oidc-provider-mock` on loopback (its own process, predefined users: two moderators
 and a visitor), write a secrets file (`[auth]` for `st.login`, `[atlas] moderators`) and start the
-real app on it. Signing in is what a person does: Moderate → Sign in → the provider's page → the
-user's button → back to the app. Pending entries are made through `Store.submit` on the app's
-database (the form itself is tested with the Add page).
+real app on it (tests/browser/moderation.py, shared with test_moderate_tabs.py). Signing in is what
+a person does: Moderate → Sign in → the provider's page → the user's button → back to the app.
+Pending entries are made through `Store.submit` on the app's database (the form itself is tested
+with the Add page).
 
 The refusal test also replays the Moderate page's widget messages with the websocket protocol
 client (bench/load/protocol.py): the widget ids a moderator's session was given, sent from an
@@ -16,137 +17,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import csv
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
-from atlas.store import open_store
 from atlas.store.store import Store
 from bench.load.protocol import StreamlitClient
-from bench.oidc import MockProvider, User, secrets_toml
-from bench.server import AppServer
-from tests.browser.conftest import FIXTURES, MAP_FRAME
-from tests.store.records import new_org
-
-TIMEOUT = 30_000
-MOD1 = User("mod1", "mod1@example.org", name="First Moderator")
-MOD2 = User("mod2", "Mod2@Example.org", name="Second Moderator")  # the allow-list ignores case
-VISITOR = User("visitor", "visitor@example.org", name="A Visitor")
-MODERATORS = ["mod1@example.org", "mod2@example.org"]
-
-
-class Site:
-    """The provider, the app, its secrets file and its database."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.provider = MockProvider([MOD1, MOD2, VISITOR], workdir / "oidc.log")
-        self.secrets = workdir / "secrets.toml"
-        self.write_secrets(MODERATORS)
-        self.db_url = f"sqlite:///{workdir / 'atlas.sqlite3'}"
-        try:
-            self.app = AppServer(
-                FIXTURES / "small_atlas",
-                workdir,
-                env={
-                    "ATLAS_ASSETS": "local",
-                    "ATLAS_TILES": "none",
-                    "ATLAS_DATABASE_URL": self.db_url,
-                    "ATLAS_SECRETS": str(self.secrets),
-                },
-                args=["--secrets.files", str(self.secrets)],
-            )
-        except Exception:
-            self.provider.stop()
-            raise
-        # seeded from the app's own data folder now, as the app would at its first page
-        self.store = open_store(self.db_url, seed_from=FIXTURES / "small_atlas")
-
-    def write_secrets(self, moderators: list[str]) -> None:
-        self.secrets.write_text(
-            secrets_toml(
-                self.provider.metadata_url,
-                moderators,
-                app_url="http://127.0.0.1:{port}",
-                cookie_secret="a-cookie-secret-only-for-these-tests",
-            ),
-            encoding="utf-8",
-        )
-
-    def stop(self) -> None:
-        self.store.engine.dispose()
-        self.app.stop()
-        self.provider.stop()
-
-
-@pytest.fixture(scope="module")
-def site(chromium, tmp_path_factory) -> Iterator[Site]:
-    s = Site(tmp_path_factory.mktemp("moderate"))
-    yield s
-    errors = s.app.log_errors()
-    s.stop()
-    assert errors == []
-
-
-def _context(chromium) -> BrowserContext:
-    """A browser profile that reaches this machine only (the app and the provider)."""
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
-            else route.abort()
-        ),
-    )
-    return context
-
-
-@pytest.fixture()
-def browser_contexts(chromium) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def visit(chromium, opened: list[BrowserContext], site: Site, user: User | None) -> Page:
-    """A new browser profile on the Moderate page, signed in as `user` (None: anonymous)."""
-    context = _context(chromium)
-    opened.append(context)
-    page = context.new_page()
-    page.goto(site.app.url + "/moderate")
-    sign_in = page.get_by_role("button", name="Sign in")
-    expect(sign_in).to_be_visible(timeout=TIMEOUT)
-    if user is None:
-        return page
-    sign_in.click()
-    page.wait_for_url(re.compile(re.escape(site.provider.url)), timeout=TIMEOUT)  # the provider's page
-    page.get_by_role("button", name=user.sub, exact=True).click()
-    page.wait_for_url(re.compile(re.escape(site.app.url)), timeout=TIMEOUT)  # back, with the cookie
-    page.goto(site.app.url + "/moderate")
-    expect(page.get_by_text(f"Signed in as {user.email.lower()}")).to_be_visible(timeout=TIMEOUT)
-    return page
-
-
-def item(page: Page, revision_id: int):
-    return page.locator(f".st-key-mod_item_{revision_id}")
-
-
-def submit(store: Store, name: str) -> tuple[int, str]:
-    done = store.submit("organisation", new_org(name=name), contact="someone@example.org")
-    return done.revision_id, done.entry_id
-
-
-def csv_rows(page: Page) -> list[dict[str, str]]:
-    with page.expect_download(timeout=TIMEOUT) as info:
-        page.get_by_role("button", name="Download CSV").click()
-    return list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+from tests.browser.conftest import MAP_FRAME
+from tests.browser.moderation import MOD1, MOD2, MODERATORS, TIMEOUT, VISITOR, Site, csv_rows, item, submit, visit
 
 
 def test_a_moderator_signs_in_and_approves(chromium, browser_contexts, site: Site) -> None:

@@ -12,23 +12,14 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import MAP_FRAME, ROOT
+from tests.browser.conftest import AXE, MAP_FRAME, axe, idle
 
 TIMEOUT = 30_000
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def _open(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.get_by_text(re.compile(r"entries shown|entrées affichées"))).to_be_visible(timeout=TIMEOUT)
-
-
-def _idle(page: Page) -> None:
-    """Wait until Streamlit has finished its run (its status widget is gone, nothing is faded as stale)."""
-    page.wait_for_function(
-        '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')', timeout=TIMEOUT
-    )
 
 
 def test_html_lang_follows_the_page_language(page: Page, small_app) -> None:
@@ -54,7 +45,7 @@ def test_the_first_tabs_are_skip_links_to_the_table_and_the_downloads(
 ) -> None:
     _open(page, small_app.url)
     expect(page.frame_locator(MAP_FRAME).locator(".atlas-pin, .marker-cluster").first).to_be_visible(timeout=TIMEOUT)
-    _idle(page)
+    idle(page)
     for _ in range(tabs):  # from the top of a freshly opened page
         page.keyboard.press("Tab")
     assert _focused(page) == ["A", link]
@@ -95,7 +86,7 @@ def test_a_permalink_opens_the_record_whose_articles_open_their_cards(page: Page
 
 def test_search_applies_while_typing(page: Page, small_app) -> None:
     _open(page, small_app.url)
-    _idle(page)
+    idle(page)
     page.get_by_test_id("stSidebar").get_by_placeholder("Type to search").press_sequentially("liege", delay=50)
     expect(page.get_by_text("1 of 7 entries shown (1 organisations, 0 ODCs)")).to_be_visible(timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(r"q=liege"))
@@ -104,7 +95,7 @@ def test_search_applies_while_typing(page: Page, small_app) -> None:
 def test_the_share_control_gives_the_link_to_this_view_and_the_embed_code(page: Page, small_app) -> None:
     _open(page, small_app.url + "/?lang=fr&region=155&entry=gamma-skills")
     expect(page.get_by_text("4 entrées affichées sur 7")).to_be_visible(timeout=TIMEOUT)  # Western Europe
-    _idle(page)
+    idle(page)
     page.get_by_role("button", name=re.compile("Partager")).click()
     codes = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode")
     expect(codes).to_have_count(3, timeout=TIMEOUT)
@@ -187,21 +178,6 @@ def test_the_atlas_embedded_in_a_partner_page(page: Page, small_app, partner: st
     assert small_app.log_errors() == [], small_app.log_tail()
 
 
-def _axe(page: Page, frame=None) -> list[dict]:
-    target = frame or page
-    target.add_script_tag(path=str(AXE))
-    return target.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, iframes: false});
-            return result.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 300)),
-            }));
-        }""",
-        AXE_TAGS,
-    )
-
-
 @pytest.mark.parametrize("path", ["/?entry=delta-network", "/?lang=fr&entry=delta-network", "/contribute", "/about"])
 def test_axe_finds_no_serious_or_critical_violation(page: Page, small_app, path: str) -> None:
     """Page level (the map frame's own content is the map's: reported, not judged, here)."""
@@ -215,15 +191,15 @@ def test_axe_finds_no_serious_or_critical_violation(page: Page, small_app, path:
         )
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=TIMEOUT)
     page.wait_for_function("() => document.querySelector('link[data-atlas-page]')", timeout=TIMEOUT)
-    _idle(page)
+    idle(page)
     page.wait_for_timeout(1500)  # the charts' and the stylesheet's first draw
-    violations = _axe(page)
+    violations = axe(page)
     for v in violations:
         print(f"axe {path}: {v['impact']} {v['id']} ({len(v['nodes'])}): {v['help']}")
         for node in v["nodes"][:5]:
             print("    ", node.replace("\n", " "))
     if path.startswith("/?"):
         frame = page.locator(MAP_FRAME).element_handle().content_frame()
-        for v in _axe(page, frame):
+        for v in axe(page, frame):
             print(f"axe {path} map frame: {v['impact']} {v['id']} ({len(v['nodes'])}): {v['help']}")
     assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
