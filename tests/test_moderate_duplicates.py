@@ -128,3 +128,11 @@ def test_the_pure_helpers() -> None:
     rows = pair_rows({"name": "A", "city": None}, {"name": "B", "city": float("nan")}, ["name", "city"])
     assert [(r.field, r.differs) for r in rows] == [("name", True)]
     assert merge_choices("a", "b", {"name": "b", "city": "a", "website": None}) == {"name": "b"}
+
+
+def test_where_a_position_comes_from_is_said_in_the_page_language() -> None:
+    from atlas.ui.moderate_common import shown_value
+
+    assert shown_value("geo_source", "manual", "fr") == "placé à la main (manual)"
+    assert shown_value("geo_source", "cache:gazetteer", "en") == "offline gazetteer (cache:gazetteer)"
+    assert shown_value("geo_source", "opencage", "en") == "opencage"  # a service without a name of ours

@@ -56,6 +56,8 @@ def shown_value(field: str, value: object, lang: str) -> str:
         return t(f"precision_{text}", lang)
     if field == "status" and text in ODC_STATUSES:
         return t(f"status_{text}", lang)
+    if field == "geo_source" and f"geo_source_{text.removeprefix('cache:')}" in TRANSLATIONS:
+        return f"{t('geo_source_' + text.removeprefix('cache:'), lang)} ({text})"
     return text
 
 
