@@ -233,7 +233,10 @@ def test_and_across_filters(data):
     for single in alone:
         expected &= rows_of(frame, single)
     assert rows_of(frame, f) == expected
-    some, rest = replace(f, countries=(), categories=()), replace(f, kinds=(), statuses=(), query="", bounds=None)
+    some, rest = (
+        replace(f, countries=(), regions=(), categories=()),
+        replace(f, kinds=(), statuses=(), query="", bounds=None),
+    )
     assert rows_of(frame, f) == rows_of(frame, some) & rows_of(frame, rest)
 
 
