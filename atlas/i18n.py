@@ -48,6 +48,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "layer_organisations": {"en": "Organisations", "fr": "Organisations"},
     "layer_odcs": {"en": "Orange Digital Centers", "fr": "Orange Digital Centers"},
     "layer_article_places": {"en": "Article places", "fr": "Lieux des articles"},
+    "layer_place_names": {"en": "Place names", "fr": "Noms de lieux"},
     "website": {"en": "Website", "fr": "Site web"},
     "details_below": {"en": "Full record below the map", "fr": "Fiche complète sous la carte"},
     "fullscreen": {"en": "Full screen", "fr": "Plein écran"},

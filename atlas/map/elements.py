@@ -147,6 +147,24 @@ class BaseOutlines(ScriptElement):
         self.url = to_json(url)
 
 
+class PlaceLabels(ScriptElement):
+    """Offline place labels (the URL of a published file of `atlas.map.labels`, or the labels):
+    drawn at once without tiles, else when the tiles fail; listed in the layer control as `name`."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.atlas.labels({{ this._parent.get_name() }}, {{ this.url }}, {{ this.settings }});
+        {% endmacro %}
+    """)
+    data_attributes = ("url", "settings")
+
+    def __init__(self, url: str | dict, name: str, tiles: bool) -> None:
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.url = to_json(url)
+        self.settings = to_json({"name": escape(name), "tiles": tiles})
+
+
 @lru_cache(maxsize=1)
 def world_outlines_json() -> str:
     """World country shapes from the `countryinfo` package, coordinates rounded to 0.01°."""

@@ -68,7 +68,7 @@ def layers_of(full: pd.DataFrame, lang: str) -> AtlasLayers:
 def render_map(request: MapRequest) -> None:
     """Draw the map of `request.rows`; a click selects the entry, a pan updates the link's view."""
     local = assets.use_local_assets()
-    opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tiles_enabled(local))
+    opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tile_source())
     layers = layers_of(request.full, request.lang)
     fmap = build_map(layers, opts)
     article = request.article

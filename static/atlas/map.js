@@ -10,13 +10,15 @@
  *   L.atlas.legend({html: ...})           a control counting each marker style in the current view
  *   L.atlas.fitBounds(map, bounds)        frame `bounds` once the map has its final size
  *   L.atlas.outlines(url)                 country outlines (a static GeoJSON file, or the GeoJSON), the base map
- *                                         when there are no tiles; drawn after the first markers
+ *                                         under the tiles (what shows when there are none); drawn after the first markers
+ *   L.atlas.labels(map, url, options)     offline place names (atlas/map/labels.py), the biggest towns first and
+ *                                         none overlapping: on the map at once without tiles, else when tiles fail
  *
  * The map's script is the same on every rerun (so streamlit-folium keeps its iframe): what a
  * filter changes arrives through `L.atlas.update`, and the points themselves come once, from a
  * file named by its content hash. Marks on the performance timeline: `atlas:data` (the points
  * of a file decoded), `atlas:markers` (the first markers handed to the map), `atlas:update` (an update applied),
- * `atlas:outlines` (the country outlines drawn).
+ * `atlas:outlines` (the country outlines drawn), `atlas:labels` (place names first drawn).
  *
  * The page loads this file after Leaflet (folium's `default_js`); Leaflet.markercluster is needed
  * only when a clustered layer is made, so the file may be loaded before it. Under node (no `L`) it
@@ -91,6 +93,24 @@
         return out;
     }
 
+    /**
+     * `place_labels`' packed form (atlas/map/labels.py) back to columns: {n, name (plain text),
+     * lat, lon (degrees), z (first zoom at which the town is named)}, biggest town first.
+     */
+    function decodeLabels(p) {
+        const name = p.names ? p.names.split('\n') : [], n = name.length, s = atob(p.pts);
+        const lat = new Float64Array(n), lon = new Float64Array(n), z = new Uint8Array(n);
+        const u24 = function (j) {
+            return s.charCodeAt(j) | s.charCodeAt(j + 1) << 8 | s.charCodeAt(j + 2) << 16;
+        };
+        for (let i = 0, j = 0; i < n; i++, j += 7) {
+            lat[i] = u24(j) / p.scale - 90;
+            lon[i] = u24(j + 3) / p.scale - 180;
+            z[i] = s.charCodeAt(j + 6);
+        }
+        return {n: n, name: name, lat: lat, lon: lon, z: z};
+    }
+
     /** Tooltip of point `i`; its hidden tail `#<ref><row>` is what the app reads back on a click. */
     function tooltipHtml(d, i) {
         return '<b>' + d.name[i] + '</b><br>' + d.places[d.place[i]] +
@@ -126,6 +146,14 @@
         let marked = false;
 
         L.Control.Layers.addInitHook(function () { control = this; });
+        // Panes of the base map: outlines under the tiles (200), place names over the outlines and
+        // shapes (400) but under the markers (600); names never take a click.
+        L.Map.addInitHook(function () {
+            this.createPane('atlasBase').style.zIndex = 150;
+            const names = this.createPane('atlasLabels');
+            names.style.zIndex = 450;
+            names.style.pointerEvents = 'none';
+        });
 
         function load(url) {
             if (!files[url]) {
@@ -423,6 +451,7 @@
         function outlines(url) {
             const layer = L.geoJSON(null, {
                 interactive: false,
+                pane: 'atlasBase',
                 style: {color: '#9aa9a6', weight: 0.8, fillColor: '#eef2f0', fillOpacity: 1}
             });
             // (after the map's script has run: the point layers are made after the outlines)
@@ -436,6 +465,104 @@
                 layer.bringToBack();
                 mark('atlas:outlines');
             }).catch(function (err) { console.error('atlas: outlines not loaded', err); });
+            return layer;
+        }
+
+        /**
+         * Place names: in the view, towns named at this zoom, biggest first, each left out when its
+         * label would overlap one already placed; at most `max`. Text only (textContent).
+         */
+        const Labels = L.Layer.extend({
+            options: {pane: 'atlasLabels', max: 300},
+
+            initialize: function (source, options) {
+                L.setOptions(this, options);
+                this.data = null;
+                this.ready = Promise.resolve(typeof source === 'string' ? load(source) : source)
+                    .then(L.bind(function (payload) {
+                        this.data = decodeLabels(payload);
+                        this._draw();
+                        return this;
+                    }, this));
+                this.ready.catch(function (err) { console.error('atlas: place names not loaded', err); });
+            },
+
+            onAdd: function (map) {
+                this._div = L.DomUtil.create('div', 'atlas-labels', this.getPane());
+                map.on('moveend', this._draw, this);
+                map.on('zoomstart', this._hide, this);
+                this._draw();
+            },
+
+            onRemove: function (map) {
+                map.off('moveend', this._draw, this);
+                map.off('zoomstart', this._hide, this);
+                L.DomUtil.remove(this._div);
+                this._div = null;
+            },
+
+            _hide: function () {
+                if (this._div) { this._div.style.display = 'none'; }
+            },
+
+            _draw: function () {
+                const map = this._map, d = this.data, div = this._div;
+                if (!map || !d || !div) { return; }
+                const zoom = map.getZoom(), view = map.getBounds().pad(0.05), size = map.getSize();
+                const origin = map.containerPointToLayerPoint([0, 0]), boxes = [], frag = document.createDocumentFragment();
+                const west = view.getWest(), east = view.getEast(), south = view.getSouth(), north = view.getNorth();
+                for (let i = 0; i < d.n && boxes.length < this.options.max; i++) {
+                    if (d.z[i] > zoom || d.lat[i] < south || d.lat[i] > north) { continue; }
+                    let lon = d.lon[i];  // (the view may lie across the antimeridian)
+                    if (lon < west) { lon += 360; } else if (lon > east) { lon -= 360; }
+                    if (lon < west || lon > east) { continue; }
+                    const p = map.latLngToLayerPoint([d.lat[i], lon]), x = p.x - origin.x, y = p.y - origin.y;
+                    const w = d.name[i].length * 7 + 10, h = 18;
+                    const box = [x - w / 2, y - h, x + w / 2, y + 4];
+                    if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { continue; }
+                    if (boxes.some(function (b) {
+                        return box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1];
+                    })) { continue; }
+                    boxes.push(box);
+                    const el = document.createElement('span');
+                    el.className = 'atlas-label' + (d.z[i] <= 4 ? ' atlas-label-big' : '');
+                    el.textContent = d.name[i];
+                    el.style.left = p.x + 'px';
+                    el.style.top = p.y + 'px';
+                    frag.appendChild(el);
+                }
+                div.textContent = '';
+                div.appendChild(frag);
+                div.style.display = '';
+                if (!this._marked) {
+                    this._marked = true;
+                    mark('atlas:labels');
+                }
+            }
+        });
+
+        /**
+         * Place names on `map` from `source` (a file's URL, or the labels), listed in the layer
+         * control as `options.name`. Without tiles they are on the map at once; with tiles, once a
+         * tile fails before any has loaded (no tile server reachable: the outlines show).
+         */
+        function labels(map, source, options) {
+            const layer = new Labels(source, options);
+            if (!options.tiles) {
+                layer.addTo(map);
+            } else {
+                let loaded = false;
+                map.eachLayer(function (tiles) {
+                    if (!(tiles instanceof L.TileLayer)) { return; }
+                    tiles.on('tileload', function () { loaded = true; });
+                    tiles.on('tileerror', function () {
+                        if (!loaded && !map.hasLayer(layer)) { map.addLayer(layer); }
+                    });
+                });
+            }
+            setTimeout(function () {  // (the layer control is made after the map's other parts)
+                if (control && options.name) { control.addOverlay(layer, options.name); }
+            }, 0);
             return layer;
         }
 
@@ -531,13 +658,15 @@
             update: update,
             fitBounds: fitBounds,
             outlines: outlines,
+            labels: labels,
+            decodeLabels: decodeLabels,
             decodePoints: decodePoints,
             decodeMask: decodeMask
         };
     }
 
     return {
-        decodePoints: decodePoints, decodeMask: decodeMask, tooltipHtml: tooltipHtml, popupHtml: popupHtml,
+        decodePoints: decodePoints, decodeMask: decodeMask, decodeLabels: decodeLabels, tooltipHtml: tooltipHtml, popupHtml: popupHtml,
         leaflet: leaflet
     };
 }));

@@ -1,0 +1,78 @@
+"""The map people can read and use (issue 18): place names with no tile server, phones, a view
+that stays put, markers for keyboards, readable overlays, French controls, find-as-you-type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bench.server import AppServer
+from tests.browser.conftest import FIXTURES, MAP_FRAME
+
+TIMEOUT = 30_000
+
+LABELS = """f => Array.from(f.contentWindow.document.querySelectorAll('.atlas-label')).map(e => {
+    const r = e.getBoundingClientRect();
+    return {text: e.textContent, box: [r.left, r.top, r.right, r.bottom]};
+})"""
+
+
+@pytest.fixture(scope="module")
+def tiles_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
+    """The app with its default base map: OpenStreetMap tiles (which the tests' browser cannot reach)."""
+    app = AppServer(FIXTURES / "small_atlas", tmp_path_factory.mktemp("tiles"), env={"ATLAS_ASSETS": "local"})
+    yield app
+    app.stop()
+
+
+def _map(page: Page, url: str):
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".atlas-pin, .marker-cluster").first).to_be_visible(timeout=TIMEOUT)
+    return frame, page.locator(MAP_FRAME).element_handle()
+
+
+def _labels_at(page: Page, iframe, lat: float, lon: float, zoom: int) -> list[dict]:
+    iframe.evaluate(f"f => f.contentWindow.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+    page.wait_for_function(
+        f"f => f.contentWindow.map.getZoom() === {zoom} && f.contentWindow.document.querySelector('.atlas-label')",
+        arg=iframe,
+        timeout=TIMEOUT,
+    )
+    page.wait_for_timeout(200)
+    return iframe.evaluate(LABELS)
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] - 1 and a[2] > b[0] + 1 and a[1] < b[3] - 1 and a[3] > b[1] + 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "zoom", "centre", "expected"),
+    [
+        ("en", 4, (50.0, 10.0), {"Paris", "London", "Berlin"}),
+        ("fr", 4, (50.0, 10.0), {"Paris", "Londres", "Varsovie"}),
+        ("en", 8, (45.76, 4.84), {"Lyon", "Saint-Étienne", "Grenoble"}),
+        ("en", 12, (45.76, 4.84), {"Lyon", "Villeurbanne", "Bron"}),
+    ],
+)
+def test_place_names_are_drawn_offline_at_every_zoom(page: Page, small_app, lang, zoom, centre, expected) -> None:
+    _, iframe = _map(page, small_app.url + ("/?lang=fr" if lang == "fr" else ""))
+    labels = _labels_at(page, iframe, *centre, zoom)
+    names = {label["text"] for label in labels}
+    assert expected <= names, names
+    assert not any(  # names never overlap one another
+        _overlap(a["box"], b["box"]) for i, a in enumerate(labels) for b in labels[i + 1 :]
+    )
+    assert not page.blocked_requests  # no third party asked (ATLAS_TILES=none)
+
+
+def test_default_tiles_are_openstreetmap_with_the_outlines_and_names_when_they_fail(page: Page, tiles_app) -> None:
+    frame, iframe = _map(page, tiles_app.url)
+    expect(frame.locator(".leaflet-control-attribution")).to_contain_text("OpenStreetMap contributors")
+    assert any("tile.openstreetmap.org" in url for url in page.blocked_requests)
+    labels = _labels_at(page, iframe, 45.76, 4.84, 12)  # the tiles failed: the names show
+    assert "Villeurbanne" in {label["text"] for label in labels}
+    assert iframe.evaluate("f => f.contentWindow.document.querySelectorAll('.leaflet-atlasBase-pane path').length") > 50
