@@ -16,7 +16,7 @@ from atlas import assets
 from atlas.config import TileSource
 from atlas.i18n import t
 from atlas.map import files
-from atlas.map.elements import BaseOutlines, PlaceLabels, PointLayer, to_json, world_outlines_json
+from atlas.map.elements import BaseOutlines, MapSetup, PlaceLabels, PointLayer, to_json, world_outlines_json
 from atlas.map.labels import place_labels
 from atlas.map.layers import AtlasLayers
 from atlas.map.legend import Legend
@@ -47,11 +47,11 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
         max_zoom=18,
         maxZoom=18,
         min_zoom=2,
-        control_scale=True,
         world_copy_jump=True,
     )
     local = opts.local_assets
     assets.use(m, local, keep=assets.MAP_ASSETS)
+    assets.use(MapSetup(opts.lang), local).add_to(m)  # (its scale is metric only: no control_scale above)
     assets.use(BaseOutlines(outlines_url()), local).add_to(m)  # under the tiles: what shows when they fail
     if opts.tiles:
         tiles = opts.tiles

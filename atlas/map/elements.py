@@ -147,6 +147,23 @@ class BaseOutlines(ScriptElement):
         self.url = to_json(url)
 
 
+class MapSetup(ScriptElement):
+    """`L.atlas.setup`: the map's controls in the page's language, metric scale, touch gestures."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.atlas.setup({{ this._parent.get_name() }}, {{ this.settings }});
+        {% endmacro %}
+    """)
+    data_attributes = ("settings",)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        keys = {"zoomIn": "map_zoom_in", "zoomOut": "map_zoom_out", "layers": "map_layers", "gesture": "map_gesture"}
+        self.settings = to_json({"texts": {key: escape(t(text, lang)) for key, text in keys.items()}})
+
+
 class PlaceLabels(ScriptElement):
     """Offline place labels (the URL of a published file of `atlas.map.labels`, or the labels):
     drawn at once without tiles, else when the tiles fail; listed in the layer control as `name`."""

@@ -11,6 +11,9 @@
  *   L.atlas.fitBounds(map, bounds)        frame `bounds` once the map has its final size
  *   L.atlas.outlines(url)                 country outlines (a static GeoJSON file, or the GeoJSON), the base map
  *                                         under the tiles (what shows when there are none); drawn after the first markers
+ *   L.atlas.setup(map, options)           the map's controls in the page's language (zoom, layers, a metric
+ *                                         scale), overlays folded on small screens, and on touch screens one
+ *                                         finger scrolling the page while two move the map
  *   L.atlas.labels(map, url, options)     offline place names (atlas/map/labels.py), the biggest towns first and
  *                                         none overlapping: on the map at once without tiles, else when tiles fail
  *
@@ -566,6 +569,85 @@
             return layer;
         }
 
+        /** Whether the map is used with a finger (a phone, a tablet): no mouse that hovers. */
+        function touchScreen() {
+            return Boolean(L.Browser.touch && window.matchMedia && window.matchMedia('(pointer: coarse)').matches);
+        }
+
+        /**
+         * On touch screens, one finger scrolls the page (the map does not take it: Leaflet's dragging
+         * is off, so the map's `touch-action` lets the browser scroll) and two fingers move and zoom
+         * the map (Leaflet's pinch, which follows the fingers' middle). A one-finger swipe on the map
+         * shows `hint` for a moment.
+         */
+        function touchGestures(map, hint) {
+            map.dragging.disable();
+            L.DomUtil.addClass(map.getContainer(), 'atlas-touch');
+            const el = map.getContainer(), tip = L.DomUtil.create('div', 'atlas-gesture-hint', el);
+            tip.textContent = hint;
+            tip.setAttribute('aria-hidden', 'true');
+            let timer = null;
+            // A tap on a marker must not focus it: focusing scrolls the frame fully into view, the
+            // marker moves under the finger and the tap's click lands beside it.
+            el.addEventListener('pointerdown', function (e) {
+                if (e.pointerType === 'touch' && e.target.closest && e.target.closest('.leaflet-marker-icon')) {
+                    e.preventDefault();
+                }
+            }, true);
+            L.DomEvent.on(el, 'touchmove', function (e) {
+                if (e.touches && e.touches.length === 1) {
+                    L.DomUtil.addClass(tip, 'atlas-shown');
+                    clearTimeout(timer);
+                    timer = setTimeout(function () { L.DomUtil.removeClass(tip, 'atlas-shown'); }, 1500);
+                } else {
+                    L.DomUtil.removeClass(tip, 'atlas-shown');
+                }
+            });
+        }
+
+        /** Fold the legend and the layer list on a small map (a phone): a tap opens them. */
+        function foldOverlays(map) {
+            const size = map.getSize();
+            if (control && size.x < 640 && control.options.collapsed === false) {
+                control.options.collapsed = true;
+                L.DomUtil.remove(control._container);  // made again, folded (Leaflet reads `collapsed` there)
+                control._map = null;
+                control.addTo(map);
+            }
+            if (size.x < 480) {
+                map.getContainer().querySelectorAll('.atlas-legend details').forEach(function (d) { d.open = false; });
+            }
+        }
+
+        /**
+         * The map's own controls in the page's language (`texts`: zoomIn, zoomOut, layers, gesture)
+         * and a metric scale; folded overlays on a small map; touch gestures on a touch screen.
+         */
+        function setup(map, options) {
+            const texts = options.texts || {};
+            if (map.zoomControl) {
+                [[map.zoomControl._zoomInButton, texts.zoomIn], [map.zoomControl._zoomOutButton, texts.zoomOut]]
+                    .forEach(function (pair) {
+                        if (pair[0] && pair[1]) {
+                            pair[0].title = pair[1];
+                            pair[0].setAttribute('aria-label', pair[1]);
+                        }
+                    });
+            }
+            L.control.scale({imperial: false}).addTo(map);
+            if (touchScreen()) {
+                touchGestures(map, texts.gesture || '');
+            }
+            setTimeout(function () {  // (the layer control and the legend are made after this)
+                if (control && control._layersLink && texts.layers) {
+                    control._layersLink.title = texts.layers;
+                    control._layersLink.setAttribute('aria-label', texts.layers);
+                }
+                foldOverlays(map);
+            }, 0);
+            map.once('resize', function () { foldOverlays(map); });  // (the frame gets its final size)
+        }
+
         // The places layer of the chosen article (or of every article, hidden), made again only
         // when its points change; listed in the layer control while there is one.
         let places = null;
@@ -659,6 +741,7 @@
             fitBounds: fitBounds,
             outlines: outlines,
             labels: labels,
+            setup: setup,
             decodeLabels: decodeLabels,
             decodePoints: decodePoints,
             decodeMask: decodeMask

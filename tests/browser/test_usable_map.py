@@ -3,6 +3,7 @@ that stays put, markers for keyboards, readable overlays, French controls, find-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -76,3 +77,54 @@ def test_default_tiles_are_openstreetmap_with_the_outlines_and_names_when_they_f
     labels = _labels_at(page, iframe, 45.76, 4.84, 12)  # the tiles failed: the names show
     assert "Villeurbanne" in {label["text"] for label in labels}
     assert iframe.evaluate("f => f.contentWindow.document.querySelectorAll('.leaflet-atlasBase-pane path').length") > 50
+
+
+SCROLL_TOP = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+
+
+@pytest.fixture()
+def phone(chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort(),
+    )
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _swipe(page: Page, x: float, y: float, dy: float) -> None:
+    """One finger on (x, y) moved up by `dy` pixels, as a touch screen sends it."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - dy * k / 10}]})
+        page.wait_for_timeout(30)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    last = None
+    while (now := page.evaluate(SCROLL_TOP)) != last:  # until the page's fling has stopped
+        last = now
+        page.wait_for_timeout(300)
+
+
+def test_on_a_phone_a_swipe_scrolls_the_page_and_a_tap_opens_the_marker(phone: Page, small_app) -> None:
+    frame, iframe = _map(phone, small_app.url)
+    expect(frame.locator(".leaflet-control-layers")).not_to_have_class(re.compile("expanded"))  # folded
+    assert frame.locator(".atlas-legend details").evaluate("d => d.open") is False
+    phone.locator(MAP_FRAME).scroll_into_view_if_needed()
+    phone.wait_for_timeout(300)
+    box = phone.locator(MAP_FRAME).bounding_box()
+    assert box is not None
+    before, centre = phone.evaluate(SCROLL_TOP), iframe.evaluate("f => f.contentWindow.map.getCenter()")
+    _swipe(phone, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 250)
+    assert phone.evaluate(SCROLL_TOP) > before + 100  # the page scrolled
+    assert iframe.evaluate("f => f.contentWindow.map.getCenter()") == centre  # the map did not move
+
+    pin = frame.locator(".atlas-pin").first
+    pin.scroll_into_view_if_needed()
+    pb = pin.bounding_box()
+    assert pb is not None
+    phone.touchscreen.tap(pb["x"] + pb["width"] / 2, pb["y"] + pb["height"] / 2)
+    expect(frame.locator(".leaflet-popup")).to_be_visible(timeout=TIMEOUT)
+    expect(phone.get_by_text("Click a marker or a table row")).to_be_hidden(timeout=TIMEOUT)  # the record shows
