@@ -8,7 +8,8 @@ result: `frame_key` names what asks for it — the countries chosen and the arti
 visitor choosing Italy expects to see Italy; one typing a search, or picking a category, is
 narrowing what they are looking at). The browser frames the result when that key changes, on
 the map's first update (unless a shared link gave a view), and when none of the points shown
-would be in sight.
+would be in sight — except while the view is itself a filter ("only what the map shows", `View.hold`):
+then no filter moves the view the visitor chose (only the first update places the map).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class View:
     fit: list[list[float]]
     center: tuple[float, float] | None = None  # the link's view, for the map's first update
     zoom: int | None = None
+    hold: bool = False  # the view is itself a filter ("only what the map shows"): never move it
 
 
 def frame_key(countries: Sequence[str], article: str = "") -> str:
@@ -82,6 +84,7 @@ def map_update(
         "fit": view.fit,
         "center": list(view.center) if view.center else None,
         "zoom": view.zoom,
+        "hold": view.hold,
     }
     return spec
 

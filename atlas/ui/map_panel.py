@@ -80,6 +80,7 @@ def render_map(request: MapRequest) -> None:
         fit=article.fit or view_bounds(request.rows),
         center=(link.lat, link.lon) if link else None,
         zoom=link.zoom if link else None,
+        hold=state.in_view_filter_on(),
     )
     spec = map_update(
         layers,

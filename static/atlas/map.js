@@ -693,11 +693,15 @@
          * The view: on the map's first update, the link's view or the frame of the shown points;
          * later, the frame of the shown points when the filters ask for it (`view.key` changed:
          * other countries, another article) or when none of them would be in sight; otherwise
-         * the map stays where the visitor put it.
+         * the map stays where the visitor put it. While the view is itself a filter (`view.hold`:
+         * "only what the map shows"), only the first update places the map.
          */
         function updateView(map, view) {
             const first = map._atlasViewKey === undefined, changed = map._atlasViewKey !== view.key;
             map._atlasViewKey = view.key;
+            if (!first && view.hold) {
+                return;
+            }
             if (first && view.center) {
                 map.setView(view.center, view.zoom);
             } else if (first) {

@@ -128,3 +128,21 @@ def test_on_a_phone_a_swipe_scrolls_the_page_and_a_tap_opens_the_marker(phone: P
     phone.touchscreen.tap(pb["x"] + pb["width"] / 2, pb["y"] + pb["height"] / 2)
     expect(frame.locator(".leaflet-popup")).to_be_visible(timeout=TIMEOUT)
     expect(phone.get_by_text("Click a marker or a table row")).to_be_hidden(timeout=TIMEOUT)  # the record shows
+
+
+def test_no_filter_moves_the_view_while_the_view_is_a_filter(page: Page, small_app) -> None:
+    _, iframe = _map(page, small_app.url + "/?view=46.5,2.5,6")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Only what the map shows").click()
+    expect(page).to_have_url(re.compile(r"inview=1"), timeout=TIMEOUT)
+    iframe.evaluate("f => f.contentWindow.map.setView([45.76, 4.84], 11)")  # zoom onto Lyon
+    expect(page.get_by_text("1 of 7 entries shown (1 organisations, 0 ODCs)")).to_be_visible(timeout=TIMEOUT)
+    sidebar.get_by_test_id("stMultiSelect").first.click()  # a country elsewhere: would frame Perugia
+    page.get_by_role("option", name=re.compile("^Italy")).click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_text(re.compile(r"^0 of 7 entries shown"))).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(1_000)
+    centre = iframe.evaluate(  # (the same frame: an empty result no longer remakes the map)
+        "f => { const m = f.contentWindow.map; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }"
+    )
+    assert abs(centre[0] - 45.76) < 0.01 and abs(centre[1] - 4.84) < 0.01 and centre[2] == 11, centre
