@@ -52,6 +52,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "map_zoom_in": {"en": "Zoom in", "fr": "Zoomer"},
     "map_zoom_out": {"en": "Zoom out", "fr": "Dézoomer"},
     "map_layers": {"en": "Layers", "fr": "Calques"},
+    "map_cluster": {"en": "{n} entries: zoom in", "fr": "{n} entrées : zoomer"},
     "map_gesture": {"en": "Use two fingers to move the map", "fr": "Utilisez deux doigts pour déplacer la carte"},
     "website": {"en": "Website", "fr": "Site web"},
     "details_below": {"en": "Full record below the map", "fr": "Fiche complète sous la carte"},

@@ -58,9 +58,11 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
         folium.TileLayer(tiles.url, attr=tiles.attribution, name="tiles", control=False, max_zoom=19).add_to(m)
     labels = PlaceLabels(labels_url(opts.lang), t("layer_place_names", opts.lang), tiles=opts.tiles is not None)
     assets.use(labels, local).add_to(m)
-    for key, clustered in (("organisations", True), ("odcs", False)):
+    # ODCs: clustered too (square clusters), in a pane under the organisations', so that neither
+    # hides the other's counts
+    for key, extra in (("organisations", {}), ("odcs", {"pane": "atlasOdc", "squares": True})):
         layer = PointLayer(
-            layers.source(key), opts.lang, name=t(LAYER_NAMES[key], opts.lang), clustered=clustered, key=key
+            layers.source(key), opts.lang, name=t(LAYER_NAMES[key], opts.lang), clustered=True, key=key, extra=extra
         )
         assets.use(layer, local).add_to(m)
     assets.use(Legend(layers.legend), local).add_to(m)

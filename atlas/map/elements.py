@@ -121,12 +121,18 @@ class PointLayer(ScriptElement, Layer):
         clustered: bool = True,
         show: bool = True,
         key: str = "",
+        extra: dict[str, Any] | None = None,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)  # Layer's, after JSCSSMixin in the MRO
         self._name = "PointLayer"
         self.payload = to_json(points if "url" in points or "pts" in points else pack_points(points))
-        texts = {"website": escape(t("website", lang)), "details": escape(t("details_below", lang))}
+        texts = {
+            "website": escape(t("website", lang)),
+            "details": escape(t("details_below", lang)),
+            "cluster": escape(t("map_cluster", lang)),
+        }
         settings = {"clustered": clustered, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts}
+        settings |= extra or {}  # `pane`, `squares` (see `L.atlas.pointLayer`)
         self.settings = to_json(settings | ({"key": key} if key else {}))
 
 

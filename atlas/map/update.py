@@ -91,7 +91,11 @@ def map_update(
 
 def _places(places: pd.DataFrame, lang: str, highlight: frozenset[str], shown: bool) -> dict[str, Any]:
     payload = pack_points(columns(places, lang, True, highlight, ref_prefix="place-"))
-    texts = {"website": escape(t("website", lang)), "details": escape(t("details_below", lang))}
+    texts = {
+        "website": escape(t("website", lang)),
+        "details": escape(t("details_below", lang)),
+        "cluster": escape(t("map_cluster", lang)),
+    }
     settings = {"clustered": False, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts, "key": "places"}
     text = to_json(payload)
     return {

@@ -135,6 +135,13 @@
         return h + '<i>' + texts.details + '</i></div>';
     }
 
+    /** The text an escaped string shows (the string was escaped in Python: it holds no markup). */
+    function plainText(escaped) {
+        const t = document.createElement('textarea');
+        t.innerHTML = escaped;
+        return t.value;
+    }
+
     function mark(name) {
         if (typeof performance !== 'undefined' && performance.mark) {
             performance.mark(name);
@@ -153,6 +160,7 @@
         // shapes (400) but under the markers (600); names never take a click.
         L.Map.addInitHook(function () {
             this.createPane('atlasBase').style.zIndex = 150;
+            this.createPane('atlasOdc').style.zIndex = 590;  // ODCs under the organisations' clusters and their counts
             const names = this.createPane('atlasLabels');
             names.style.zIndex = 450;
             names.style.pointerEvents = 'none';
@@ -169,13 +177,15 @@
         }
 
         function makeIcon(o, big) {
-            const size = big ? 22 : (o.odc ? 14 : 12);
-            const css = 'background:' + (o.planned ? '#fff' : o.colour) + ';border-color:' + o.colour;
+            // The mark is 12 to 22 px; what takes a click or a tap is at least 24 px (WCAG 2.5.8).
+            const size = big ? 22 : (o.odc ? 14 : 12), target = Math.max(size, 24);
+            const css = 'background:' + (o.planned ? '#fff' : o.colour) + ';border-color:' + o.colour +
+                ';width:' + size + 'px;height:' + size + 'px';
             return L.divIcon({
                 className: 'atlas-pin' + (o.odc ? ' atlas-odc' : '') + (o.place ? ' atlas-place' : '') +
                     (o.planned ? ' atlas-planned' : '') + (big ? ' atlas-hl' : ''),
                 html: '<span style="' + css + '"></span>',
-                iconSize: [size, size]
+                iconSize: [target, target]
             });
         }
 
@@ -184,6 +194,11 @@
         const Point = L.Marker.extend({
             onAdd: function (map) {
                 L.Marker.prototype.onAdd.call(this, map);
+                const icon = this._icon, d0 = this._atlasLayer.points;
+                if (icon && !icon.hasAttribute('aria-label')) {  // a keyboard stop named by the entry
+                    icon.setAttribute('aria-label', plainText(d0.name[this._atlasIndex]));
+                    L.DomEvent.on(icon, 'keydown', this._atlasKey, this);
+                }
                 if (!this._tooltip) {
                     const owner = this._atlasLayer, i = this._atlasIndex, d = owner.points;
                     this.bindTooltip(tooltipHtml(d, i));
@@ -192,8 +207,33 @@
                     }, {maxWidth: 320});
                 }
                 return this;
+            },
+
+            // Enter (or Space) on a focused marker does what a click does: it opens the popup and
+            // selects the entry (streamlit-folium listens to clicks). The key's default is stopped,
+            // so that Leaflet's own Enter (which opens the popup) does not close it again.
+            _atlasKey: function (e) {
+                if (e.key === 'Enter' || e.key === ' ') {
+                    L.DomEvent.preventDefault(e);
+                    this.fire('click', {latlng: this.getLatLng(), originalEvent: e}, true);
+                }
             }
         });
+
+        /** Name each cluster for screen readers ("12 entries: zoom in"): markercluster's own icons
+         * are buttons with only a number. */
+        function nameClusters(text) {
+            if (!L.MarkerCluster || L.MarkerCluster.prototype._atlasNamed || !text) { return; }
+            const onAdd = L.MarkerCluster.prototype.onAdd;
+            L.MarkerCluster.prototype._atlasNamed = true;
+            L.MarkerCluster.prototype.onAdd = function (map) {
+                onAdd.call(this, map);
+                if (this._icon) {
+                    this._icon.setAttribute('aria-label', plainText(text).replace('{n}', String(this.getChildCount())));
+                }
+                return this;
+            };
+        }
 
         /**
          * All the points of one payload, decoded once. Which of them are shown (`setVisible`,
@@ -202,7 +242,7 @@
          * what it is asked to show until the points are there.
          */
         const PointLayer = L.LayerGroup.extend({
-            options: {clustered: true, cluster: {}, styles: [], texts: {}, key: ''},
+            options: {clustered: true, cluster: {}, styles: [], texts: {}, key: '', pane: '', squares: false},
 
             initialize: function (source, options) {
                 L.setOptions(this, options);
@@ -213,7 +253,8 @@
                 // On its own, a cluster group not yet on a map checks each marker added against
                 // all those waiting (quadratic: seconds for 100,000): markers join a group once it
                 // is on the map, where markercluster adds them in chunks.
-                this._group = this.options.clustered ? L.markerClusterGroup(this.options.cluster) : L.featureGroup();
+                if (this.options.clustered) { nameClusters(this.options.texts.cluster); }
+                this._group = this.options.clustered ? L.markerClusterGroup(this._clusterOptions()) : L.featureGroup();
                 this._front = L.featureGroup();
                 this._group.on('add', this._place, this);
                 this._front.on('add', this._place, this);
@@ -233,6 +274,25 @@
                     this.setPoints(source);
                     this.ready = Promise.resolve(this);
                 }
+            },
+
+            // markercluster's options, plus the layer's pane and, for `squares`, square clusters in
+            // the colour of the layer's first square style (the ODCs').
+            _clusterOptions: function () {
+                const out = L.extend({}, this.options.cluster);
+                if (this.options.pane) { out.clusterPane = this.options.pane; }
+                if (this.options.squares) {
+                    const square = this.options.styles.filter(function (st) { return st.odc && !st.planned; })[0];
+                    const colour = square ? square.colour : '#555';
+                    out.iconCreateFunction = function (cluster) {
+                        return L.divIcon({
+                            className: 'marker-cluster atlas-square-cluster',
+                            html: '<span style="background:' + colour + '">' + cluster.getChildCount() + '</span>',
+                            iconSize: [28, 28]
+                        });
+                    };
+                }
+                return out;
             },
 
             onAdd: function (map) {
@@ -342,7 +402,8 @@
                     if (!this._icons[key]) {
                         this._icons[key] = makeIcon(this.options.styles[d.style[i]], big);
                     }
-                    const m = new Point([d.lat[i] / d.scale, d.lon[i] / d.scale], {icon: this._icons[key]});
+                    const m = new Point([d.lat[i] / d.scale, d.lon[i] / d.scale],
+                        {icon: this._icons[key], pane: this.options.pane || 'markerPane'});
                     m._atlasLayer = this;
                     m._atlasIndex = i;
                     this._markers[i] = m;

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from bench.server import AppServer
 from tests.browser.conftest import FIXTURES, MAP_FRAME
+from tests.browser.test_usable import AXE, AXE_TAGS
 
 TIMEOUT = 30_000
 
@@ -146,3 +147,60 @@ def test_no_filter_moves_the_view_while_the_view_is_a_filter(page: Page, small_a
         "f => { const m = f.contentWindow.map; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }"
     )
     assert abs(centre[0] - 45.76) < 0.01 and abs(centre[1] - 4.84) < 0.01 and centre[2] == 11, centre
+
+
+def test_markers_are_named_keyboard_stops_and_enter_selects_the_entry(page: Page, small_app) -> None:
+    frame, _ = _map(page, small_app.url + "/?view=45.76,4.84,11")  # Lyon: one organisation, alone
+    pin = frame.locator(".leaflet-marker-icon.atlas-pin").first
+    expect(pin).to_have_attribute("aria-label", "Alpha Civic Lab", timeout=TIMEOUT)
+    expect(pin).to_have_attribute("tabindex", "0")
+    expect(frame.get_by_role("button", name="Alpha Civic Lab")).to_have_count(1)
+    pin.focus()
+    page.keyboard.press("Enter")
+    expect(frame.locator(".leaflet-popup")).to_contain_text("Alpha Civic Lab", timeout=TIMEOUT)
+    expect(page.get_by_text("Click a marker or a table row")).to_be_hidden(timeout=TIMEOUT)  # selected
+    expect(frame.locator(".leaflet-popup")).to_be_visible()  # Leaflet's own Enter did not close it again
+
+
+def test_clusters_are_named_and_the_map_frame_passes_axe(page: Page, small_app) -> None:
+    """axe-core inside the map's frame. Markers that lie closer than 24 px apart fail axe's
+    target-size; WCAG 2.5.8 exempts them (a target's place is essential on a map), so that rule
+    is waived for markers alone; each marker still takes a 24 px click."""
+    frame, iframe = _map(page, small_app.url)
+    expect(frame.locator(".leaflet-control-zoom-in")).to_have_attribute("aria-label", "Zoom in")
+    page.wait_for_timeout(1_000)
+    target = iframe.content_frame()
+    target.add_script_tag(path=str(AXE))
+    violations = target.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, elementRef: true});
+            return result.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.filter(n => !(v.id === 'target-size' && n.element.matches('.leaflet-marker-icon')))
+                    .map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
+        }""",
+        AXE_TAGS,
+    )
+    assert [v for v in violations if v["impact"] in ("serious", "critical") and v["nodes"]] == [], violations
+    iframe.evaluate("f => f.contentWindow.map.setView([30, 10], 2, {animate: false})")  # the organisations cluster
+    expect(frame.locator(".marker-cluster").first).to_have_attribute(
+        "aria-label", re.compile(r"^\d+ entries: zoom in$"), timeout=TIMEOUT
+    )
+
+
+def test_odc_squares_are_clustered_under_the_organisation_clusters(page: Page, small_app) -> None:
+    frame, iframe = _map(page, small_app.url + "/?view=30,10,2")
+    cluster = frame.locator(".leaflet-marker-pane .marker-cluster").first
+    expect(cluster).to_be_visible(timeout=TIMEOUT)
+    assert iframe.evaluate(
+        "f => f.contentWindow.L.atlas.layer('odcs')._group instanceof f.contentWindow.L.MarkerClusterGroup"
+    )
+    z = iframe.evaluate("f => ['markerPane', 'atlasOdc'].map(p => +f.contentWindow.map.getPane(p).style.zIndex || 600)")
+    assert z[1] < z[0]  # ODCs under the organisations
+    # the planned ODC in Luxembourg lies beside the French cluster: the cluster's count is on top
+    box = cluster.bounding_box()
+    assert box is not None
+    top = iframe.evaluate(
+        f"f => f.contentWindow.document.elementFromPoint({box['x'] + box['width'] / 2} - f.getBoundingClientRect().x, "
+        f"{box['y'] + box['height'] / 2} - f.getBoundingClientRect().y).closest('.leaflet-marker-icon').className"
+    )
+    assert "marker-cluster" in top and "atlas-square-cluster" not in top
