@@ -129,6 +129,7 @@ class PointLayer(ScriptElement, Layer):
         texts = {
             "website": escape(t("website", lang)),
             "details": escape(t("details_below", lang)),
+            "detailsBeside": escape(t("details_beside", lang)),
             "cluster": escape(t("map_cluster", lang)),
         }
         settings = {"clustered": clustered, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts}
@@ -166,7 +167,14 @@ class MapSetup(ScriptElement):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "MapSetup"
-        keys = {"zoomIn": "map_zoom_in", "zoomOut": "map_zoom_out", "layers": "map_layers", "gesture": "map_gesture"}
+        keys = {
+            "zoomIn": "map_zoom_in",
+            "zoomOut": "map_zoom_out",
+            "layers": "map_layers",
+            "gesture": "map_gesture",
+            "search": "map_search",
+            "searchNone": "map_search_none",
+        }
         self.settings = to_json({"texts": {key: escape(t(text, lang)) for key, text in keys.items()}})
 
 

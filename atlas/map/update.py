@@ -94,9 +94,11 @@ def _places(places: pd.DataFrame, lang: str, highlight: frozenset[str], shown: b
     texts = {
         "website": escape(t("website", lang)),
         "details": escape(t("details_below", lang)),
+        "detailsBeside": escape(t("details_beside", lang)),
         "cluster": escape(t("map_cluster", lang)),
     }
     settings = {"clustered": False, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts, "key": "places"}
+    settings["pane"] = "atlasPlaces"  # above the highlighted entries' rings
     text = to_json(payload)
     return {
         "key": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],

@@ -120,8 +120,9 @@
             '<span hidden>#' + d.ref + d.row[i] + '</span>';
     }
 
-    /** Popup of point `i`: name, style label, place, and description and website when sent. */
-    function popupHtml(d, i, styles, texts) {
+    /** Popup of point `i`: name, style label, place, and description and website when sent; it ends
+     * with where the full record is: beside the map on a `wide` page, else below it. */
+    function popupHtml(d, i, styles, texts, wide) {
         const s = styles[d.style[i]];
         let h = '<div class="atlas-popup"><b>' + d.name[i] + '</b><br>' +
             '<span class="atlas-cat" style="color:' + s.colour + '">' + s.label + '</span><br>' +
@@ -132,7 +133,7 @@
         if (d.web && d.web[i]) {
             h += '<a href="' + d.web[i] + '" target="_blank" rel="noopener noreferrer">' + texts.website + '</a><br>';
         }
-        return h + '<i>' + texts.details + '</i></div>';
+        return h + '<i>' + (wide && texts.detailsBeside ? texts.detailsBeside : texts.details) + '</i></div>';
     }
 
     /** The text an escaped string shows (the string was escaped in Python: it holds no markup). */
@@ -160,7 +161,8 @@
         // shapes (400) but under the markers (600); names never take a click.
         L.Map.addInitHook(function () {
             this.createPane('atlasBase').style.zIndex = 150;
-            this.createPane('atlasOdc').style.zIndex = 590;  // ODCs under the organisations' clusters and their counts
+            this.createPane('atlasOdc').style.zIndex = 590;
+            this.createPane('atlasPlaces').style.zIndex = 620;  // an article's places above its entries' rings  // ODCs under the organisations' clusters and their counts
             const names = this.createPane('atlasLabels');
             names.style.zIndex = 450;
             names.style.pointerEvents = 'none';
@@ -176,9 +178,19 @@
             return files[url];
         }
 
+        /** Whether the page puts the record panel beside the map (Streamlit's columns stack below 640 px). */
+        function pageIsWide() {
+            let width = window.innerWidth;
+            try { width = window.top.innerWidth; } catch { /* another origin: the frame's own width */ }
+            return width >= 640;
+        }
+
         function makeIcon(o, big) {
-            // The mark is 12 to 22 px; what takes a click or a tap is at least 24 px (WCAG 2.5.8).
-            const size = big ? 22 : (o.odc ? 14 : 12), target = Math.max(size, 24);
+            // The mark is 12 to 22 px; what takes a click or a tap is at least 24 px (WCAG 2.5.8), and
+            // a highlighted entry's takes its ring too — except an article place's, no bigger than the
+            // diamond, as it is drawn above the entries (often in the same town): around it, the
+            // entry's ring still takes the click.
+            const size = big ? 22 : (o.odc ? 14 : 12), target = o.place ? 16 : (big ? 34 : 24);
             const css = 'background:' + (o.planned ? '#fff' : o.colour) + ';border-color:' + o.colour +
                 ';width:' + size + 'px;height:' + size + 'px';
             return L.divIcon({
@@ -203,7 +215,7 @@
                     const owner = this._atlasLayer, i = this._atlasIndex, d = owner.points;
                     this.bindTooltip(tooltipHtml(d, i));
                     this.bindPopup(function () {
-                        return popupHtml(d, i, owner.options.styles, owner.options.texts);
+                        return popupHtml(d, i, owner.options.styles, owner.options.texts, pageIsWide());
                     }, {maxWidth: 320});
                 }
                 return this;
@@ -288,7 +300,9 @@
                         return L.divIcon({
                             className: 'marker-cluster atlas-square-cluster',
                             html: '<span style="background:' + colour + '">' + cluster.getChildCount() + '</span>',
-                            iconSize: [28, 28]
+                            iconSize: [28, 28],
+                            // below and right of its place: beside, not under, a round cluster of the same place
+                            iconAnchor: [4, 4]
                         });
                     };
                 }
@@ -499,13 +513,45 @@
             }
         });
 
+        /**
+         * Room the map's overlays take at its edges, as Leaflet's fitBounds padding: the controls
+         * on the left and at the top right, and the legend at the bottom right — kept clear by
+         * padding the bottom or the right, whichever costs the view less.
+         */
+        function overlayPadding(map) {
+            const box = map.getContainer().getBoundingClientRect(), size = map.getSize();
+            const gap = 10, rect = function (selector) {
+                const el = map.getContainer().querySelector(selector);
+                return el && el.offsetParent ? el.getBoundingClientRect() : null;
+            };
+            let left = gap, top = gap, right = gap, bottom = gap;
+            const zoom = rect('.leaflet-top.leaflet-left'), layers = rect('.leaflet-top.leaflet-right .leaflet-control');
+            const legend = rect('.atlas-legend');
+            if (zoom) { left = Math.max(left, zoom.right - box.left + gap); }
+            if (layers) { top = Math.max(top, layers.bottom - box.top + gap); }
+            if (legend) {
+                const w = box.right - legend.left + gap, h = box.bottom - legend.top + gap;
+                if (h / size.y <= w / size.x) { bottom = Math.max(bottom, h); } else { right = Math.max(right, w); }
+            }
+            const cap = function (v, total) { return Math.min(v, total * 0.4); };
+            return {
+                paddingTopLeft: [cap(left, size.x), cap(top, size.y)],
+                paddingBottomRight: [cap(right, size.x), cap(bottom, size.y)]
+            };
+        }
+
+        /** Fit `bounds` in what the overlays leave of the map. */
+        function frame(map, bounds) {
+            map.fitBounds(bounds, overlayPadding(map));
+        }
+
         /** Frame `bounds` now and again once the map has its final size (the iframe is resized
          * after the map is made), unless the visitor has moved the map by then. */
         function fitBounds(map, bounds) {
-            map.fitBounds(bounds);
+            frame(map, bounds);
             const timer = setTimeout(function () {
                 map.invalidateSize();
-                map.fitBounds(bounds);
+                frame(map, bounds);
             }, 300);
             map.once('mousedown touchstart wheel keydown', function () { clearTimeout(timer); });
         }
@@ -630,6 +676,119 @@
             return layer;
         }
 
+        /** Text folded for matching: lower case, without accents. */
+        function fold(text) {
+            return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+        }
+
+        /**
+         * Find as you type: a box on the map listing, while one types, the shown points of the keyed
+         * layers whose name holds the text (at most 8); choosing one (click, or arrows and Enter)
+         * shows it on the map, opens it and selects the entry. Names are shown as text only.
+         */
+        const Search = L.Control.extend({
+            options: {position: 'topleft', label: 'Find on the map', none: 'No match', limit: 8},
+
+            onAdd: function () {
+                const div = L.DomUtil.create('div', 'atlas-search leaflet-bar');
+                const input = this._input = L.DomUtil.create('input', '', div);
+                input.type = 'search';
+                input.placeholder = this.options.label;
+                input.setAttribute('aria-label', this.options.label);
+                input.setAttribute('role', 'combobox');
+                input.setAttribute('aria-expanded', 'false');
+                input.setAttribute('aria-controls', 'atlas-search-list');
+                input.setAttribute('aria-autocomplete', 'list');
+                const list = this._list = L.DomUtil.create('ul', 'atlas-search-list', div);
+                list.id = 'atlas-search-list';
+                list.setAttribute('role', 'listbox');
+                list.hidden = true;
+                this._found = [];
+                this._active = -1;
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                L.DomEvent.on(input, 'input', this._find, this);
+                L.DomEvent.on(input, 'keydown', this._key, this);
+                return div;
+            },
+
+            _find: function () {
+                const text = fold(this._input.value.trim()), found = [], limit = this.options.limit;
+                if (text) {
+                    Object.keys(byKey).forEach(function (key) {
+                        const layer = byKey[key], d = layer.points;
+                        if (!d) { return; }
+                        if (!layer._folded) { layer._folded = d.name.map(function (n) { return fold(plainText(n)); }); }
+                        for (let i = 0; i < d.n && found.length < limit; i++) {
+                            if (layer._wanted[i] && layer._folded[i].indexOf(text) >= 0) { found.push([layer, i]); }
+                        }
+                    });
+                }
+                this._found = found;
+                this._active = -1;
+                this._render(text);
+            },
+
+            _render: function (text) {
+                const list = this._list, self = this;
+                list.textContent = '';
+                this._found.forEach(function (item, k) {
+                    const d = item[0].points, i = item[1], li = L.DomUtil.create('li', '', list);
+                    li.id = 'atlas-search-' + k;
+                    li.setAttribute('role', 'option');
+                    li.setAttribute('aria-selected', k === self._active ? 'true' : 'false');
+                    const name = L.DomUtil.create('b', '', li);
+                    name.textContent = plainText(d.name[i]);
+                    const place = L.DomUtil.create('span', '', li);
+                    place.textContent = ' ' + plainText(d.places[d.place[i]]);
+                    L.DomEvent.on(li, 'click', function () { self._choose(k); });
+                });
+                if (text && !this._found.length) {
+                    const li = L.DomUtil.create('li', 'atlas-search-none', list);
+                    li.textContent = this.options.none;
+                }
+                list.hidden = !list.children.length;
+                this._input.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
+                if (this._active >= 0) {
+                    this._input.setAttribute('aria-activedescendant', 'atlas-search-' + this._active);
+                } else {
+                    this._input.removeAttribute('aria-activedescendant');
+                }
+            },
+
+            _key: function (e) {
+                const n = this._found.length;
+                if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                    L.DomEvent.preventDefault(e);
+                    if (n) {
+                        this._active = (this._active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+                        this._render(this._input.value);
+                    }
+                } else if (e.key === 'Enter' && n) {
+                    L.DomEvent.preventDefault(e);
+                    this._choose(Math.max(this._active, 0));
+                } else if (e.key === 'Escape') {
+                    this._input.value = '';
+                    this._find();
+                }
+            },
+
+            _choose: function (k) {
+                const item = this._found[k], map = this._map;
+                if (!item || !map) { return; }
+                const layer = item[0], marker = layer._marker(item[1]);
+                const open = function () { marker.fire('click', {latlng: marker.getLatLng()}, true); };
+                this._list.hidden = true;
+                this._input.setAttribute('aria-expanded', 'false');
+                if (layer._group.zoomToShowLayer && layer._group.hasLayer(marker)) {
+                    layer._group.zoomToShowLayer(marker, open);
+                } else {
+                    map.setView(marker.getLatLng(), Math.max(map.getZoom(), 12));
+                    open();
+                }
+            }
+        });
+
         /** Whether the map is used with a finger (a phone, a tablet): no mouse that hovers. */
         function touchScreen() {
             return Boolean(L.Browser.touch && window.matchMedia && window.matchMedia('(pointer: coarse)').matches);
@@ -696,17 +855,21 @@
                     });
             }
             L.control.scale({imperial: false}).addTo(map);
+            if (texts.search) {
+                new Search({label: texts.search, none: texts.searchNone}).addTo(map);
+            }
             if (touchScreen()) {
                 touchGestures(map, texts.gesture || '');
             }
-            setTimeout(function () {  // (the layer control and the legend are made after this)
+            const overlays = function () {
+                foldOverlays(map);  // (which may make the layer control again)
                 if (control && control._layersLink && texts.layers) {
                     control._layersLink.title = texts.layers;
                     control._layersLink.setAttribute('aria-label', texts.layers);
                 }
-                foldOverlays(map);
-            }, 0);
-            map.once('resize', function () { foldOverlays(map); });  // (the frame gets its final size)
+            };
+            setTimeout(overlays, 0);  // (the layer control and the legend are made after this)
+            map.once('resize', overlays);  // (the frame gets its final size)
         }
 
         // The places layer of the chosen article (or of every article, hidden), made again only
@@ -768,9 +931,9 @@
             } else if (first) {
                 fitBounds(map, view.fit);
             } else if (changed) {
-                map.fitBounds(view.fit);
+                frame(map, view.fit);
             } else if (anyInView(map) === false) {
-                map.fitBounds(view.fit);
+                frame(map, view.fit);
             }
         }
 

@@ -47,6 +47,16 @@ def _labels_at(page: Page, iframe, lat: float, lon: float, zoom: int) -> list[di
     return iframe.evaluate(LABELS)
 
 
+def _top_icon(iframe, box: dict) -> str:
+    """Class of the marker icon drawn on top at the middle of `box` (page coordinates)."""
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    return iframe.evaluate(
+        """(f, [x, y]) => { const r = f.getBoundingClientRect(), d = f.contentWindow.document;
+            return d.elementFromPoint(x - r.x, y - r.y).closest('.leaflet-marker-icon').className; }""",
+        [x, y],
+    )
+
+
 def _overlap(a: list[float], b: list[float]) -> bool:
     return a[0] < b[2] - 1 and a[2] > b[0] + 1 and a[1] < b[3] - 1 and a[3] > b[1] + 1
 
@@ -199,8 +209,67 @@ def test_odc_squares_are_clustered_under_the_organisation_clusters(page: Page, s
     # the planned ODC in Luxembourg lies beside the French cluster: the cluster's count is on top
     box = cluster.bounding_box()
     assert box is not None
-    top = iframe.evaluate(
-        f"f => f.contentWindow.document.elementFromPoint({box['x'] + box['width'] / 2} - f.getBoundingClientRect().x, "
-        f"{box['y'] + box['height'] / 2} - f.getBoundingClientRect().y).closest('.leaflet-marker-icon').className"
-    )
+    top = _top_icon(iframe, box)
     assert "marker-cluster" in top and "atlas-square-cluster" not in top
+
+
+def _intersects(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and (b["y"] < a["y"] + a["height"])
+    )
+
+
+def test_show_on_map_keeps_the_places_clear_of_the_overlays_and_above_the_rings(page: Page, small_app) -> None:
+    frame, iframe = _map(page, small_app.url)
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text="A test meeting in Umbria").last
+    card.get_by_role("button", name="Show on map").click()
+    expect(frame.locator(".atlas-place")).to_have_count(1, timeout=TIMEOUT)
+    expect(frame.locator(".atlas-hl")).to_have_count(1)
+    page.wait_for_timeout(800)  # the framing
+    overlays = [frame.locator(s).bounding_box() for s in (".atlas-legend", ".leaflet-top.leaflet-left")]
+    overlays += [frame.locator(".leaflet-top.leaflet-right .leaflet-control").first.bounding_box()]
+    for marker in (frame.locator(".atlas-place").first, frame.locator(".atlas-hl").first):
+        box = marker.bounding_box()
+        assert box is not None
+        assert not any(o and _intersects(box, o) for o in overlays), (box, overlays)
+    place = frame.locator(".atlas-place").first.bounding_box()
+    assert "atlas-place" in _top_icon(iframe, place)  # the place is drawn above the highlighted entry's ring
+    frame.locator(".atlas-hl").first.click(position={"x": 4, "y": 17})  # its ring, beside the place
+    expect(page.get_by_text("Click a marker or a table row")).to_be_hidden(timeout=TIMEOUT)  # selected
+    # the page is wide: the record is beside the map
+    expect(frame.locator(".leaflet-popup")).to_contain_text("Full record beside the map", timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_find_as_you_type_on_the_map(page: Page, small_app, lang: str) -> None:
+    frame, _ = _map(page, small_app.url + ("/?lang=fr" if lang == "fr" else ""))
+    box = frame.get_by_role("combobox", name="Trouver sur la carte" if lang == "fr" else "Find on the map")
+    box.press_sequentially("alp", delay=50)
+    options = frame.get_by_role("option")
+    expect(options).to_have_count(1, timeout=TIMEOUT)
+    expect(options.first).to_contain_text("Alpha Civic Lab")
+    box.press("Enter")
+    expect(frame.locator(".leaflet-popup")).to_contain_text("Alpha Civic Lab", timeout=TIMEOUT)
+    hint = "Click a marker or a table row" if lang == "en" else "Cliquez sur un marqueur"
+    expect(page.get_by_text(hint)).to_be_hidden(timeout=TIMEOUT)  # the entry is selected
+    box.fill("")
+    box.press_sequentially("zzzz")
+    expect(frame.get_by_role("listbox")).to_contain_text("Aucune entrée" if lang == "fr" else "No entry of that name")
+
+
+def test_the_french_map_speaks_french(page: Page, small_app) -> None:
+    frame, _ = _map(page, small_app.url + "/?lang=fr")
+    expect(frame.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoomer")
+    expect(frame.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Dézoomer")
+    expect(frame.locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "Calques")
+    expect(frame.locator(".leaflet-control-zoom-fullscreen")).to_have_attribute("title", "Plein écran")
+    expect(frame.locator(".leaflet-control-scale-line")).to_have_count(1)  # metric only
+    expect(frame.locator(".leaflet-control-scale-line")).to_have_text(re.compile(r"^\d+ k?m$"))
+    titles = frame.locator("[title], [aria-label], [placeholder]").evaluate_all(
+        "els => els.map(e => [e.title, e.getAttribute('aria-label'), e.placeholder].filter(Boolean).join(' | '))"
+    )
+    english = ("Zoom in", "Zoom out", "Layers", "Full Screen", "Find on the map", "entries: zoom in")
+    assert not [t for t in titles if any(word in t for word in english)], titles
