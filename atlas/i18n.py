@@ -58,6 +58,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "map_gesture": {"en": "Use two fingers to move the map", "fr": "Utilisez deux doigts pour déplacer la carte"},
     "website": {"en": "Website", "fr": "Site web"},
     "details_below": {"en": "Full record below the map", "fr": "Fiche complète sous la carte"},
+    "place_articles": {"en": "Articles that name this place", "fr": "Articles qui citent ce lieu"},
     "details_beside": {"en": "Full record beside the map", "fr": "Fiche complète à côté de la carte"},
     "fullscreen": {"en": "Full screen", "fr": "Plein écran"},
     "fullscreen_exit": {"en": "Exit full screen", "fr": "Quitter le plein écran"},

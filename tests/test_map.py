@@ -25,7 +25,7 @@ from atlas.map import MapOptions, View, atlas_layers, build_map, files, frame_ke
 from atlas.map.legend import legend_html
 from atlas.map.points import COORD_SCALE, PLANNED_STYLE, encode_points
 from atlas.map.update import encode_mask
-from atlas.ui.map_events import clicked_row
+from atlas.ui.map_events import clicked_place, clicked_row
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -129,6 +129,7 @@ def test_view_fits_the_rows_and_falls_back_to_europe(frame) -> None:
 def test_clicked_marker_is_read_back_from_its_tooltip() -> None:
     assert clicked_row("Name #1 with hashCity, Country#42") == 42
     assert clicked_row("Foligno, Italy#place-3") is None
+    assert clicked_place("Foligno, Italy#place-3") == 3 and clicked_place("Name#42") is None
     assert clicked_row(None) is None
 
 

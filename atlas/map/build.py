@@ -14,7 +14,7 @@ from folium.plugins import Fullscreen
 
 from atlas import assets
 from atlas.config import TileSource
-from atlas.i18n import t
+from atlas.i18n import LANGS, t
 from atlas.map import files
 from atlas.map.elements import BaseOutlines, MapSetup, PlaceLabels, PointLayer, to_json, world_outlines_json
 from atlas.map.labels import place_labels
@@ -102,7 +102,13 @@ def _labels(lang: str) -> str | None:
 
 
 def labels_url(lang: str) -> str | dict:
-    """URL of the offline place labels in `lang` (published like the outlines), or the labels."""
+    """URL of the offline place labels in `lang` (published like the outlines), or the labels.
+
+    Every language's file is made on first use (about a second), so that switching the page's
+    language does not wait for it.
+    """
+    for other in LANGS:
+        _labels(other)
     url = _labels(lang)
     if url and not files.url_path(url).is_file():
         _labels.cache_clear()

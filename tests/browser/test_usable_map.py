@@ -274,3 +274,16 @@ def test_the_french_map_speaks_french(page: Page, small_app) -> None:
     )
     english = ("Zoom in", "Zoom out", "Layers", "Full Screen", "Find on the map", "entries: zoom in")
     assert not [t for t in titles if any(word in t for word in english)], titles
+
+
+def test_a_click_on_an_article_place_shows_it_with_its_articles(page: Page, small_app) -> None:
+    frame, _ = _map(page, small_app.url)
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text="A test meeting in Umbria").last
+    card.get_by_role("button", name="Show on map").click()
+    expect(frame.locator(".atlas-place")).to_have_count(1, timeout=TIMEOUT)
+    page.wait_for_timeout(800)
+    frame.locator(".atlas-place").first.click()
+    panel = page.get_by_text("Articles that name this place")
+    expect(panel).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="A test meeting in Umbria").last).to_be_visible()
+    expect(page.get_by_text("Click a marker or a table row")).to_be_hidden()
