@@ -120,6 +120,21 @@ def _swipe(page: Page, x: float, y: float, dy: float) -> None:
         page.wait_for_timeout(300)
 
 
+def _two_fingers(page: Page, x: float, y: float, dx: float) -> None:
+    """Two fingers 60 px apart moved right together by `dx` pixels."""
+    cdp = page.context.new_cdp_session(page)
+
+    def points(shift: float) -> list[dict]:
+        return [{"x": x - 30 + shift, "y": y, "id": 1}, {"x": x + 30 + shift, "y": y, "id": 2}]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(dx * k / 10)})
+        page.wait_for_timeout(30)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(600)
+
+
 def test_on_a_phone_a_swipe_scrolls_the_page_and_a_tap_opens_the_marker(phone: Page, small_app) -> None:
     frame, iframe = _map(phone, small_app.url)
     expect(frame.locator(".leaflet-control-layers")).not_to_have_class(re.compile("expanded"))  # folded
@@ -132,6 +147,12 @@ def test_on_a_phone_a_swipe_scrolls_the_page_and_a_tap_opens_the_marker(phone: P
     _swipe(phone, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 250)
     assert phone.evaluate(SCROLL_TOP) > before + 100  # the page scrolled
     assert iframe.evaluate("f => f.contentWindow.map.getCenter()") == centre  # the map did not move
+
+    box = phone.locator(MAP_FRAME).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    _two_fingers(phone, x, y, 120)  # two fingers move the map
+    assert iframe.evaluate("f => f.contentWindow.map.getCenter()") != centre
 
     pin = frame.locator(".atlas-pin").first
     pin.scroll_into_view_if_needed()
