@@ -1,6 +1,11 @@
 """The one category taxonomy: id, English and French labels, and a marker colour.
 
-Colours follow the Okabe-Ito colour-blind-safe palette where possible.
+Marker colours: each has at least 3:1 contrast (WCAG's non-text contrast) against the base maps'
+land (the outlines' #eef2f0, OpenStreetMap's #f2efe9) and the markers' white ring, and the
+organisation colours (circles) stay apart for the three kinds of colour blindness (a CIE76
+distance of at least 13 between any two under Machado's simulation; tests/test_palette.py checks
+both). ODCs are squares and article places diamonds, so their colours need not differ from the
+circles' as much: the shape tells them apart.
 """
 
 from __future__ import annotations
@@ -22,19 +27,21 @@ class Category:
 
 CATEGORIES: tuple[Category, ...] = (
     Category("civic_tech", "Civic tech", "Civic tech", "#0072B2"),
-    Category("digital_mediation", "Digital mediation & inclusion", "Médiation et inclusion numérique", "#E6AB02"),
-    Category("resource_mobilisation", "Resource mobilisation", "Mobilisation de ressources", "#009E73"),
-    Category("digital_commons", "Digital commons", "Communs numériques", "#CC79A7"),
+    Category("digital_mediation", "Digital mediation & inclusion", "Médiation et inclusion numérique", "#888855"),
+    Category("resource_mobilisation", "Resource mobilisation", "Mobilisation de ressources", "#335500"),
+    Category("digital_commons", "Digital commons", "Communs numériques", "#991177"),
     Category("training", "Training & employment", "Formation et insertion", "#D55E00"),
-    Category("network", "Networks & advocacy", "Réseaux et plaidoyer", "#56B4E9"),
+    Category("network", "Networks & advocacy", "Réseaux et plaidoyer", "#6633BB"),
     Category("tech_company", "Tech companies", "Entreprises technologiques", "#666666"),
-    Category("funder", "Funders & public bodies", "Financeurs et institutions publiques", "#8B5A2B"),
-    Category("digital_center", "Orange Digital Centers", "Orange Digital Centers", "#FF7900"),
+    Category("funder", "Funders & public bodies", "Financeurs et institutions publiques", "#664433"),
+    Category("digital_center", "Orange Digital Centers", "Orange Digital Centers", "#C25E00"),
 )
 
 BY_ID: dict[str, Category] = {c.id: c for c in CATEGORIES}
 CATEGORY_IDS: tuple[str, ...] = tuple(BY_ID)
 ODC_CATEGORY = "digital_center"
+ODC_COLOUR = BY_ID[ODC_CATEGORY].colour
+PLACE_COLOUR = "#7B3294"  # article places (diamonds)
 
 
 def category_label(category_id: str, lang: str = "en") -> str:

@@ -8,7 +8,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from atlas.categories import CATEGORIES, category_label
+from atlas.categories import CATEGORIES, ODC_COLOUR, category_label
 from atlas.countries import country_name
 from atlas.i18n import t
 from atlas.shapes import world_geojson
@@ -156,7 +156,7 @@ def odc_openings(frame: pd.DataFrame, lang: str) -> alt.LayerChart | None:
         ),
         description=alt.Description("desc:N"),
     )
-    bars = base.mark_bar(color="#FF7900").encode(
+    bars = base.mark_bar(color=ODC_COLOUR).encode(
         y=alt.Y("n:Q", title=t("chart_count", lang), axis=_count_axis(lang, "y")),
         tooltip=[
             alt.Tooltip("year:O", title=t("chart_year", lang)),

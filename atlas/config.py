@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
+
+from atlas.text import escape
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,16 +29,42 @@ def assets_mode() -> str:
     return mode if mode in {"local", "cdn", "auto"} else "auto"
 
 
-def tiles_enabled(local_assets: bool) -> bool:
-    """Whether to draw OpenStreetMap tiles (`ATLAS_TILES=osm|none`).
+@dataclass(frozen=True)
+class TileSource:
+    """A raster tile server: its URL template (`{z}/{x}/{y}`) and its attribution (HTML)."""
 
-    By default tiles are used only with CDN assets; with local assets the map draws
-    bundled country outlines and makes no request to a third party.
+    url: str
+    attribution: str
+
+
+OSM_TILES = TileSource(
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+_TEMPLATE = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def tile_source() -> TileSource | None:
+    """The tiles under the map (`ATLAS_TILES`); None: no tile server at all.
+
+    - unset or `osm`: OpenStreetMap's standard tiles, with their attribution (the default);
+    - `none`: no third party: the bundled country outlines and offline place labels only;
+    - a URL template with `{z}`, `{x}` and `{y}` (`https://tiles.example.org/{z}/{x}/{y}.png`):
+      a tile server of yours, credited with `ATLAS_TILES_ATTRIBUTION` (plain text).
+
+    Whatever the tiles, the outlines lie underneath and the place labels appear when tiles fail.
+    Any other value is refused (with a warning) as `none`: the map then asks nothing of anyone.
     """
-    value = (os.environ.get("ATLAS_TILES") or "").strip().lower()
-    if value in {"osm", "none"}:
-        return value == "osm"
-    return not local_assets
+    raw = (os.environ.get("ATLAS_TILES") or "").strip()
+    value = raw.lower()
+    if value in {"", "osm"}:
+        return OSM_TILES
+    if value == "none":
+        return None
+    if _TEMPLATE.fullmatch(raw) and all(part in raw for part in ("{z}", "{x}", "{y}")):
+        return TileSource(raw, escape((os.environ.get("ATLAS_TILES_ATTRIBUTION") or "").strip()))
+    logging.getLogger(__name__).warning("ATLAS_TILES is neither osm, none nor a tile URL template: no tiles")
+    return None
 
 
 def secrets_path() -> Path:

@@ -130,7 +130,7 @@ def served(fmap: Any, group: Any = None) -> bytes:
 def _options() -> Any:
     from atlas.map import MapOptions
 
-    return MapOptions(lang="en", local_assets=True, tiles=False)
+    return MapOptions(lang="en", local_assets=True, tiles=None)
 
 
 def _update(layers: Any, rows: pd.DataFrame) -> Any:

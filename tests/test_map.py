@@ -19,13 +19,14 @@ import streamlit_folium
 from atlas import assets
 from atlas.articles.focus import article_focus
 from atlas.articles.linking import article_places_frame, article_places_points
+from atlas.config import OSM_TILES
 from atlas.data import load_atlas
 from atlas.filters import Filters, apply_filters
 from atlas.map import MapOptions, View, atlas_layers, build_map, files, frame_key, map_update, update_group, view_bounds
 from atlas.map.legend import legend_html
 from atlas.map.points import COORD_SCALE, PLANNED_STYLE, encode_points
 from atlas.map.update import encode_mask
-from atlas.ui.map_events import clicked_row
+from atlas.ui.map_events import clicked_place, clicked_row
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -83,7 +84,7 @@ def test_every_string_is_escaped_before_it_reaches_the_page(hostile, tmp_path) -
 
 
 def test_local_assets_make_no_third_party_request(frame, tmp_path) -> None:
-    html = make_map(frame, tmp_path, local_assets=True, tiles=False)
+    html = make_map(frame, tmp_path, local_assets=True, tiles=None)
     urls = re.findall(r"""(?:src|href)=["']([^"']+)""", html)
     assert urls and all(u.startswith(("/app/static/vendor/", "/app/static/atlas/")) for u in urls), urls
     fetched = re.findall(r'"url":"([^"]+)"|L\.atlas\.outlines\("([^"]+)"\)', html)
@@ -93,7 +94,7 @@ def test_local_assets_make_no_third_party_request(frame, tmp_path) -> None:
 
 def test_own_files_come_from_this_server_with_a_content_hash(frame, tmp_path) -> None:
     for local in (True, False):
-        html = make_map(frame, tmp_path, local_assets=local, tiles=not local)
+        html = make_map(frame, tmp_path, local_assets=local, tiles=None if local else OSM_TILES)
         for name in ("map.js", "map.css"):
             digest = hashlib.sha256((assets.OWN_DIR / name).read_bytes()).hexdigest()[:12]
             assert f'"/app/static/atlas/{name}?v={digest}"' in html
@@ -101,7 +102,7 @@ def test_own_files_come_from_this_server_with_a_content_hash(frame, tmp_path) ->
 
 
 def test_cdn_mode_keeps_only_what_the_map_needs(frame, tmp_path) -> None:
-    html = make_map(frame, tmp_path, local_assets=False, tiles=True)
+    html = make_map(frame, tmp_path, local_assets=False, tiles=OSM_TILES)
     assert "leaflet.js" in html and "leaflet.markercluster" in html and "L.atlas.pointLayer" in html
     assert "bootstrap" not in html and "awesome-markers" not in html and "jquery" not in html
 
@@ -129,6 +130,7 @@ def test_view_fits_the_rows_and_falls_back_to_europe(frame) -> None:
 def test_clicked_marker_is_read_back_from_its_tooltip() -> None:
     assert clicked_row("Name #1 with hashCity, Country#42") == 42
     assert clicked_row("Foligno, Italy#place-3") is None
+    assert clicked_place("Foligno, Italy#place-3") == 3 and clicked_place("Name#42") is None
     assert clicked_row(None) is None
 
 
@@ -282,3 +284,41 @@ def test_without_a_writable_static_folder_the_points_travel_in_the_script(frame,
     layers.ensure(blocked)  # nothing to publish again
     html = build_map(layers, MapOptions()).get_root().render()
     assert html.count('L.atlas.pointLayer({"scale":') == 2 and "Alpha Civic Lab" in html
+
+
+def test_tiles_default_to_openstreetmap_none_means_none_and_a_template_is_yours(monkeypatch) -> None:
+    from atlas.config import tile_source
+
+    monkeypatch.delenv("ATLAS_TILES", raising=False)
+    assert tile_source() == OSM_TILES and "openstreetmap.org/copyright" in OSM_TILES.attribution
+    monkeypatch.setenv("ATLAS_TILES", "none")
+    assert tile_source() is None
+    monkeypatch.setenv("ATLAS_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
+    monkeypatch.setenv("ATLAS_TILES_ATTRIBUTION", "<b>Our</b> tiles")
+    ours = tile_source()
+    assert ours is not None and ours.url == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert ours.attribution == "&lt;b&gt;Our&lt;/b&gt; tiles"  # plain text, never markup
+    for bad in ("javascript:alert(1)//{z}{x}{y}", "https://tiles.example.org/tile.png", "maybe"):
+        monkeypatch.setenv("ATLAS_TILES", bad)
+        assert tile_source() is None
+
+
+def test_the_outlines_lie_under_the_tiles_and_place_names_in_the_language(frame, tmp_path) -> None:
+    html = make_map(frame, tmp_path, local_assets=True, tiles=OSM_TILES, lang="fr")
+    assert "L.atlas.outlines(" in html and "tile.openstreetmap.org" in html
+    labels = r'L\.atlas\.labels\(map_\w+, "/app/static/generated/labels-\w+\.json", '
+    assert re.search(labels + r'\{"name":"Noms de lieux","tiles":true\}\)', html)
+    html = make_map(frame, tmp_path, local_assets=True, tiles=None)
+    assert '"tiles":false' in html and "tile.openstreetmap" not in html
+
+
+def test_place_names_take_a_zoom_by_size_and_french_names_from_the_cldr() -> None:
+    from atlas.map.labels import local_name, min_zoom
+
+    assert min_zoom(20_000_000) < min_zoom(2_000_000) < min_zoom(200_000) < min_zoom(20_000) <= 8
+    assert local_name("London", "Europe/London", "fr") == "Londres"
+    assert local_name("Moscow", "Europe/Moscow", "fr") == "Moscou"
+    assert local_name("London", "America/Toronto", "fr") == "London"  # London, Ontario
+    assert (
+        local_name("Lyon", "Europe/Paris", "fr") == "Lyon" and local_name("London", "Europe/London", "en") == "London"
+    )

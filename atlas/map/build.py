@@ -13,9 +13,11 @@ import pandas as pd
 from folium.plugins import Fullscreen
 
 from atlas import assets
-from atlas.i18n import t
+from atlas.config import TileSource
+from atlas.i18n import LANGS, t
 from atlas.map import files
-from atlas.map.elements import BaseOutlines, PointLayer, world_outlines_json
+from atlas.map.elements import BaseOutlines, MapSetup, PlaceLabels, PointLayer, to_json, world_outlines_json
+from atlas.map.labels import place_labels
 from atlas.map.layers import AtlasLayers
 from atlas.map.legend import Legend
 
@@ -29,7 +31,7 @@ class MapOptions:
 
     lang: str = "en"
     local_assets: bool = True
-    tiles: bool = False
+    tiles: TileSource | None = None  # None: the outlines and the offline place labels only
     height: int = 640
 
 
@@ -44,19 +46,24 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
         tiles=None,
         max_zoom=18,
         maxZoom=18,
-        min_zoom=2,
-        control_scale=True,
+        min_zoom=1,
+        minZoom=1,  # (folium gives `min_zoom` to tiles only: the map's own limit, for its framing)
         world_copy_jump=True,
     )
     local = opts.local_assets
     assets.use(m, local, keep=assets.MAP_ASSETS)
+    assets.use(MapSetup(opts.lang), local).add_to(m)  # (its scale is metric only: no control_scale above)
+    assets.use(BaseOutlines(outlines_url()), local).add_to(m)  # under the tiles: what shows when they fail
     if opts.tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
-    else:
-        assets.use(BaseOutlines(outlines_url()), local).add_to(m)
-    for key, clustered in (("organisations", True), ("odcs", False)):
+        tiles = opts.tiles
+        folium.TileLayer(tiles.url, attr=tiles.attribution, name="tiles", control=False, max_zoom=19).add_to(m)
+    labels = PlaceLabels(labels_url(opts.lang), t("layer_place_names", opts.lang), tiles=opts.tiles is not None)
+    assets.use(labels, local).add_to(m)
+    # ODCs: clustered too (square clusters), in a pane under the organisations', so that neither
+    # hides the other's counts
+    for key, extra in (("organisations", {}), ("odcs", {"pane": "atlasOdc", "squares": True})):
         layer = PointLayer(
-            layers.source(key), opts.lang, name=t(LAYER_NAMES[key], opts.lang), clustered=clustered, key=key
+            layers.source(key), opts.lang, name=t(LAYER_NAMES[key], opts.lang), clustered=True, key=key, extra=extra
         )
         assets.use(layer, local).add_to(m)
     assets.use(Legend(layers.legend), local).add_to(m)
@@ -84,6 +91,29 @@ def outlines_url() -> str | dict:
         _outlines.cache_clear()
         url = _outlines()
     return url or json.loads(world_outlines_json())
+
+
+@lru_cache(maxsize=2)
+def _labels(lang: str) -> str | None:
+    try:
+        return files.publish(to_json(place_labels(lang)), "labels")
+    except OSError:
+        return None
+
+
+def labels_url(lang: str) -> str | dict:
+    """URL of the offline place labels in `lang` (published like the outlines), or the labels.
+
+    Every language's file is made on first use (about a second), so that switching the page's
+    language does not wait for it.
+    """
+    for other in LANGS:
+        _labels(other)
+    url = _labels(lang)
+    if url and not files.url_path(url).is_file():
+        _labels.cache_clear()
+        url = _labels(lang)
+    return url or place_labels(lang)
 
 
 def view_bounds(frame: pd.DataFrame) -> list[list[float]]:

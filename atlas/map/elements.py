@@ -121,12 +121,19 @@ class PointLayer(ScriptElement, Layer):
         clustered: bool = True,
         show: bool = True,
         key: str = "",
+        extra: dict[str, Any] | None = None,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)  # Layer's, after JSCSSMixin in the MRO
         self._name = "PointLayer"
         self.payload = to_json(points if "url" in points or "pts" in points else pack_points(points))
-        texts = {"website": escape(t("website", lang)), "details": escape(t("details_below", lang))}
+        texts = {
+            "website": escape(t("website", lang)),
+            "details": escape(t("details_below", lang)),
+            "detailsBeside": escape(t("details_beside", lang)),
+            "cluster": escape(t("map_cluster", lang)),
+        }
         settings = {"clustered": clustered, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts}
+        settings |= extra or {}  # `pane`, `squares` (see `L.atlas.pointLayer`)
         self.settings = to_json(settings | ({"key": key} if key else {}))
 
 
@@ -145,6 +152,48 @@ class BaseOutlines(ScriptElement):
         super().__init__()
         self._name = "BaseOutlines"
         self.url = to_json(url)
+
+
+class MapSetup(ScriptElement):
+    """`L.atlas.setup`: the map's controls in the page's language, metric scale, touch gestures."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.atlas.setup({{ this._parent.get_name() }}, {{ this.settings }});
+        {% endmacro %}
+    """)
+    data_attributes = ("settings",)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        keys = {
+            "zoomIn": "map_zoom_in",
+            "zoomOut": "map_zoom_out",
+            "layers": "map_layers",
+            "gesture": "map_gesture",
+            "search": "map_search",
+            "searchNone": "map_search_none",
+        }
+        self.settings = to_json({"texts": {key: escape(t(text, lang)) for key, text in keys.items()}})
+
+
+class PlaceLabels(ScriptElement):
+    """Offline place labels (the URL of a published file of `atlas.map.labels`, or the labels):
+    drawn at once without tiles, else when the tiles fail; listed in the layer control as `name`."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.atlas.labels({{ this._parent.get_name() }}, {{ this.url }}, {{ this.settings }});
+        {% endmacro %}
+    """)
+    data_attributes = ("url", "settings")
+
+    def __init__(self, url: str | dict, name: str, tiles: bool) -> None:
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.url = to_json(url)
+        self.settings = to_json({"name": escape(name), "tiles": tiles})
 
 
 @lru_cache(maxsize=1)

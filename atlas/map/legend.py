@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from folium.template import Template
 
-from atlas.categories import CATEGORIES, ODC_CATEGORY
+from atlas.categories import CATEGORIES, ODC_CATEGORY, ODC_COLOUR, PLACE_COLOUR
 from atlas.i18n import t
 from atlas.map.elements import ScriptElement, to_json
 from atlas.map.points import CATEGORY_INDEX, PLACE_STYLE, PLANNED_STYLE
@@ -54,7 +54,7 @@ def legend_html(frame: pd.DataFrame, lang: str, with_places: bool = False) -> st
         rows.append(
             _legend_row(
                 CATEGORY_INDEX[ODC_CATEGORY],
-                '<span class="atlas-swatch atlas-square" style="background:#FF7900"></span>',
+                f'<span class="atlas-swatch atlas-square" style="background:{ODC_COLOUR}"></span>',
                 t("odc_open", lang),
                 n_open,
             )
@@ -62,14 +62,19 @@ def legend_html(frame: pd.DataFrame, lang: str, with_places: bool = False) -> st
         rows.append(
             _legend_row(
                 PLANNED_STYLE,
-                '<span class="atlas-swatch atlas-square atlas-hollow"></span>',
+                f'<span class="atlas-swatch atlas-square atlas-hollow" style="border-color:{ODC_COLOUR}"></span>',
                 t("odc_planned", lang),
                 len(odc) - n_open,
             )
         )
     if with_places:
         rows.append(
-            _legend_row(PLACE_STYLE, '<span class="atlas-swatch atlas-diamond"></span>', t("kind_place", lang), 0)
+            _legend_row(
+                PLACE_STYLE,
+                f'<span class="atlas-swatch atlas-diamond" style="background:{PLACE_COLOUR}"></span>',
+                t("kind_place", lang),
+                0,
+            )
         )
     return (
         f'<details open><summary class="atlas-legend-title">{escape(t("legend", lang))}</summary>'

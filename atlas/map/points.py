@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from atlas.categories import CATEGORIES, ODC_CATEGORY
+from atlas.categories import CATEGORIES, ODC_CATEGORY, ODC_COLOUR, PLACE_COLOUR
 from atlas.i18n import t
 from atlas.text import escape, safe_url
 
@@ -157,8 +157,8 @@ def styles(lang: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
         {"colour": c.colour, "label": escape(c.label(lang)), "odc": c.id == ODC_CATEGORY} for c in CATEGORIES
     ]
-    out.append({"colour": "#FF7900", "label": escape(t("odc_planned", lang)), "odc": True, "planned": True})
-    out.append({"colour": "#7b3294", "label": escape(t("kind_place", lang)), "place": True})
+    out.append({"colour": ODC_COLOUR, "label": escape(t("odc_planned", lang)), "odc": True, "planned": True})
+    out.append({"colour": PLACE_COLOUR, "label": escape(t("kind_place", lang)), "place": True})
     return out
 
 

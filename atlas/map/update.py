@@ -8,7 +8,8 @@ result: `frame_key` names what asks for it — the countries chosen and the arti
 visitor choosing Italy expects to see Italy; one typing a search, or picking a category, is
 narrowing what they are looking at). The browser frames the result when that key changes, on
 the map's first update (unless a shared link gave a view), and when none of the points shown
-would be in sight.
+would be in sight — except while the view is itself a filter ("only what the map shows", `View.hold`):
+then no filter moves the view the visitor chose (only the first update places the map).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class View:
     fit: list[list[float]]
     center: tuple[float, float] | None = None  # the link's view, for the map's first update
     zoom: int | None = None
+    hold: bool = False  # the view is itself a filter ("only what the map shows"): never move it
 
 
 def frame_key(countries: Sequence[str], article: str = "") -> str:
@@ -82,14 +84,21 @@ def map_update(
         "fit": view.fit,
         "center": list(view.center) if view.center else None,
         "zoom": view.zoom,
+        "hold": view.hold,
     }
     return spec
 
 
 def _places(places: pd.DataFrame, lang: str, highlight: frozenset[str], shown: bool) -> dict[str, Any]:
     payload = pack_points(columns(places, lang, True, highlight, ref_prefix="place-"))
-    texts = {"website": escape(t("website", lang)), "details": escape(t("details_below", lang))}
+    texts = {
+        "website": escape(t("website", lang)),
+        "details": escape(t("details_below", lang)),
+        "detailsBeside": escape(t("details_beside", lang)),
+        "cluster": escape(t("map_cluster", lang)),
+    }
     settings = {"clustered": False, "cluster": CLUSTER_OPTIONS, "styles": styles(lang), "texts": texts, "key": "places"}
+    settings["pane"] = "atlasPlaces"  # above the highlighted entries' rings
     text = to_json(payload)
     return {
         "key": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],

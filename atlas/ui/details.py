@@ -8,9 +8,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from atlas.articles.linking import articles_mentioning
+from atlas.articles.linking import article_places_frame, articles_mentioning
 from atlas.articles.model import Article
 from atlas.categories import category_label
+from atlas.countries import country_name
 from atlas.i18n import TRANSLATIONS, t
 from atlas.provenance import mention_items, reader_sources, title_index
 from atlas.sources import SourceUnavailable
@@ -19,7 +20,7 @@ from atlas.store.store import HistoryItem
 from atlas.text import safe_url
 from atlas.ui import navigation, safe, state
 from atlas.ui.loaders import current_store
-from atlas.ui.state import chosen_article, link_entry, open_article, selected_id
+from atlas.ui.state import chosen_article, link_entry, open_article, selected_id, selected_place
 
 POSITION_FIELDS = ("lat", "lon", "geo_precision", "geo_source")
 
@@ -33,6 +34,9 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
         st.subheader(t("details", lang))
     selected = selected_id()
     rows = full[full["id"] == selected] if selected else full.iloc[0:0]
+    if rows.empty and selected_place() and not embedded:
+        render_place(selected_place(), lang, articles)
+        return
     if rows.empty:
         if selected and selected == link_entry():
             st.caption(t("entry_not_found", lang))
@@ -81,6 +85,30 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
             current=chosen_article(),
         )
     render_living_record(str(row["id"]), lang)
+
+
+def render_place(place_id: str, lang: str, articles: list[Article]) -> None:
+    """An article place clicked on the map: its name and country, and the articles that name it
+    (each opens its card in the articles panel)."""
+    places = article_places_frame(articles)
+    found = places[places["id"] == place_id]
+    if found.empty:
+        st.caption(t("details_hint", lang))
+        return
+    place = found.iloc[0]
+    safe.strong(place["name"])
+    st.caption(t("kind_place", lang))
+    safe.text(country_name(place["country"], lang))
+    named = [a for a in articles if a.id in set(place["article_ids"])]
+    if named:
+        st.markdown(f"**{t('place_articles', lang)}**")
+        safe.choices(
+            [(a.id, a.title(lang)) for a in named],
+            key=f"place_{place_id}",
+            label=t("place_articles", lang),
+            on_choose=open_article,
+            current=chosen_article(),
+        )
 
 
 def render_living_record(entry_id: str, lang: str) -> None:

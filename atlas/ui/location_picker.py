@@ -1,8 +1,8 @@
 """The form's small map: a pin where the entry is, moved by clicking; and the geocoder behind it.
 
 The map is built like the atlas map (`atlas.map`): Leaflet from this server when its files are
-fetched, the bundled country outlines instead of tiles unless tiles are configured — so it asks
-nothing of a third party. It sends back only the last click (`returned_objects=["last_clicked"]`).
+fetched, the bundled country outlines under the tiles of `ATLAS_TILES` (none with `ATLAS_TILES=none`:
+then it asks nothing of a third party). It sends back only the last click (`returned_objects=["last_clicked"]`).
 
 Places are looked up with the project's geocoder (`atlas.geocoding.pipeline.Geocoder`): the
 offline gazetteer, and an online service only when `ATLAS_FORM_GEOCODER=online`. Answers are
@@ -22,14 +22,14 @@ from atlas import assets, config
 from atlas.contribute import Position, clicked_position
 from atlas.geocoding.cache import GeoCache
 from atlas.geocoding.pipeline import Geocoder
-from atlas.map.build import outlines_url
-from atlas.map.elements import BaseOutlines
+from atlas.map.build import labels_url, outlines_url
+from atlas.map.elements import BaseOutlines, PlaceLabels
 from atlas.ui.state import FormKey
 
 log = logging.getLogger("atlas.ui")
 PIN_COLOUR = "#c0392b"
 # The first zoom by the position's precision: with tiles, close enough to check the street; with the
-# country outlines alone (nothing finer to see), far enough to see where in the country it is.
+# country outlines and town names alone, far enough to see where in the country it is.
 ZOOM_TILES = {"address": 16, "city": 12, "region": 8, "country": 5}
 ZOOM_OUTLINES = {"address": 8, "city": 7, "region": 6, "country": 5}
 
@@ -63,10 +63,10 @@ def locate(city: str, country: str, address: str) -> Position | None:
     return Position(found.lat, found.lon, found.geo_precision, found.geo_source, found.label)
 
 
-def render_location_picker(position: Position | None, height: int = 300) -> Position | None:
+def render_location_picker(position: Position | None, height: int = 300, lang: str = "en") -> Position | None:
     """Draw the map with `position`'s pin; the point of a new click (placed by hand), else None."""
     local = assets.use_local_assets()
-    tiles = config.tiles_enabled(local)
+    tiles = config.tile_source()
     centre = (position.lat, position.lon) if position else (48.0, 10.0)
     zoom = (ZOOM_TILES if tiles else ZOOM_OUTLINES).get(position.precision, 7) if position else 3
     fmap = folium.Map(
@@ -80,10 +80,11 @@ def render_location_picker(position: Position | None, height: int = 300) -> Posi
         world_copy_jump=True,
     )
     assets.use(fmap, local, keep=assets.MAP_ASSETS)
+    assets.use(BaseOutlines(outlines_url()), local).add_to(fmap)  # the same outlines file as the map, under any tiles
     if tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(fmap)
-    else:
-        assets.use(BaseOutlines(outlines_url()), local).add_to(fmap)  # the same outlines file as the map
+        folium.TileLayer(tiles.url, attr=tiles.attribution, name="tiles", control=False, max_zoom=19).add_to(fmap)
+    labels = PlaceLabels(labels_url(lang), "", tiles=tiles is not None)  # town names when there are no tiles
+    assets.use(labels, local).add_to(fmap)
     if position is not None:
         folium.CircleMarker(
             (position.lat, position.lon),

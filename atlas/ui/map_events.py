@@ -13,3 +13,11 @@ def clicked_row(tooltip: str | None) -> int | None:
         return None
     tail = tooltip.rsplit("#", 1)[1].strip()
     return int(tail) if tail.isdigit() else None
+
+
+def clicked_place(tooltip: str | None) -> int | None:
+    """Row (in the article places frame) of the article place whose tooltip the map reported (`#place-3`)."""
+    if not tooltip or "#place-" not in tooltip:
+        return None
+    tail = tooltip.rsplit("#place-", 1)[1].strip()
+    return int(tail) if tail.isdigit() else None

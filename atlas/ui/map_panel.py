@@ -31,7 +31,7 @@ from atlas.map import (
     view_bounds,
 )
 from atlas.ui import state
-from atlas.ui.map_events import clicked_row
+from atlas.ui.map_events import clicked_place, clicked_row
 from atlas.ui.state import Key
 
 
@@ -68,7 +68,7 @@ def layers_of(full: pd.DataFrame, lang: str) -> AtlasLayers:
 def render_map(request: MapRequest) -> None:
     """Draw the map of `request.rows`; a click selects the entry, a pan updates the link's view."""
     local = assets.use_local_assets()
-    opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tiles_enabled(local))
+    opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tile_source())
     layers = layers_of(request.full, request.lang)
     fmap = build_map(layers, opts)
     article = request.article
@@ -80,6 +80,7 @@ def render_map(request: MapRequest) -> None:
         fit=article.fit or view_bounds(request.rows),
         center=(link.lat, link.lon) if link else None,
         zoom=link.zoom if link else None,
+        hold=state.in_view_filter_on(),
     )
     spec = map_update(
         layers,
@@ -103,7 +104,7 @@ def render_map(request: MapRequest) -> None:
         center=focus,
         zoom=12 if focus else None,
     )
-    _handle(result or {}, request.full)
+    _handle(result or {}, request.full, article.places)
     state.sync_url()
 
 
@@ -118,11 +119,14 @@ def bounds_of(bounds: object) -> Bounds | None:
     return values if all(math.isfinite(v) for v in values) else None
 
 
-def _handle(result: dict, full: pd.DataFrame) -> None:
+def _handle(result: dict, full: pd.DataFrame, places: pd.DataFrame | None) -> None:
     tooltip = result.get("last_object_clicked_tooltip")
-    row = clicked_row(tooltip)
+    row, place = clicked_row(tooltip), clicked_place(tooltip)
     if row is not None and row in full.index and state.new_click(str(tooltip)):
         state.select(str(full.at[row, "id"]))
+        st.rerun()
+    if place is not None and places is not None and place in places.index and state.new_click(str(tooltip)):
+        state.select_place(str(places.at[place, "id"]))  # the place, with the articles that name it
         st.rerun()
     center, zoom = result.get("center"), result.get("zoom")
     if center and zoom:

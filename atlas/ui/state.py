@@ -40,6 +40,7 @@ class Key(StrEnum):
     IGNORED_PARAMS = "ignored_params"
     ARTICLE = "article"  # the article highlighted on the map ("" for none)
     SELECTED = "selected"  # id of the entry in the detail panel
+    PLACE = "selected_place"  # id of the article place in the detail panel (a click on one; not in the link)
     LAST_CLICK = "_last_click"  # the last map click handled (the map repeats it on every rerun)
     MAP_BOUNDS = "map_bounds"  # the map's view, when "only what the map shows" is on
     VIEW = "view"  # the map's current centre and zoom, for the link
@@ -181,6 +182,18 @@ def selected_id() -> str:
 
 def select(entry_id: str) -> None:
     st.session_state[Key.SELECTED] = entry_id
+    st.session_state.pop(Key.PLACE, None)
+
+
+def select_place(place_id: str) -> None:
+    """Show an article place (`article_places_frame`'s id) in the detail panel instead of an entry."""
+    st.session_state[Key.SELECTED] = ""
+    st.session_state[Key.PLACE] = place_id
+
+
+def selected_place() -> str:
+    """Id of the article place shown in the detail panel ("" for none)."""
+    return str(st.session_state.get(Key.PLACE) or "")
 
 
 def link_entry() -> str:

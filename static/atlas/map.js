@@ -10,13 +10,18 @@
  *   L.atlas.legend({html: ...})           a control counting each marker style in the current view
  *   L.atlas.fitBounds(map, bounds)        frame `bounds` once the map has its final size
  *   L.atlas.outlines(url)                 country outlines (a static GeoJSON file, or the GeoJSON), the base map
- *                                         when there are no tiles; drawn after the first markers
+ *                                         under the tiles (what shows when there are none); drawn after the first markers
+ *   L.atlas.setup(map, options)           the map's controls in the page's language (zoom, layers, a metric
+ *                                         scale), overlays folded on small screens, and on touch screens one
+ *                                         finger scrolling the page while two move the map
+ *   L.atlas.labels(map, url, options)     offline place names (atlas/map/labels.py), the biggest towns first and
+ *                                         none overlapping: on the map at once without tiles, else when tiles fail
  *
  * The map's script is the same on every rerun (so streamlit-folium keeps its iframe): what a
  * filter changes arrives through `L.atlas.update`, and the points themselves come once, from a
  * file named by its content hash. Marks on the performance timeline: `atlas:data` (the points
  * of a file decoded), `atlas:markers` (the first markers handed to the map), `atlas:update` (an update applied),
- * `atlas:outlines` (the country outlines drawn).
+ * `atlas:outlines` (the country outlines drawn), `atlas:labels` (place names first drawn).
  *
  * The page loads this file after Leaflet (folium's `default_js`); Leaflet.markercluster is needed
  * only when a clustered layer is made, so the file may be loaded before it. Under node (no `L`) it
@@ -91,14 +96,33 @@
         return out;
     }
 
+    /**
+     * `place_labels`' packed form (atlas/map/labels.py) back to columns: {n, name (plain text),
+     * lat, lon (degrees), z (first zoom at which the town is named)}, biggest town first.
+     */
+    function decodeLabels(p) {
+        const name = p.names ? p.names.split('\n') : [], n = name.length, s = atob(p.pts);
+        const lat = new Float64Array(n), lon = new Float64Array(n), z = new Uint8Array(n);
+        const u24 = function (j) {
+            return s.charCodeAt(j) | s.charCodeAt(j + 1) << 8 | s.charCodeAt(j + 2) << 16;
+        };
+        for (let i = 0, j = 0; i < n; i++, j += 7) {
+            lat[i] = u24(j) / p.scale - 90;
+            lon[i] = u24(j + 3) / p.scale - 180;
+            z[i] = s.charCodeAt(j + 6);
+        }
+        return {n: n, name: name, lat: lat, lon: lon, z: z};
+    }
+
     /** Tooltip of point `i`; its hidden tail `#<ref><row>` is what the app reads back on a click. */
     function tooltipHtml(d, i) {
         return '<b>' + d.name[i] + '</b><br>' + d.places[d.place[i]] +
             '<span hidden>#' + d.ref + d.row[i] + '</span>';
     }
 
-    /** Popup of point `i`: name, style label, place, and description and website when sent. */
-    function popupHtml(d, i, styles, texts) {
+    /** Popup of point `i`: name, style label, place, and description and website when sent; it ends
+     * with where the full record is: beside the map on a `wide` page, else below it. */
+    function popupHtml(d, i, styles, texts, wide) {
         const s = styles[d.style[i]];
         let h = '<div class="atlas-popup"><b>' + d.name[i] + '</b><br>' +
             '<span class="atlas-cat" style="color:' + s.colour + '">' + s.label + '</span><br>' +
@@ -109,7 +133,14 @@
         if (d.web && d.web[i]) {
             h += '<a href="' + d.web[i] + '" target="_blank" rel="noopener noreferrer">' + texts.website + '</a><br>';
         }
-        return h + '<i>' + texts.details + '</i></div>';
+        return h + '<i>' + (wide && texts.detailsBeside ? texts.detailsBeside : texts.details) + '</i></div>';
+    }
+
+    /** The text an escaped string shows (the string was escaped in Python: it holds no markup). */
+    function plainText(escaped) {
+        const t = document.createElement('textarea');
+        t.innerHTML = escaped;
+        return t.value;
     }
 
     function mark(name) {
@@ -126,6 +157,16 @@
         let marked = false;
 
         L.Control.Layers.addInitHook(function () { control = this; });
+        // Panes of the base map: outlines under the tiles (200), place names over the outlines and
+        // shapes (400) but under the markers (600); names never take a click.
+        L.Map.addInitHook(function () {
+            this.createPane('atlasBase').style.zIndex = 150;
+            this.createPane('atlasOdc').style.zIndex = 590;
+            this.createPane('atlasPlaces').style.zIndex = 620;  // an article's places above its entries' rings  // ODCs under the organisations' clusters and their counts
+            const names = this.createPane('atlasLabels');
+            names.style.zIndex = 450;
+            names.style.pointerEvents = 'none';
+        });
 
         function load(url) {
             if (!files[url]) {
@@ -137,14 +178,26 @@
             return files[url];
         }
 
+        /** Whether the page puts the record panel beside the map (Streamlit's columns stack below 640 px). */
+        function pageIsWide() {
+            let width = window.innerWidth;
+            try { width = window.top.innerWidth; } catch { /* another origin: the frame's own width */ }
+            return width >= 640;
+        }
+
         function makeIcon(o, big) {
-            const size = big ? 22 : (o.odc ? 14 : 12);
-            const css = 'background:' + (o.planned ? '#fff' : o.colour) + ';border-color:' + o.colour;
+            // The mark is 12 to 22 px; what takes a click or a tap is at least 24 px (WCAG 2.5.8), and
+            // a highlighted entry's takes its ring too — except an article place's, no bigger than the
+            // diamond, as it is drawn above the entries (often in the same town): around it, the
+            // entry's ring still takes the click.
+            const size = big ? 22 : (o.odc ? 14 : 12), target = o.place ? 16 : (big ? 34 : 24);
+            const css = 'background:' + (o.planned ? '#fff' : o.colour) + ';border-color:' + o.colour +
+                ';width:' + size + 'px;height:' + size + 'px';
             return L.divIcon({
                 className: 'atlas-pin' + (o.odc ? ' atlas-odc' : '') + (o.place ? ' atlas-place' : '') +
                     (o.planned ? ' atlas-planned' : '') + (big ? ' atlas-hl' : ''),
                 html: '<span style="' + css + '"></span>',
-                iconSize: [size, size]
+                iconSize: [target, target]
             });
         }
 
@@ -153,16 +206,46 @@
         const Point = L.Marker.extend({
             onAdd: function (map) {
                 L.Marker.prototype.onAdd.call(this, map);
+                const icon = this._icon, d0 = this._atlasLayer.points;
+                if (icon && !icon.hasAttribute('aria-label')) {  // a keyboard stop named by the entry
+                    icon.setAttribute('aria-label', plainText(d0.name[this._atlasIndex]));
+                    L.DomEvent.on(icon, 'keydown', this._atlasKey, this);
+                }
                 if (!this._tooltip) {
                     const owner = this._atlasLayer, i = this._atlasIndex, d = owner.points;
                     this.bindTooltip(tooltipHtml(d, i));
                     this.bindPopup(function () {
-                        return popupHtml(d, i, owner.options.styles, owner.options.texts);
+                        return popupHtml(d, i, owner.options.styles, owner.options.texts, pageIsWide());
                     }, {maxWidth: 320});
                 }
                 return this;
+            },
+
+            // Enter (or Space) on a focused marker does what a click does: it opens the popup and
+            // selects the entry (streamlit-folium listens to clicks). The key's default is stopped,
+            // so that Leaflet's own Enter (which opens the popup) does not close it again.
+            _atlasKey: function (e) {
+                if (e.key === 'Enter' || e.key === ' ') {
+                    L.DomEvent.preventDefault(e);
+                    this.fire('click', {latlng: this.getLatLng(), originalEvent: e}, true);
+                }
             }
         });
+
+        /** Name each cluster for screen readers ("12 entries: zoom in"): markercluster's own icons
+         * are buttons with only a number. */
+        function nameClusters(text) {
+            if (!L.MarkerCluster || L.MarkerCluster.prototype._atlasNamed || !text) { return; }
+            const onAdd = L.MarkerCluster.prototype.onAdd;
+            L.MarkerCluster.prototype._atlasNamed = true;
+            L.MarkerCluster.prototype.onAdd = function (map) {
+                onAdd.call(this, map);
+                if (this._icon) {
+                    this._icon.setAttribute('aria-label', plainText(text).replace('{n}', String(this.getChildCount())));
+                }
+                return this;
+            };
+        }
 
         /**
          * All the points of one payload, decoded once. Which of them are shown (`setVisible`,
@@ -171,7 +254,7 @@
          * what it is asked to show until the points are there.
          */
         const PointLayer = L.LayerGroup.extend({
-            options: {clustered: true, cluster: {}, styles: [], texts: {}, key: ''},
+            options: {clustered: true, cluster: {}, styles: [], texts: {}, key: '', pane: '', squares: false},
 
             initialize: function (source, options) {
                 L.setOptions(this, options);
@@ -182,7 +265,8 @@
                 // On its own, a cluster group not yet on a map checks each marker added against
                 // all those waiting (quadratic: seconds for 100,000): markers join a group once it
                 // is on the map, where markercluster adds them in chunks.
-                this._group = this.options.clustered ? L.markerClusterGroup(this.options.cluster) : L.featureGroup();
+                if (this.options.clustered) { nameClusters(this.options.texts.cluster); }
+                this._group = this.options.clustered ? L.markerClusterGroup(this._clusterOptions()) : L.featureGroup();
                 this._front = L.featureGroup();
                 this._group.on('add', this._place, this);
                 this._front.on('add', this._place, this);
@@ -202,6 +286,27 @@
                     this.setPoints(source);
                     this.ready = Promise.resolve(this);
                 }
+            },
+
+            // markercluster's options, plus the layer's pane and, for `squares`, square clusters in
+            // the colour of the layer's first square style (the ODCs').
+            _clusterOptions: function () {
+                const out = L.extend({}, this.options.cluster);
+                if (this.options.pane) { out.clusterPane = this.options.pane; }
+                if (this.options.squares) {
+                    const square = this.options.styles.filter(function (st) { return st.odc && !st.planned; })[0];
+                    const colour = square ? square.colour : '#555';
+                    out.iconCreateFunction = function (cluster) {
+                        return L.divIcon({
+                            className: 'marker-cluster atlas-square-cluster',
+                            html: '<span style="background:' + colour + '">' + cluster.getChildCount() + '</span>',
+                            iconSize: [28, 28],
+                            // below and right of its place: beside, not under, a round cluster of the same place
+                            iconAnchor: [4, 4]
+                        });
+                    };
+                }
+                return out;
             },
 
             onAdd: function (map) {
@@ -311,7 +416,8 @@
                     if (!this._icons[key]) {
                         this._icons[key] = makeIcon(this.options.styles[d.style[i]], big);
                     }
-                    const m = new Point([d.lat[i] / d.scale, d.lon[i] / d.scale], {icon: this._icons[key]});
+                    const m = new Point([d.lat[i] / d.scale, d.lon[i] / d.scale],
+                        {icon: this._icons[key], pane: this.options.pane || 'markerPane'});
                     m._atlasLayer = this;
                     m._atlasIndex = i;
                     this._markers[i] = m;
@@ -407,13 +513,51 @@
             }
         });
 
+        /**
+         * Room the map's overlays take at its edges, as Leaflet's fitBounds padding: the controls
+         * on the left and at the top right, and the legend at the bottom right — kept clear by
+         * padding the bottom or the right, whichever costs the view less.
+         */
+        function overlayPadding(map) {
+            const box = map.getContainer().getBoundingClientRect(), size = map.getSize();
+            const gap = 10, rect = function (selector) {
+                const el = map.getContainer().querySelector(selector);
+                return el && el.offsetParent ? el.getBoundingClientRect() : null;
+            };
+            const pad = {left: gap, top: gap, right: gap, bottom: gap};
+            // each corner's overlay: kept clear by padding one of its two sides, the cheaper one
+            [['.leaflet-top.leaflet-left', 'left', 'top'], ['.leaflet-top.leaflet-right .leaflet-control', 'right', 'top'],
+                ['.atlas-legend', 'right', 'bottom']].forEach(function (corner) {
+                const r = rect(corner[0]);
+                if (!r) { return; }
+                const w = (corner[1] === 'left' ? r.right - box.left : box.right - r.left) + gap;
+                const h = (corner[2] === 'top' ? r.bottom - box.top : box.bottom - r.top) + gap;
+                if (h / size.y <= w / size.x) {
+                    pad[corner[2]] = Math.max(pad[corner[2]], h);
+                } else {
+                    pad[corner[1]] = Math.max(pad[corner[1]], w);
+                }
+            });
+            const left = pad.left, top = pad.top, right = pad.right, bottom = pad.bottom;
+            const cap = function (v, total) { return Math.min(v, total * 0.4); };
+            return {
+                paddingTopLeft: [cap(left, size.x), cap(top, size.y)],
+                paddingBottomRight: [cap(right, size.x), cap(bottom, size.y)]
+            };
+        }
+
+        /** Fit `bounds` in what the overlays leave of the map. */
+        function frame(map, bounds) {
+            map.fitBounds(bounds, overlayPadding(map));
+        }
+
         /** Frame `bounds` now and again once the map has its final size (the iframe is resized
          * after the map is made), unless the visitor has moved the map by then. */
         function fitBounds(map, bounds) {
-            map.fitBounds(bounds);
+            frame(map, bounds);
             const timer = setTimeout(function () {
                 map.invalidateSize();
-                map.fitBounds(bounds);
+                frame(map, bounds);
             }, 300);
             map.once('mousedown touchstart wheel keydown', function () { clearTimeout(timer); });
         }
@@ -423,6 +567,7 @@
         function outlines(url) {
             const layer = L.geoJSON(null, {
                 interactive: false,
+                pane: 'atlasBase',
                 style: {color: '#9aa9a6', weight: 0.8, fillColor: '#eef2f0', fillOpacity: 1}
             });
             // (after the map's script has run: the point layers are made after the outlines)
@@ -437,6 +582,300 @@
                 mark('atlas:outlines');
             }).catch(function (err) { console.error('atlas: outlines not loaded', err); });
             return layer;
+        }
+
+        /**
+         * Place names: in the view, towns named at this zoom, biggest first, each left out when its
+         * label would overlap one already placed; at most `max`. Text only (textContent).
+         */
+        const Labels = L.Layer.extend({
+            options: {pane: 'atlasLabels', max: 300},
+
+            initialize: function (source, options) {
+                L.setOptions(this, options);
+                this.data = null;
+                this.ready = Promise.resolve(typeof source === 'string' ? load(source) : source)
+                    .then(L.bind(function (payload) {
+                        this.data = decodeLabels(payload);
+                        this._draw();
+                        return this;
+                    }, this));
+                this.ready.catch(function (err) { console.error('atlas: place names not loaded', err); });
+            },
+
+            onAdd: function (map) {
+                this._div = L.DomUtil.create('div', 'atlas-labels', this.getPane());
+                map.on('moveend', this._draw, this);
+                map.on('zoomstart', this._hide, this);
+                this._draw();
+            },
+
+            onRemove: function (map) {
+                map.off('moveend', this._draw, this);
+                map.off('zoomstart', this._hide, this);
+                L.DomUtil.remove(this._div);
+                this._div = null;
+            },
+
+            _hide: function () {
+                if (this._div) { this._div.style.display = 'none'; }
+            },
+
+            _draw: function () {
+                const map = this._map, d = this.data, div = this._div;
+                if (!map || !d || !div) { return; }
+                const zoom = map.getZoom(), view = map.getBounds().pad(0.05), size = map.getSize();
+                const origin = map.containerPointToLayerPoint([0, 0]), boxes = [], frag = document.createDocumentFragment();
+                const west = view.getWest(), east = view.getEast(), south = view.getSouth(), north = view.getNorth();
+                for (let i = 0; i < d.n && boxes.length < this.options.max; i++) {
+                    if (d.z[i] > zoom || d.lat[i] < south || d.lat[i] > north) { continue; }
+                    let lon = d.lon[i];  // (the view may lie across the antimeridian)
+                    if (lon < west) { lon += 360; } else if (lon > east) { lon -= 360; }
+                    if (lon < west || lon > east) { continue; }
+                    const p = map.latLngToLayerPoint([d.lat[i], lon]), x = p.x - origin.x, y = p.y - origin.y;
+                    const w = d.name[i].length * 7 + 10, h = 18;
+                    const box = [x - w / 2, y - h, x + w / 2, y + 4];
+                    if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { continue; }
+                    if (boxes.some(function (b) {
+                        return box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1];
+                    })) { continue; }
+                    boxes.push(box);
+                    const el = document.createElement('span');
+                    el.className = 'atlas-label' + (d.z[i] <= 4 ? ' atlas-label-big' : '');
+                    el.textContent = d.name[i];
+                    el.style.left = p.x + 'px';
+                    el.style.top = p.y + 'px';
+                    frag.appendChild(el);
+                }
+                div.textContent = '';
+                div.appendChild(frag);
+                div.style.display = '';
+                if (!this._marked) {
+                    this._marked = true;
+                    mark('atlas:labels');
+                }
+            }
+        });
+
+        /**
+         * Place names on `map` from `source` (a file's URL, or the labels), listed in the layer
+         * control as `options.name`. Without tiles they are on the map at once; with tiles, once a
+         * tile fails before any has loaded (no tile server reachable: the outlines show).
+         */
+        function labels(map, source, options) {
+            const layer = new Labels(source, options);
+            if (!options.tiles) {
+                layer.addTo(map);
+            } else {
+                let loaded = false;
+                map.eachLayer(function (tiles) {
+                    if (!(tiles instanceof L.TileLayer)) { return; }
+                    tiles.on('tileload', function () { loaded = true; });
+                    tiles.on('tileerror', function () {
+                        if (!loaded && !map.hasLayer(layer)) { map.addLayer(layer); }
+                    });
+                });
+            }
+            setTimeout(function () {  // (the layer control is made after the map's other parts)
+                if (control && options.name) { control.addOverlay(layer, options.name); }
+            }, 0);
+            return layer;
+        }
+
+        /** Text folded for matching: lower case, without accents. */
+        function fold(text) {
+            return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+        }
+
+        /**
+         * Find as you type: a box on the map listing, while one types, the shown points of the keyed
+         * layers whose name holds the text (at most 8); choosing one (click, or arrows and Enter)
+         * shows it on the map, opens it and selects the entry. Names are shown as text only.
+         */
+        const Search = L.Control.extend({
+            options: {position: 'topleft', label: 'Find on the map', none: 'No match', limit: 8},
+
+            onAdd: function () {
+                const div = L.DomUtil.create('div', 'atlas-search leaflet-bar');
+                const input = this._input = L.DomUtil.create('input', '', div);
+                input.type = 'search';
+                input.placeholder = this.options.label;
+                input.setAttribute('aria-label', this.options.label);
+                input.setAttribute('role', 'combobox');
+                input.setAttribute('aria-expanded', 'false');
+                input.setAttribute('aria-controls', 'atlas-search-list');
+                input.setAttribute('aria-autocomplete', 'list');
+                const list = this._list = L.DomUtil.create('ul', 'atlas-search-list', div);
+                list.id = 'atlas-search-list';
+                list.setAttribute('role', 'listbox');
+                list.hidden = true;
+                this._found = [];
+                this._active = -1;
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                L.DomEvent.on(input, 'input', this._find, this);
+                L.DomEvent.on(input, 'keydown', this._key, this);
+                return div;
+            },
+
+            _find: function () {
+                const text = fold(this._input.value.trim()), found = [], limit = this.options.limit;
+                if (text) {
+                    Object.keys(byKey).forEach(function (key) {
+                        const layer = byKey[key], d = layer.points;
+                        if (!d) { return; }
+                        if (!layer._folded) { layer._folded = d.name.map(function (n) { return fold(plainText(n)); }); }
+                        for (let i = 0; i < d.n && found.length < limit; i++) {
+                            if (layer._wanted[i] && layer._folded[i].indexOf(text) >= 0) { found.push([layer, i]); }
+                        }
+                    });
+                }
+                this._found = found;
+                this._active = -1;
+                this._render(text);
+            },
+
+            _render: function (text) {
+                const list = this._list, self = this;
+                list.textContent = '';
+                this._found.forEach(function (item, k) {
+                    const d = item[0].points, i = item[1], li = L.DomUtil.create('li', '', list);
+                    li.id = 'atlas-search-' + k;
+                    li.setAttribute('role', 'option');
+                    li.setAttribute('aria-selected', k === self._active ? 'true' : 'false');
+                    const name = L.DomUtil.create('b', '', li);
+                    name.textContent = plainText(d.name[i]);
+                    const place = L.DomUtil.create('span', '', li);
+                    place.textContent = ' ' + plainText(d.places[d.place[i]]);
+                    L.DomEvent.on(li, 'click', function () { self._choose(k); });
+                });
+                if (text && !this._found.length) {
+                    const li = L.DomUtil.create('li', 'atlas-search-none', list);
+                    li.textContent = this.options.none;
+                }
+                list.hidden = !list.children.length;
+                this._input.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
+                if (this._active >= 0) {
+                    this._input.setAttribute('aria-activedescendant', 'atlas-search-' + this._active);
+                } else {
+                    this._input.removeAttribute('aria-activedescendant');
+                }
+            },
+
+            _key: function (e) {
+                const n = this._found.length;
+                if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                    L.DomEvent.preventDefault(e);
+                    if (n) {
+                        this._active = (this._active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+                        this._render(this._input.value);
+                    }
+                } else if (e.key === 'Enter' && n) {
+                    L.DomEvent.preventDefault(e);
+                    this._choose(Math.max(this._active, 0));
+                } else if (e.key === 'Escape') {
+                    this._input.value = '';
+                    this._find();
+                }
+            },
+
+            _choose: function (k) {
+                const item = this._found[k], map = this._map;
+                if (!item || !map) { return; }
+                const layer = item[0], marker = layer._marker(item[1]);
+                const open = function () { marker.fire('click', {latlng: marker.getLatLng()}, true); };
+                this._list.hidden = true;
+                this._input.setAttribute('aria-expanded', 'false');
+                if (layer._group.zoomToShowLayer && layer._group.hasLayer(marker)) {
+                    layer._group.zoomToShowLayer(marker, open);
+                } else {
+                    map.setView(marker.getLatLng(), Math.max(map.getZoom(), 12));
+                    open();
+                }
+            }
+        });
+
+        /** Whether the map is used with a finger (a phone, a tablet): no mouse that hovers. */
+        function touchScreen() {
+            return Boolean(L.Browser.touch && window.matchMedia && window.matchMedia('(pointer: coarse)').matches);
+        }
+
+        /**
+         * On touch screens, one finger scrolls the page (the map does not take it: Leaflet's dragging
+         * is off, so the map's `touch-action` lets the browser scroll) and two fingers move and zoom
+         * the map (Leaflet's pinch, which follows the fingers' middle). A one-finger swipe on the map
+         * shows `hint` for a moment.
+         */
+        function touchGestures(map, hint) {
+            map.dragging.disable();
+            L.DomUtil.addClass(map.getContainer(), 'atlas-touch');
+            const el = map.getContainer(), tip = L.DomUtil.create('div', 'atlas-gesture-hint', el);
+            tip.textContent = hint;
+            tip.setAttribute('aria-hidden', 'true');
+            let timer = null;
+            // A tap on a marker must not focus it: focusing scrolls the frame fully into view, the
+            // marker moves under the finger and the tap's click lands beside it.
+            el.addEventListener('pointerdown', function (e) {
+                if (e.pointerType === 'touch' && e.target.closest && e.target.closest('.leaflet-marker-icon')) {
+                    e.preventDefault();
+                }
+            }, true);
+            L.DomEvent.on(el, 'touchmove', function (e) {
+                if (e.touches && e.touches.length === 1) {
+                    L.DomUtil.addClass(tip, 'atlas-shown');
+                    clearTimeout(timer);
+                    timer = setTimeout(function () { L.DomUtil.removeClass(tip, 'atlas-shown'); }, 1500);
+                } else {
+                    L.DomUtil.removeClass(tip, 'atlas-shown');
+                }
+            });
+        }
+
+        /** Fold the legend and the layer list on a small map (a phone): a tap opens them. */
+        function foldOverlays(map) {
+            const size = map.getSize();
+            if (control && size.x < 640 && control.options.collapsed === false) {
+                control.options.collapsed = true;
+                L.DomUtil.remove(control._container);  // made again, folded (Leaflet reads `collapsed` there)
+                control._map = null;
+                control.addTo(map);
+            }
+            if (size.x < 420) {
+                map.getContainer().querySelectorAll('.atlas-legend details').forEach(function (d) { d.open = false; });
+            }
+        }
+
+        /**
+         * The map's own controls in the page's language (`texts`: zoomIn, zoomOut, layers, gesture)
+         * and a metric scale; folded overlays on a small map; touch gestures on a touch screen.
+         */
+        function setup(map, options) {
+            const texts = options.texts || {};
+            if (map.zoomControl) {
+                [[map.zoomControl._zoomInButton, texts.zoomIn], [map.zoomControl._zoomOutButton, texts.zoomOut]]
+                    .forEach(function (pair) {
+                        if (pair[0] && pair[1]) {
+                            pair[0].title = pair[1];
+                            pair[0].setAttribute('aria-label', pair[1]);
+                        }
+                    });
+            }
+            L.control.scale({imperial: false}).addTo(map);
+            if (texts.search) {
+                new Search({label: texts.search, none: texts.searchNone}).addTo(map);
+            }
+            if (touchScreen()) {
+                touchGestures(map, texts.gesture || '');
+            }
+            const overlays = function () {
+                foldOverlays(map);  // (which may make the layer control again)
+                if (control && control._layersLink && texts.layers) {
+                    control._layersLink.title = texts.layers;
+                    control._layersLink.setAttribute('aria-label', texts.layers);
+                }
+            };
+            setTimeout(overlays, 0);  // (the layer control and the legend are made after this)
+            map.once('resize', overlays);  // (the frame gets its final size)
         }
 
         // The places layer of the chosen article (or of every article, hidden), made again only
@@ -484,19 +923,23 @@
          * The view: on the map's first update, the link's view or the frame of the shown points;
          * later, the frame of the shown points when the filters ask for it (`view.key` changed:
          * other countries, another article) or when none of them would be in sight; otherwise
-         * the map stays where the visitor put it.
+         * the map stays where the visitor put it. While the view is itself a filter (`view.hold`:
+         * "only what the map shows"), only the first update places the map.
          */
         function updateView(map, view) {
             const first = map._atlasViewKey === undefined, changed = map._atlasViewKey !== view.key;
             map._atlasViewKey = view.key;
+            if (!first && view.hold) {
+                return;
+            }
             if (first && view.center) {
                 map.setView(view.center, view.zoom);
             } else if (first) {
                 fitBounds(map, view.fit);
             } else if (changed) {
-                map.fitBounds(view.fit);
+                frame(map, view.fit);
             } else if (anyInView(map) === false) {
-                map.fitBounds(view.fit);
+                frame(map, view.fit);
             }
         }
 
@@ -531,13 +974,16 @@
             update: update,
             fitBounds: fitBounds,
             outlines: outlines,
+            labels: labels,
+            setup: setup,
+            decodeLabels: decodeLabels,
             decodePoints: decodePoints,
             decodeMask: decodeMask
         };
     }
 
     return {
-        decodePoints: decodePoints, decodeMask: decodeMask, tooltipHtml: tooltipHtml, popupHtml: popupHtml,
+        decodePoints: decodePoints, decodeMask: decodeMask, decodeLabels: decodeLabels, tooltipHtml: tooltipHtml, popupHtml: popupHtml,
         leaflet: leaflet
     };
 }));

@@ -174,6 +174,7 @@ def test_a_click_on_the_small_map_moves_the_pin(page: Page, form_app: FormApp) -
     _type(page, "City", "Lyon")
     expect(page.get_by_text("Coordinates: 45.74906, 4.84789")).to_be_visible(timeout=TIMEOUT)
     container = _small_map(page).locator(".leaflet-container")
+    expect(_small_map(page).locator(".atlas-label").filter(has_text="Lyon").first).to_be_visible(timeout=TIMEOUT)
     box = container.bounding_box()
     assert box is not None
     container.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.3})  # away from the pin

@@ -26,9 +26,10 @@ SHOWN_ROWS = """f => {
 
 # Markers drawn in the DOM: single pins, plus the points inside each cluster (its label).
 DRAWN = """f => {
-    const d = f.contentWindow.document;
-    let n = d.querySelectorAll('.leaflet-marker-pane .atlas-pin').length;
-    d.querySelectorAll('.leaflet-marker-pane .marker-cluster').forEach(c => { n += parseInt(c.textContent, 10); });
+    const d = f.contentWindow.document, panes = ['.leaflet-marker-pane', '.leaflet-atlasOdc-pane'];
+    let n = d.querySelectorAll(panes.map(p => p + ' .atlas-pin').join(',')).length;
+    d.querySelectorAll(panes.map(p => p + ' .marker-cluster').join(','))
+        .forEach(c => { n += parseInt(c.textContent, 10); });
     return n;
 }"""
 

@@ -3,7 +3,8 @@
  * Reads one JSON payload (`pack_points`' output) a line on stdin; writes one line of JSON a
  * payload: the decoded points as records, with each point's tooltip HTML. A line
  * {"mask": ..., "n": ...} (a layer's part of an update, atlas/map/update.py) is answered with
- * the 0/1 flag of each of the n points instead.
+ * the 0/1 flag of each of the n points instead, and a line {"labels": ...} (atlas/map/labels.py)
+ * with the decoded place names.
  */
 'use strict';
 const path = require('path');
@@ -33,9 +34,14 @@ readline.createInterface({input: process.stdin}).on('line', function (line) {
     let reply;
     try {
         const request = JSON.parse(line);
-        reply = 'mask' in request ?
-            {bits: Array.from(atlas.decodeMask(request.mask, request.n))} :
-            {records: records(request)};
+        if ('labels' in request) {
+            const d = atlas.decodeLabels(request.labels);
+            reply = {name: d.name, lat: Array.from(d.lat), lon: Array.from(d.lon), z: Array.from(d.z)};
+        } else if ('mask' in request) {
+            reply = {bits: Array.from(atlas.decodeMask(request.mask, request.n))};
+        } else {
+            reply = {records: records(request)};
+        }
     } catch (err) {
         reply = {error: String(err && err.stack || err)};
     }

@@ -289,7 +289,7 @@ def _position_panel(position: Position | None, entry: dict | None, values: dict[
             st.caption(t("contribute_position_found", lang, precision=t(level, lang)))
         if position.label:
             safe.text(position.label)
-    clicked = render_location_picker(position)
+    clicked = render_location_picker(position, lang=lang)
     if clicked is not None and state.form_new_click((clicked.lat, clicked.lon)):
         state.set_form_position(clicked, state.form_geo_query())
         st.rerun()

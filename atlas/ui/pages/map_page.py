@@ -79,8 +79,9 @@ def render() -> None:
         render_summary(shown, full, lang)
     with share:
         share_box = st.container()
-    if shown.empty:
-        render_empty(lang)
+    with st.container():  # always there, so that the map keeps its place in the page (and its frame)
+        if shown.empty:
+            render_empty(lang)
 
     focus = article_focus(articles, state.chosen_article(), on_map, lang)
 
