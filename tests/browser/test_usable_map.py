@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.server import AppServer
-from tests.browser.conftest import FIXTURES, MAP_FRAME
-from tests.browser.test_usable import AXE, AXE_TAGS
+from tests.browser.conftest import AXE, AXE_TAGS, FIXTURES, MAP_FRAME
 
 TIMEOUT = 30_000
 
