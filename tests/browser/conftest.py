@@ -77,13 +77,12 @@ def failing_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
     yield from _app("small_atlas", tmp_path_factory, script="tests/browser/failing_page.py")
 
 
-@pytest.fixture()
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
-    pg = context.new_page()
+def local_only(context) -> list[str]:
+    """Let `context` reach loopback (and data:, blob:, about:) only; returns the list that collects
+    every other URL it asked for (refused), for tests that promise no third-party request."""
     blocked: list[str] = []
 
-    def only_local(route):
+    def only_local(route) -> None:
         if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
             route.continue_()
         else:
@@ -91,7 +90,14 @@ def page(chromium):
             route.abort()
 
     context.route("**/*", only_local)
-    pg.blocked_requests = blocked
+    return blocked
+
+
+@pytest.fixture()
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    pg = context.new_page()
+    pg.blocked_requests = local_only(context)
     yield pg
     context.close()
 

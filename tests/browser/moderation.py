@@ -20,7 +20,7 @@ from atlas.store import open_store
 from atlas.store.store import Store
 from bench.oidc import MockProvider, User, secrets_toml
 from bench.server import AppServer
-from tests.browser.conftest import FIXTURES
+from tests.browser.conftest import FIXTURES, local_only
 from tests.store.records import new_org
 
 TIMEOUT = 30_000
@@ -78,17 +78,7 @@ def new_context(chromium, viewport: dict[str, int] | None = None) -> BrowserCont
     refused is listed in `context.blocked_requests` (`visit` gives its page that list as
     `page.blocked_requests`, as conftest's `page` fixture does)."""
     context = chromium.new_context(viewport=viewport or {"width": 1400, "height": 1000}, accept_downloads=True)
-    blocked: list[str] = []
-
-    def only_local(route) -> None:
-        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    context.blocked_requests = blocked
+    context.blocked_requests = local_only(context)
     return context
 
 
