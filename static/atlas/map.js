@@ -546,20 +546,23 @@
             };
         }
 
-        /** Fit `bounds` in what the overlays leave of the map. */
+        /** Fit `bounds` in what the overlays leave of the map (and forget a first framing still to
+         * be made again: a later framing, such as an article's, must not be undone by it). */
         function frame(map, bounds) {
+            clearTimeout(map._atlasRefit);
             map.fitBounds(bounds, overlayPadding(map));
         }
 
         /** Frame `bounds` now and again once the map has its final size (the iframe is resized
-         * after the map is made), unless the visitor has moved the map by then. */
+         * after the map is made), unless the visitor has moved the map or another framing came
+         * by then. */
         function fitBounds(map, bounds) {
             frame(map, bounds);
-            const timer = setTimeout(function () {
+            map._atlasRefit = setTimeout(function () {
                 map.invalidateSize();
-                frame(map, bounds);
+                map.fitBounds(bounds, overlayPadding(map));
             }, 300);
-            map.once('mousedown touchstart wheel keydown', function () { clearTimeout(timer); });
+            map.once('mousedown touchstart wheel keydown', function () { clearTimeout(map._atlasRefit); });
         }
 
         /** Country outlines from a static GeoJSON file (or given), drawn once the first points are (or at once
