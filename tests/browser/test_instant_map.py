@@ -142,23 +142,3 @@ def test_choosing_an_article_highlights_in_place_and_shows_its_places(page: Page
     expect(frame.locator(".atlas-place")).to_have_count(0)  # the places of every article, hidden
     assert iframe.evaluate("f => f.contentWindow.__kept") == "the same window"
 
-
-def test_a_framing_soon_after_the_first_is_not_undone(page: Page, small_app) -> None:
-    # The first framing is made again once the frame has its final size; countries or an article
-    # framed before that must stay framed (a busy server sends both updates close together).
-    page.goto(small_app.url)
-    iframe = page.locator(MAP_FRAME).element_handle()
-    _wait_drawn(page, iframe, 7)
-    iframe.evaluate(
-        """f => {
-            const w = f.contentWindow, map = w.map, L = w.L, key = map._atlasViewKey;
-            const view = (k, fit) => ({view: {key: k, fit: fit, center: null, zoom: null, hold: false}});
-            map._atlasViewKey = undefined;  // as a map that has not had its first update yet
-            L.atlas.update(L.featureGroup(), view('first', [[-40, -100], [60, 100]])).addTo(map);
-            // then France, under the key the page's own updates carry (they leave it framed)
-            L.atlas.update(L.featureGroup(), view(key, [[42.5, -4.5], [50.5, 7.5]])).addTo(map);
-        }"""
-    )
-    page.wait_for_timeout(1500)  # past the first framing's second pass (300 ms)
-    lat, lon = _center(iframe)
-    assert abs(lat - 46.5) < 1.5 and abs(lon - 1.5) < 1.5, (lat, lon)
