@@ -141,4 +141,3 @@ def test_choosing_an_article_highlights_in_place_and_shows_its_places(page: Page
     expect(frame.locator(".atlas-hl")).to_have_count(0, timeout=TIMEOUT)
     expect(frame.locator(".atlas-place")).to_have_count(0)  # the places of every article, hidden
     assert iframe.evaluate("f => f.contentWindow.__kept") == "the same window"
-
