@@ -42,6 +42,7 @@ from atlas.store.store import (
     AlreadyDecided,
     InvalidRecord,
     NotFound,
+    Paged,
     Store,
     StoreError,
     _data_of,
@@ -325,16 +326,7 @@ class DraftListItem:
     candidates: int  # candidate new organisations proposed
 
 
-@dataclass(frozen=True)
-class DraftList:
-    items: tuple[DraftListItem, ...]
-    total: int
-    page: int
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+DraftList = Paged[DraftListItem]
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from atlas.matching import LIKELY, find_duplicates, prepare
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, NotSamePair, Revision, SourceLink
+from atlas.store.store import Paged
 
 if TYPE_CHECKING:
     from atlas.store.store import Store
@@ -69,12 +70,7 @@ class PairItem:
     decided_at: dt.datetime | None
 
 
-@dataclass(frozen=True)
-class PairPage:
-    items: tuple[PairItem, ...]
-    total: int
-    page: int
-    size: int
+PairPage = Paged[PairItem]
 
 
 def ordered(a: str, b: str) -> tuple[str, str]:

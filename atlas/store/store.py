@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, func, or_, select
@@ -36,6 +36,8 @@ from atlas.schema import SCHEMAS, Problem, show_value, validate_record, validate
 from atlas.store.engine import WRITE
 from atlas.store.models import DATA_FIELDS, Contact, Entry, Meta, RateEvent, Revision
 from atlas.text import fold_key
+
+T = TypeVar("T")
 
 PUBLISHED_REVISION = "published_revision"
 SUBMISSIONS = "submissions"  # counter bumped by every submission (serialises them on PostgreSQL)
@@ -126,8 +128,10 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
-class QueuePage:
-    items: tuple[QueueItem, ...]
+class Paged(Generic[T]):
+    """One page of a list the moderators go through (the queue, the drafts, the duplicate pairs)."""
+
+    items: tuple[T, ...]
     total: int
     page: int
     size: int
@@ -135,6 +139,9 @@ class QueuePage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.size))
+
+
+QueuePage = Paged[QueueItem]
 
 
 @dataclass(frozen=True)

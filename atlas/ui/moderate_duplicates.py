@@ -35,7 +35,7 @@ def render_duplicates(store: Store, lang: str) -> None:
     st.caption(t("pairs_help", lang))
     index = state.page_index(Key.MOD_PAIR_PAGE)
     page = store.duplicate_pairs(page=index, size=PAIR_PAGE_SIZE)
-    pages = max(1, -(-page.total // PAIR_PAGE_SIZE))
+    pages = page.pages
     if index >= pages:  # the last page emptied by decisions: show the one before
         index = pages - 1
         state.set_page_index(Key.MOD_PAIR_PAGE, index)
