@@ -1,0 +1,16 @@
+"""The atlas open to machines: HTTP routes served beside the Streamlit page by the same process.
+
+`app.py` hands `routes()` to `streamlit.starlette.App`, so `streamlit run app.py` (and `make run`)
+serves the page and these routes on one port. Each interface lives in its own module and exposes a
+`ROUTES` list; this registry only gathers them. Nothing here imports Streamlit: the routes read the
+published atlas through `atlas.store` and are plain Starlette.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+
+def routes() -> list[BaseRoute]:
+    """Every route the atlas serves beside the page, in the order Starlette should try them."""
+    return []
