@@ -10,7 +10,7 @@ PORT   ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test assets data bench load oidc cluster cluster-load lint js-lint lock clean screenshots
+.PHONY: run test assets data bench load oidc cluster cluster-load lint js-lint lock clean screenshots docs docs-serve
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -69,7 +69,16 @@ run: $(STAMP)
 test: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
 	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory docs
 	$(BIN)/python -m pytest
+
+# The documentation site (docs/, mkdocs.yml): built strictly (a broken link fails) into build/site/.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# The documentation with live reload at http://127.0.0.1:8000.
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # Regenerate the bundled coordinates with the project's own geocoder (offline gazetteer + cache).
 data: $(STAMP)
@@ -81,21 +90,21 @@ data: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# The README's screenshots (docs/screenshots/), from the running app on the bundled data, offline.
+# The README's and docs' screenshots (docs/screenshots/), from the running app on the bundled data, offline.
 screenshots: $(STAMP)
 	@$(MAKE) --no-print-directory assets
 	$(BIN)/python -m bench.screenshots
 
-# 20 concurrent visitors against a local app for 60 s (loopback only); see README "Many visitors".
+# 20 concurrent visitors against a local app for 60 s (loopback only); see docs/operate/performance.md.
 load: $(STAMP)
 	$(BIN)/python -m bench.load --sessions 20 --seconds 60
 
 # A local OpenID Connect provider (127.0.0.1:9400, users "moderator" and "visitor") to try the
-# Moderate page; it prints the .streamlit/secrets.toml to write. For trials only: see README "Moderating".
+# Moderate page; it prints the .streamlit/secrets.toml to write. For trials only: see docs/use/moderate.md.
 oidc: $(STAMP)
 	$(BIN)/python -m bench.oidc
 
-# The deployment's topology on this machine (README "Several replicas"): a throwaway PostgreSQL,
+# The deployment's topology on this machine (docs/operate/deployment.md): a throwaway PostgreSQL,
 # $(REPLICAS) replicas of the app and Debian's nginx in front, configured from deploy/nginx/, at
 # http://127.0.0.1:$(CLUSTER_PORT); Ctrl-C (or CLUSTER_SECONDS=N) stops everything it started.
 cluster: $(STAMP)
@@ -103,7 +112,7 @@ cluster: $(STAMP)
 	$(BIN)/python -m bench.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) \
 		$(if $(CLUSTER_SECONDS),--seconds $(CLUSTER_SECONDS))
 
-# 20 visitors through nginx for 60 s with 1, 2 and 4 replicas, in one run (README "Several replicas").
+# 20 visitors through nginx for 60 s with 1, 2 and 4 replicas, in one run (docs/operate/deployment.md).
 cluster-load: $(STAMP)
 	@$(MAKE) --no-print-directory assets
 	$(BIN)/python -m bench.cluster_load --replicas 1,2,4 --sessions 20 --seconds 60

@@ -6,7 +6,7 @@ any client id and secret. It is for trying moderation on one machine and for the
 never a way to protect a real atlas.
 
 `python -m bench.oidc` (what `make oidc` runs) starts one on port 9400 with two users, a moderator
-and a visitor, and prints the secrets file to write; see README "Moderating".
+and a visitor, and prints the secrets file to write; see docs/use/moderate.md.
 """
 
 from __future__ import annotations
