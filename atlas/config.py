@@ -144,3 +144,132 @@ def form_geocoder() -> str:
     """
     value = (os.environ.get("ATLAS_FORM_GEOCODER") or "").strip().lower()
     return "online" if value == "online" else "offline"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The registry of settings: every `ATLAS_*` variable the project reads, once. The configuration page of the docs
+# (docs/reference/configuration.md) is rendered from it at build time, and tests/test_docs.py checks that every
+# `ATLAS_*` name in the code is here and that every entry here is read somewhere.
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its variable, its default (as a reader reads it), what it does, and who reads it."""
+
+    name: str
+    default: str
+    effect: str
+    scope: str = "app"  # "app": the app and the `atlas` commands; "deploy": nginx, compose and the images
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ATLAS_DATABASE_URL",
+        "`[connections.atlas] url` in the secrets file, else `sqlite:///var/atlas.sqlite3`",
+        "the atlas database (SQLAlchemy URL; PostgreSQL: `postgresql+psycopg://…`)",
+    ),
+    Setting("ATLAS_SOURCE", "`database`", "`files`: serve the data folder read-only, without a database"),
+    Setting(
+        "ATLAS_SECRETS",
+        "`.streamlit/secrets.toml`",
+        "the secrets file the atlas reads (the database URL, the moderators); Streamlit's sign-in reads its own "
+        "(`--secrets.files`)",
+    ),
+    Setting(
+        "ATLAS_MODERATORS",
+        "`[atlas] moderators` in the secrets file",
+        "comma-separated e-mail addresses allowed to moderate",
+    ),
+    Setting(
+        "ATLAS_DATA_DIR",
+        "`data/`",
+        "folder with `organisations.csv`, `odc.csv`, `articles/`: the seed of a new database, and the data of "
+        "`ATLAS_SOURCE=files`",
+    ),
+    Setting(
+        "ATLAS_ASSETS",
+        "`auto`",
+        "`local`: Leaflet from this server only; `cdn`: public CDNs; `auto`: local when fetched",
+    ),
+    Setting(
+        "ATLAS_TILES",
+        "`osm`",
+        "`osm`: OpenStreetMap's standard tiles, with their attribution; `none`: no third party (bundled country "
+        "outlines and offline place names only); a URL template `https://…/{z}/{x}/{y}.png`: your own tile server. "
+        "Under any tiles lie the outlines, and the offline place names appear when the tiles fail",
+    ),
+    Setting("ATLAS_TILES_ATTRIBUTION", "none", "the credit shown for your own tile server (plain text)"),
+    Setting("ATLAS_GEOCODE_CACHE", "`.cache/geocode.sqlite3`", "the geocoding cache"),
+    Setting("ATLAS_GEOCODE_OFFLINE", "unset", "`1`: `atlas geocode` never goes online"),
+    Setting("ATLAS_GEOCODER", "Nominatim", "the online geocoder: a geopy service name"),
+    Setting("ATLAS_GEOCODER_USER_AGENT", "the project's agent", "the user agent the online geocoder sends"),
+    Setting("ATLAS_GEOCODER_API_KEY", "none", "the online geocoder's key, if it needs one (never shown)"),
+    Setting("ATLAS_DATA_LICENCE", "`ODbL-1.0`", "the licence declared in every export of the atlas's own data"),
+    Setting(
+        "ATLAS_DATA_ATTRIBUTION",
+        "the atlas's contributors and SOGA",
+        "the attribution declared in every export of the atlas's own data",
+    ),
+    Setting("ATLAS_IMPORT_MAX_BYTES", "1 GB", "the largest file `atlas import` takes"),
+    Setting(
+        "ATLAS_FORM_GEOCODER",
+        "`offline`",
+        "how the app's form places a city or address: `offline` (bundled gazetteer only; the app sends nothing "
+        "anywhere) or `online` (also the geocoder above, one request a second)",
+    ),
+    Setting(
+        "ATLAS_TRUSTED_PROXY",
+        "`0`",
+        "reverse proxies of yours in front of the app: `0` counts anonymous proposals per connection address and "
+        "ignores `X-Forwarded-For` (anyone can send one); `1` (or `true`) takes the right-most `X-Forwarded-For` "
+        "entry, the address your proxy saw; `N` for a chain of N proxies",
+    ),
+    Setting(
+        "ATLAS_REPLICAS",
+        "`app1:8501 app2:8501` (compose)",
+        "the replicas nginx balances, as `host:port` separated by spaces",
+        "deploy",
+    ),
+    Setting(
+        "ATLAS_UPSTREAM_SERVERS",
+        "made from `ATLAS_REPLICAS`",
+        "the upstream's `server` lines, written by the image's `15-atlas-upstreams.envsh`",
+        "deploy",
+    ),
+    Setting("ATLAS_LISTEN", "`8080`", "where nginx listens", "deploy"),
+    Setting("ATLAS_SERVER_NAME", "`_`", "nginx's `server_name`", "deploy"),
+    Setting("ATLAS_STATIC_ROOT", "`/srv/atlas/static`", "the static files nginx serves at `/app/static/`", "deploy"),
+    Setting(
+        "ATLAS_FRAME_ANCESTORS",
+        "`'self'`",
+        "who may frame the atlas (`'self' https://partner.example`)",
+        "deploy",
+    ),
+    Setting(
+        "ATLAS_CSP_IMG_EXTRA",
+        "empty",
+        "more image sources in the page's policy (`https://tile.openstreetmap.org` with `ATLAS_TILES=osm`)",
+        "deploy",
+    ),
+    Setting(
+        "ATLAS_ROUTE_COOKIE_ATTRIBUTES",
+        "`Path=/; HttpOnly; SameSite=Lax`",
+        "the attributes of nginx's replica cookie (add `; Secure` behind HTTPS)",
+        "deploy",
+    ),
+    Setting("ATLAS_HTTP_PORT", "`8080`", "the port compose publishes nginx on", "deploy"),
+    Setting("ATLAS_DB_PASSWORD", "none (required)", "compose's PostgreSQL password (`.env`)", "deploy"),
+    Setting(
+        "ATLAS_COOKIE_SECRET",
+        "none (required)",
+        "compose's sign-in cookie secret (`.env`), given to every replica as `STREAMLIT_SERVER_COOKIE_SECRET`",
+        "deploy",
+    ),
+)
+
+
+def settings_table(scope: str) -> str:
+    """The settings of `scope` as a Markdown table (the docs' configuration page is built with it)."""
+    rows = ["| variable | default | effect |", "|---|---|---|"]
+    rows += [f"| `{s.name}` | {s.default} | {s.effect} |" for s in SETTINGS if s.scope == scope]
+    return "\n".join(rows)

@@ -1,5 +1,6 @@
 """MkDocs hook: reference pages generated from the code, so they are never typed twice.
 
+`<!-- atlas:settings app -->` (or `deploy`) becomes the table of settings of `atlas.config.SETTINGS`;
 `<!-- atlas:cli -->` in a page becomes the reference of every `atlas` command and option, read from
 the argparse parsers themselves (`atlas.cli.build_parser`). Registered in `mkdocs.yml` (`hooks:`).
 """
@@ -79,4 +80,8 @@ def cli_reference() -> str:
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
     if CLI_MARK in markdown:
         markdown = markdown.replace(CLI_MARK, cli_reference())
+    if "<!-- atlas:settings " in markdown:
+        from atlas.config import settings_table
+
+        markdown = re.sub(r"<!-- atlas:settings (\w+) -->", lambda m: settings_table(m.group(1)), markdown)
     return markdown
