@@ -281,6 +281,24 @@ class ChartSpecs:
     choropleth: dict
 
 
+CHARTS = ("by_country", "by_category", "openings", "choropleth")
+
+
+def chart_spec(frame: pd.DataFrame, lang: str, which: str) -> dict | None:
+    """One chart of `frame` (`which`, one of `CHARTS`) as a Vega-Lite specification (None: the
+    openings chart of a view with no dated opening)."""
+    if which == "by_country":
+        return by_country(frame, lang).to_dict()
+    if which == "by_category":
+        return by_category(frame, lang).to_dict()
+    if which == "choropleth":
+        return choropleth(frame, lang)
+    if which == "openings":
+        openings = odc_openings(frame, lang)
+        return openings.to_dict() if openings is not None else None
+    raise ValueError(f"no chart {which!r}")
+
+
 def chart_specs(frame: pd.DataFrame, lang: str) -> ChartSpecs:
     """Every chart of `frame` (the rows shown) in `lang`."""
     openings = odc_openings(frame, lang)

@@ -294,3 +294,12 @@ def test_bad_article_files_leave_the_atlas_served_with_each_one_located(monkeypa
     ):
         assert located in problems, located
     assert max(len(p) for p in at.dataframe[0].value["problem"]) <= 400
+
+
+def test_only_the_open_charts_tab_is_drawn(app) -> None:
+    """Four charts in tabs; a rerun draws the open one only (the first on a new visit), in the page's language."""
+    at = app()
+    assert [tab.label for tab in at.tabs] == ["By country", "By category", "ODC openings", "Map of countries"]
+    drawn = [len(tab.get("vega_lite_chart")) for tab in at.tabs]
+    assert drawn == [1, 0, 0, 0]
+    assert "By country" not in [tab.label for tab in app(lang="fr").tabs]

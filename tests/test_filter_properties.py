@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from atlas.categories import CATEGORY_IDS, ODC_CATEGORY
 from atlas.data import load_atlas
-from atlas.filters import Filters, apply_filters, filter_mask, in_bounds, place_counts
+from atlas.filters import Filters, apply_filters, filter_mask, in_bounds, option_counts, place_counts
 from atlas.regions import regions
 from atlas.schema import KINDS, ODC_STATUSES, ODCS, ORGANISATIONS
 from atlas.text import fold
@@ -369,8 +369,13 @@ def test_a_repeated_word_is_searched_once(monkeypatch):
     monkeypatch.setattr(atlas.filters, "literal_pattern", lambda word: searched.append(word) or real(word))
     once = apply_filters(frame, Filters(query="liège"))["id"].tolist()
     searched.clear()
+    atlas.filters._TEXT.clear()  # forget the search just made
     repeated = apply_filters(frame, Filters(query=" ".join(["liège", "LIEGE", "Liége"] * 34)))["id"].tolist()
     assert repeated == once == ["gamma-skills"]
+    assert searched == ["liege"]
+    # The same word on the same frame (another rerun, the option counts, the map's rows) is not searched again.
+    apply_filters(frame, Filters(query="Liège", kinds=("organisation",)))
+    option_counts(frame, Filters(query="liege"))
     assert searched == ["liege"]
 
 
@@ -430,3 +435,21 @@ def test_countries_and_regions_choose_places_together(data):
         assert per_region[code] == len(inside), code
         assert inside == {i for i in rows_of(frame, others) if frame.at[i, "country"] in region.countries}
     assert int(per_country.sum()) == len(rows_of(frame, others))
+
+
+@SETTINGS
+@given(st.data())
+def test_each_option_counts_what_choosing_it_alone_would_show(data):
+    """The number beside an option is the rows the page would show with that option alone chosen in
+    its filter, every other filter as it is (the counts come from integer codes, not from filtering)."""
+    frame = data.draw(frames())
+    f = data.draw(filters(frame))
+    counts = option_counts(frame, f)
+    for field, column, got in (("categories", "category", counts.categories), ("kinds", "kind", counts.kinds)):
+        for value in set(frame[column]):
+            assert got.get(value, 0) == len(rows_of(frame, replace(f, **{field: (value,)}))), (field, value)
+    for code in set(frame["country"]):
+        assert counts.countries.get(code, 0) == len(rows_of(frame, replace(f, countries=(code,), regions=()))), code
+    for status in ODC_STATUSES:
+        odcs = {i for i in rows_of(frame, replace(f, statuses=(status,))) if frame.at[i, "kind"] == "odc"}
+        assert counts.statuses.get(status, 0) == len(odcs), status

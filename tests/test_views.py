@@ -27,9 +27,11 @@ def _country_counts(spec: dict) -> dict[str, int]:
 
 def test_the_same_view_is_built_once_and_shared(frame) -> None:
     key = views.view("files:test", "r-shared", Filters(), "en")
-    first = views.charts(key, frame)
-    again = views.charts(key, frame.iloc[0:0])  # the rows are not the key: the view names them
+    first = views.chart(key, "by_country", frame)
+    again = views.chart(key, "by_country", frame.iloc[0:0])  # the rows are not the key: the view names them
     assert again is first
+    assert views.chart(key, "by_category", frame) is not first  # each tab's chart is its own
+    assert views.table(key, frame) is views.table(key, frame)
     assert views.downloads(key, frame) is views.downloads(key, frame)
 
 
@@ -37,8 +39,8 @@ def test_a_new_revision_shows_its_own_rows(frame) -> None:
     fewer = apply_filters(frame, Filters(countries=("FR",)))
     before = views.view("files:test", "r1", Filters(), "en")
     after = views.view("files:test", "r2", Filters(), "en")  # same filters, the data changed
-    assert sum(_country_counts(views.charts(before, frame).by_country).values()) == len(frame)
-    assert _country_counts(views.charts(after, fewer).by_country) == {"France": len(fewer)}
+    assert sum(_country_counts(views.chart(before, "by_country", frame)).values()) == len(frame)
+    assert _country_counts(views.chart(after, "by_country", fewer)) == {"France": len(fewer)}
     csv_before = views.downloads(before, frame).csv.decode("utf-8-sig").splitlines()
     csv_after = views.downloads(after, fewer).csv.decode("utf-8-sig").splitlines()
     assert (len(csv_before), len(csv_after)) == (len(frame) + 1, len(fewer) + 1)
@@ -47,7 +49,8 @@ def test_a_new_revision_shows_its_own_rows(frame) -> None:
 def test_filters_and_language_are_part_of_the_view(frame) -> None:
     only_fr = Filters(countries=("FR",))
     assert views.view("s", "r", only_fr, "en") != views.view("s", "r", Filters(), "en")
-    english = views.charts(views.view("files:test", "r-lang", Filters(), "en"), frame)
-    french = views.charts(views.view("files:test", "r-lang", Filters(), "fr"), frame)
-    assert "Senegal" in _country_counts(english.by_country)
-    assert "Sénégal" in _country_counts(french.by_country)
+    english = views.chart(views.view("files:test", "r-lang", Filters(), "en"), "by_country", frame)
+    french = views.chart(views.view("files:test", "r-lang", Filters(), "fr"), "by_country", frame)
+    assert english is not None and french is not None
+    assert "Senegal" in _country_counts(english)
+    assert "Sénégal" in _country_counts(french)

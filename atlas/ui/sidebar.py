@@ -7,7 +7,7 @@ import streamlit as st
 
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.countries import country_name
-from atlas.filters import Filters, option_counts, place_counts
+from atlas.filters import Filters, option_counts
 from atlas.i18n import LANGS, t
 from atlas.regions import region_name, regions, regions_of
 from atlas.schema import KINDS, ODC_STATUSES
@@ -33,7 +33,8 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
     sb = st.sidebar
     sb.header(t("filters", lang))
 
-    countries, per_region = place_counts(frame, filters)
+    counts = option_counts(frame, filters)  # every option's count in one pass over integer codes
+    countries, per_region = counts.countries, counts.regions
     codes = sorted(set(frame["country"]), key=lambda c: country_name(c, lang))
     keep_known(Key.COUNTRIES, set(codes))
     sb.multiselect(
@@ -56,7 +57,7 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
         format_func=lambda r: f"{region_name(r, lang)} ({per_region.get(r, 0)})",
     )
 
-    cats = option_counts(frame, filters, "category", "categories")
+    cats = counts.categories
     keep_known(Key.CATEGORIES, set(CATEGORY_IDS))
     sb.multiselect(
         t("category", lang),
@@ -66,7 +67,7 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
         format_func=lambda c: f"{category_label(c, lang)} ({int(cats.get(c, 0))})",
     )
 
-    kinds = option_counts(frame, filters, "kind", "kinds")
+    kinds = counts.kinds
     keep_known(Key.KINDS, set(KINDS))
     sb.pills(
         t("kind", lang),
@@ -76,8 +77,7 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
         format_func=lambda k: f"{t('kind_' + k, lang)} ({int(kinds.get(k, 0))})",
     )
 
-    odcs = frame[frame["kind"] == "odc"]
-    statuses = option_counts(odcs, filters, "status", "statuses")
+    statuses = counts.statuses
     keep_known(Key.STATUSES, set(ODC_STATUSES))
     sb.pills(
         t("odc_status", lang),

@@ -35,6 +35,7 @@ class Key(StrEnum):
     ARTICLE_QUERY = "a_query"
     MAP = "atlas_map"
     TABLE = "atlas_table"
+    CHART_TAB = "chart_tab"  # the open tab of the charts (only it is drawn)
     # the app's own
     INITIALISED = "_initialised"
     IGNORED_PARAMS = "ignored_params"

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from atlas.export import TABLE_COLUMNS, export_filename, export_frame, to_csv, to_geojson
+from atlas.export import TABLE_COLUMNS, export_filename, to_csv, to_geojson
 from atlas.filters import Filters
 from atlas.i18n import t
 from atlas.opendata import data_licence, hsds_zip, to_jsonld
@@ -39,7 +39,7 @@ def render_table(shown: pd.DataFrame, lang: str, filters: Filters, view: views.V
     column, codes and labels (`atlas.export.EXPORT_COLUMNS`).
     """
     st.subheader(t("table", lang), anchor=TABLE_ANCHOR)
-    table = export_frame(shown, lang)
+    table = views.table(view, shown)  # made once per view, shared (views.py)
     labels = {c: t(HEADERS[c], lang) for c in TABLE_COLUMNS}
     if len(table) > TABLE_ROWS:
         st.caption(t("table_first_rows", lang, rows=TABLE_ROWS, total=len(table)))

@@ -111,7 +111,7 @@ def render_embed() -> None:
     filters = state.page_filters()
     watch_revision(data.revision, data.live)
 
-    kinds = option_counts(full, filters, "kind", "kinds")
+    kinds = option_counts(full, filters).kinds
     keep_known(Key.KINDS, set(KINDS))
     bar = st.container(horizontal=True, vertical_alignment="center", gap="small")  # one row, even in 600 px
     bar.pills(
