@@ -144,3 +144,10 @@ def form_geocoder() -> str:
     """
     value = (os.environ.get("ATLAS_FORM_GEOCODER") or "").strip().lower()
     return "online" if value == "online" else "offline"
+
+
+def fetch_allow_hosts() -> list[str]:
+    """Hosts that `atlas.safefetch` may fetch from although they are not public addresses, for
+    trials and tests only: `ATLAS_FETCH_ALLOW_HOSTS`, comma-separated `HOST` or `HOST:PORT`
+    (`127.0.0.1:8080,[::1]:8080`). Unset (the default): none. See docs/security.md."""
+    return [h.strip() for h in (os.environ.get("ATLAS_FETCH_ALLOW_HOSTS") or "").split(",") if h.strip()]
