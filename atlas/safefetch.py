@@ -98,14 +98,20 @@ def not_global_reason(address: str) -> str | None:
         embedded = ip.ipv4_mapped or ip.sixtofour
         if embedded is None and (ip in _NAT64 or ip in _NAT64_LOCAL):
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    for candidate in (ip, embedded):
-        if candidate is not None and not candidate.is_global:
+    for candidate in (embedded, ip):
+        if candidate is not None and not _public(candidate):
             return _kind(candidate) if candidate is ip else f"{_kind(candidate)}, as {candidate}"
     return None
 
 
+def _public(ip: Address) -> bool:
+    # `is_global` alone lets multicast through (224.0.0.0/4 and ff00::/8 are in no "private" list)
+    special = ip.is_multicast or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+    return ip.is_global and not special and not ip.is_unspecified
+
+
 def _kind(ip: Address) -> str:
-    for name in ("loopback", "link_local", "private", "multicast", "reserved", "unspecified"):
+    for name in ("unspecified", "loopback", "link_local", "multicast", "reserved", "private"):
         if getattr(ip, f"is_{name}"):
             return name.replace("_", "-")
     return "not globally routable"
@@ -336,8 +342,8 @@ class SafeFetcher:
             for address in addresses:
                 kind = not_global_reason(address)
                 if kind is not None:
-                    where = address if ascii_host == address else f"{ascii_host} resolves to {address},"
-                    raise Refused(url, f"{where} not a public address ({kind})")
+                    where = address if ascii_host == address else f"{ascii_host} resolves to {address}"
+                    raise Refused(url, f"{where}, not a public address ({kind})")
         path = parts.path or "/"
         if parts.query:
             path += f"?{parts.query}"
