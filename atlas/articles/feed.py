@@ -100,10 +100,14 @@ def parse_feed(data: bytes, source: str) -> Feed:
     """
     if len(data) > MAX_FEED_BYTES:
         raise UnusableInput(f"{source} is larger than {MAX_FEED_BYTES:,} bytes: not read")
-    refuse_entities(data, source)
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    text = _as_utf8(data)
+    refuse_entities(data, source, text)
+    text, total = _first_items(text)
+    parsed = feedparser.parse(text, sanitize_html=True, resolve_relative_uris=True)
     problems = []
-    if parsed.get("bozo"):
+    if total is not None:  # cut before its 501st item: not well-formed, as expected
+        problems.append(f"only the first {MAX_FEED_ITEMS} of about {total} items were read")
+    elif parsed.get("bozo"):
         problems.append(f"the feed is not well-formed ({_one_line(parsed.get('bozo_exception'))})")
     if not parsed.get("version") and not parsed.entries:
         what = problems[0] if problems else "no RSS or Atom items"
@@ -127,19 +131,37 @@ def parse_feed(data: bytes, source: str) -> Feed:
                 language=language,
             )
         )
-    if len(parsed.entries) > MAX_FEED_ITEMS:
+    if total is None and len(parsed.entries) > MAX_FEED_ITEMS:
         problems.append(f"only the first {MAX_FEED_ITEMS} of {len(parsed.entries)} items were read")
     return Feed(source, plain_text(parsed.feed.get("title"), 300), items, problems)
 
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 
 
-def refuse_entities(data: bytes, source: str) -> None:
+def _as_utf8(data: bytes) -> bytes:
+    """The document in UTF-8, as feedparser converts it (the bytes as they are if that fails)."""
+    try:
+        return bytes(feedparser.encodings.convert_to_utf8({}, data, feedparser.FeedParserDict()))
+    except Exception:
+        return data
+
+
+def _first_items(text: bytes) -> tuple[bytes, int | None]:
+    """The document cut before its item past `MAX_FEED_ITEMS` (feedparser's time and memory grow
+    with the items), and how many item tags it has; (text, None) when it has no more than that."""
+    starts = [m.start() for m in _ITEM_START.finditer(text)]
+    if len(starts) <= MAX_FEED_ITEMS:
+        return text, None
+    return text[: starts[MAX_FEED_ITEMS]], len(starts)
+
+
+def refuse_entities(data: bytes, source: str, text: bytes | None = None) -> None:
     """UnusableInput when the document declares XML entities (or refers to external ones).
 
     defusedxml reads the document first; when it is not well-formed (feedparser may still read
-    it, with its lenient parser), the text that feedparser would see (its own conversion to
+    it, with its lenient parser), the text that feedparser reads (`text`: its own conversion to
     UTF-8) is searched for an entity declaration too.
     """
     why = "it declares XML entities (a DTD with <!ENTITY>), which feeds do not need: refused"
@@ -151,10 +173,7 @@ def refuse_entities(data: bytes, source: str) -> None:
         pass  # not well-formed: feedparser says so below; the entity search follows
     else:
         return
-    try:
-        text = feedparser.encodings.convert_to_utf8({}, data, feedparser.FeedParserDict())
-    except Exception:  # feedparser's own conversion failing: search the bytes as they are
-        text = data
+    text = _as_utf8(data) if text is None else text
     if _ENTITY_DECLARATION.search(text) or _ENTITY_DECLARATION.search(data):
         raise UnusableInput(f"{source}: {why}")
 
