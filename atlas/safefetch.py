@@ -300,7 +300,7 @@ def is_http(url: str) -> bool:
 
 
 class SafeFetcher:
-    """GET requests as described in the module docstring; `resolver` is for the tests."""
+    """GET requests as described in the module docstring; `resolver` and `ssl_context` are for the tests."""
 
     def __init__(
         self,
@@ -311,11 +311,12 @@ class SafeFetcher:
         user_agent: str = USER_AGENT,
         max_redirects: int = MAX_REDIRECTS,
         resolver: Resolver = resolve,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.allow = AllowList([*allow_hosts, *fetch_allow_hosts()])
         self.timeout, self.max_bytes, self.user_agent = timeout, max_bytes, user_agent
         self.max_redirects, self.resolver = max_redirects, resolver
-        self._ssl = httpcore.default_ssl_context()
+        self._ssl = ssl_context or httpcore.default_ssl_context()  # certificates verified (certifi's roots)
 
     def check(self, url: str, deadline: float | None = None) -> Target:
         """Where `url` would be fetched from: Refused (no connection made) when it may not be;

@@ -10,11 +10,14 @@ before any connection (a test records every connection attempt to prove it).
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -377,3 +380,76 @@ def test_a_body_past_the_size_cap_is_not_read_further() -> None:
     finally:
         sock.close()
     assert sent[0] < 20_000_000  # the client hung up long before the server was done
+
+
+def _self_signed(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def test_https_is_verified_against_the_urls_name_while_connecting_to_the_checked_address(
+    tmp_path: Path, connections: list[tuple[str, int]]
+) -> None:
+    cert, key = _self_signed(tmp_path, "blog.test")
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    names: list[str | None] = []
+
+    def record_name(_sock: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
+        names.append(name)
+
+    server_side.sni_callback = record_name
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "6")
+            self.end_headers()
+            self.wfile.write(b"secure")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = server_side.wrap_socket(server.socket, server_side=True)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client_side = ssl.create_default_context(cafile=str(cert))
+    try:
+        fetcher = SafeFetcher(
+            timeout=5,
+            allow_hosts=[f"blog.test:{port}", f"other.test:{port}"],
+            resolver=lambda host, port, timeout: ["127.0.0.1"],
+            ssl_context=client_side,
+        )
+        assert fetcher.get(f"https://blog.test:{port}/").body == b"secure"
+        with pytest.raises(FetchError, match=r"(?i)certificate"):
+            fetcher.get(f"https://other.test:{port}/")  # same address, but the certificate is not other.test's
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert names[:2] == ["blog.test", "other.test"] and set(connections) == {("127.0.0.1", port)}
