@@ -68,9 +68,7 @@ class PoliteClient:
         self._last: dict[str, float] = {}  # host -> when its last request ended
         self._host_delay: dict[str, float] = {}  # host -> its robots.txt Crawl-delay
         self.requests = 0  # requests sent (robots.txt included), for the report and the tests
-        self.fetcher = SafeFetcher(
-            allow_hosts=allow_hosts, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent, max_redirects=0
-        )
+        self.fetcher = SafeFetcher(allow_hosts=allow_hosts, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
 
     # -- public -----------------------------------------------------------------------------------
 

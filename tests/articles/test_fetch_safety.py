@@ -157,6 +157,10 @@ def test_a_dry_run_says_refused_without_connecting_anywhere(
         "169.254.169.254/latest/meta-data/iam/security-credentials/: refused: 169.254.169.254, not a public" in refused
     )
     assert "(link-local)" in refused and "(private)" in refused and "(loopback)" in refused
+    # the feed's own URL is checked the same way: a feed on this machine is not read either
+    assert main(["articles", "fetch", "http://0177.0.0.1:8080/feed/", "--dry-run", "--database", db]) == 2
+    assert "cannot read the feed: refused: 0177.0.0.1 resolves to 127.0.0.1" in capsys.readouterr().err
+    assert attempts == []
 
 
 def test_a_redirect_from_an_allowed_host_to_another_port_is_refused() -> None:
