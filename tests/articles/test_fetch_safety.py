@@ -4,8 +4,8 @@ Issue 21's red-team findings, each as a user would see it: feed items pointing a
 (127.0.0.1, localhost, 2130706433, a redirect to it…) are never requested and nothing of them is
 stored; `--dry-run` says such links are refused, without connecting anywhere; a server sending
 one byte at a time cannot hold a request past its deadline; a body past the size cap is not read.
-Every server here listens on 127.0.0.1; the only other addresses appear in URLs that are refused
-before any connection (a test records every connection attempt to prove it).
+Every server here listens on 127.0.0.1; any other address appears only in a URL that is refused
+before any connection, or in a dry run's list, where every connection attempt would fail the test.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import atlas.articles.fetch  # noqa: F401  (imported before any clock starts: trafilatura takes seconds)
 from atlas.articles.polite import FetchError, PoliteClient, Refused
 from atlas.cli import main
 from atlas.safefetch import AllowList, SafeFetcher, not_global_reason
@@ -325,7 +326,7 @@ def test_a_server_sending_a_byte_at_a_time_cannot_hold_a_request_past_its_deadli
         with pytest.raises(FetchError, match=r"within 2 s|longer than 2 s") as late:
             fetcher.get(f"http://{server.host}/page/")
         elapsed = time.monotonic() - started
-    assert 1.9 < elapsed < 3.0, elapsed  # the deadline, not 20 bytes × 1.5 s
+    assert 1.9 < elapsed < 4.0, elapsed  # the deadline, not 20 bytes × 1.5 s (30 s with the old client)
     assert not late.value.permanent  # a slow server may answer at the next run
 
 
@@ -343,7 +344,7 @@ def test_a_run_with_timeout_2_is_not_held_by_a_trickling_page(
         elapsed = time.monotonic() - started
     out = capsys.readouterr().out
     # the page's 2 s and little more (the red-team's run took 62 s); to be tried again at the next run
-    assert code == 1 and "1 failed" in out and "the answer took longer than 2 s" in out and elapsed < 6, (elapsed, out)
+    assert code == 1 and "1 failed" in out and "the answer took longer than 2 s" in out and elapsed < 8, (elapsed, out)
 
 
 def _raw_server(answer: Callable[[socket.socket, bytes], None]) -> tuple[socket.socket, str]:
