@@ -146,6 +146,13 @@ def form_geocoder() -> str:
     return "online" if value == "online" else "offline"
 
 
+def fetch_allow_hosts() -> list[str]:
+    """Hosts that `atlas.safefetch` may fetch from although they are not public addresses, for
+    trials and tests only: `ATLAS_FETCH_ALLOW_HOSTS`, comma-separated `HOST` or `HOST:PORT`
+    (`127.0.0.1:8080,[::1]:8080`). Unset (the default): none. See docs/security.md."""
+    return [h.strip() for h in (os.environ.get("ATLAS_FETCH_ALLOW_HOSTS") or "").split(",") if h.strip()]
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # The registry of settings: every `ATLAS_*` variable the project reads, once. The configuration page of the docs
 # (docs/reference/configuration.md) is rendered from it at build time, and tests/test_docs.py checks that every
@@ -223,6 +230,12 @@ SETTINGS: tuple[Setting, ...] = (
         "reverse proxies of yours in front of the app: `0` counts anonymous proposals per connection address and "
         "ignores `X-Forwarded-For` (anyone can send one); `1` (or `true`) takes the right-most `X-Forwarded-For` "
         "entry, the address your proxy saw; `N` for a chain of N proxies",
+    ),
+    Setting(
+        "ATLAS_FETCH_ALLOW_HOSTS",
+        "none",
+        "for trials and tests only: comma-separated `HOST` or `HOST:PORT` the fetcher may reach although they are "
+        "not public addresses (loopback, private networks); see [Security](../security.md)",
     ),
     Setting(
         "ATLAS_REPLICAS",

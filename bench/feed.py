@@ -144,7 +144,8 @@ def run_fetch(raws: list[RawArticle], leave_out: set[str], work: Path) -> tuple[
     gazetteer = get_gazetteer()
     with serve(raws) as base:
         started = time.perf_counter()
-        report = fetch_feed(f"{base}/feed/", FeedLedger(store), PoliteClient(delay=0), gazetteer, geocode_place)
+        client = PoliteClient(delay=0, allow_hosts=[base.split("://", 1)[1]])  # the loopback blog, named
+        report = fetch_feed(f"{base}/feed/", FeedLedger(store), client, gazetteer, geocode_place)
         elapsed = time.perf_counter() - started
     if report.failed or report.skipped:
         print(f"warning: failed {report.failed}, skipped {report.skipped}", file=sys.stderr)

@@ -41,7 +41,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--dry-run", action="store_true", help="list the new items; fetch and store nothing")
     fetch.add_argument("--database", help="the atlas database URL (default: ATLAS_DATABASE_URL or the embedded one)")
     fetch.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to a host (default 1)")
-    fetch.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a server (default 20)")
+    fetch.add_argument(
+        "--timeout", type=float, default=20.0, help="deadline of each request, in seconds, reads included (default 20)"
+    )
+    fetch.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        type=_allowed_host,
+        metavar="HOST[:PORT]",
+        help="for a trial only: fetch from this host although it is not a public address (loopback, private "
+        "network…); repeatable; ATLAS_FETCH_ALLOW_HOSTS (comma-separated) adds more. See docs/security.md",
+    )
     fetch.set_defaults(func=_fetch)
 
 
@@ -56,6 +67,16 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day as YYYY-MM-DD") from None
 
 
+def _allowed_host(text: str) -> str:
+    from atlas.safefetch import parse_allowed_host
+
+    try:
+        parse_allowed_host(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 def _fetch(args: argparse.Namespace) -> int:
     from atlas.articles.fetch import run as fetch_run
     from atlas.articles.polite import PoliteClient
@@ -63,9 +84,13 @@ def _fetch(args: argparse.Namespace) -> int:
     from atlas.store import open_store
     from atlas.store.drafts import FeedLedger
 
+    try:
+        client = PoliteClient(delay=max(0.0, args.delay), timeout=max(1.0, args.timeout), allow_hosts=args.allow_host)
+    except ValueError as exc:  # ATLAS_FETCH_ALLOW_HOSTS holds something that is not HOST[:PORT]
+        print(f"atlas articles fetch: ATLAS_FETCH_ALLOW_HOSTS: {exc}", file=sys.stderr)
+        return 2
     store = open_store(args.database)
     try:
-        client = PoliteClient(delay=max(0.0, args.delay), timeout=max(1.0, args.timeout))
         return fetch_run(
             args.source,
             FeedLedger(store),

@@ -6,8 +6,9 @@ and store a pending article with its proposed links and candidate entries — on
 per item, so a run stopped half-way keeps every item it finished and the next run resumes.
 An item that failed (no answer, a server error, a 404) is tried again by the next runs, up to
 `MAX_ATTEMPTS` attempts in all; a page that is not an article, is too large or that robots.txt
-disallows is recorded as skipped and not asked for again. Nothing is published: a moderator
-reviews each draft (`atlas.store.drafts.ArticleReview`).
+disallows is recorded as skipped and not asked for again; so is a link to an address that is not
+public (loopback, private network, link-local…: refused by `atlas.safefetch`, nothing is asked
+of it). Nothing is published: a moderator reviews each draft (`atlas.store.drafts.ArticleReview`).
 
 Exit codes: 0 every new item drafted or skipped, 1 some items failed (listed), 2 no usable feed.
 """
@@ -24,7 +25,7 @@ from atlas.articles.drafting import Drafter
 from atlas.articles.feed import FeedItem, extract_page, read_feed, since
 from atlas.articles.geocode_places import Geocode
 from atlas.articles.places import PlaceLookup
-from atlas.articles.polite import Disallowed, FetchError, PoliteClient, is_http
+from atlas.articles.polite import Disallowed, FetchError, PoliteClient, Refused, is_http
 from atlas.errors import UnusableInput
 from atlas.store.drafts import FeedLedger
 
@@ -38,6 +39,7 @@ class FetchReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (link, why)
     failed: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (link, why, attempts, given up)
     would_fetch: list[str] = field(default_factory=list)  # --dry-run
+    refused: list[tuple[str, str]] = field(default_factory=list)  # --dry-run: (link, why), never fetched
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -75,6 +77,14 @@ def fetch_feed(
             report.known += 1
             continue
         if dry_run:
+            if item.link:
+                try:
+                    client.check(item.link)
+                except Refused as exc:
+                    report.refused.append((item.link, exc.reason))
+                    continue
+                except FetchError:
+                    pass  # its name does not resolve now: a real run would try, and fail for now
             report.would_fetch.append(item.link or item.key)
             continue
         if not item.link:
@@ -88,7 +98,7 @@ def fetch_feed(
             report.skipped.append((item.link, "robots.txt disallows it"))
             continue
         except FetchError as exc:
-            if exc.permanent and "larger than" in exc.reason:
+            if isinstance(exc, Refused) or (exc.permanent and "larger than" in exc.reason):
                 ledger.record_skipped(key, item, exc.reason)
                 report.skipped.append((item.link, exc.reason))
                 continue
@@ -132,6 +142,10 @@ def print_report(report: FetchReport, out: TextIO, dry_run: bool = False) -> Non
         out.write(f"{len(report.would_fetch)} new item(s) would be fetched (dry run: nothing fetched or stored)\n")
         for link in report.would_fetch:
             out.write(f"  {link}\n")
+        if report.refused:
+            out.write(f"{len(report.refused)} new item(s) refused, never fetched\n")
+            for link, why in report.refused:
+                out.write(f"  {link}: {why}\n")
         return
     out.write(f"{len(report.drafted)} new draft(s), pending a moderator's review\n")
     for article_id, title in report.drafted:

@@ -10,23 +10,24 @@
   everything, as `urllib.robotparser` does; a server error or no answer means "try again later".
 - Redirects are followed by hand (at most five), each target checked against its own
   host's `robots.txt`; only http(s) is ever fetched.
-- No compression is asked for; no cookies are kept; environment proxies are never used for
-  loopback addresses (the tests' servers).
+- Every request goes through `atlas.safefetch.SafeFetcher`: a URL whose host is not a public
+  address (loopback, private, link-local…, on the first request and on every redirect) is
+  refused before any connection (`Refused`), unless its host is on the allow-list given for a
+  trial or a test; the deadline covers the whole request, every read included.
+- No compression is asked for; no cookies are kept; no proxy is used.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import time
-import urllib.error
-import urllib.request
 import urllib.robotparser
-from collections.abc import Callable
-from dataclasses import dataclass
-from email.message import Message
+from collections.abc import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 from atlas import __version__
+from atlas.safefetch import FetchError, Refused, Response, SafeFetcher, is_http
+
+__all__ = ["USER_AGENT", "Disallowed", "FetchError", "PoliteClient", "Refused", "Response", "is_http"]
 
 AGENT_NAME = "SocialTechAtlas"
 USER_AGENT = f"{AGENT_NAME}/{__version__} (articles feed reader of the Social Tech Atlas; polite, robots.txt honoured)"
@@ -35,15 +36,6 @@ MAX_BYTES = 5_000_000
 DELAY = 1.0
 MAX_CRAWL_DELAY = 60.0
 MAX_REDIRECTS = 5
-CHUNK = 64 * 1024
-
-
-class FetchError(Exception):
-    """A request that gave nothing usable. `permanent`: asking again will not help (404, too large…)."""
-
-    def __init__(self, url: str, reason: str, status: int | None = None, permanent: bool = False) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url, self.reason, self.status, self.permanent = url, reason, status, permanent
 
 
 class Disallowed(FetchError):
@@ -53,39 +45,11 @@ class Disallowed(FetchError):
         super().__init__(url, "robots.txt disallows it", permanent=True)
 
 
-@dataclass(frozen=True)
-class Response:
-    url: str  # after redirects
-    status: int
-    content_type: str  # "text/html", lower case, without parameters
-    charset: str  # "" when the server did not say
-    body: bytes
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # a 3xx comes back as an HTTPError; `PoliteClient` follows it itself
-
-
-def _is_loopback(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def is_http(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
 class PoliteClient:
-    """GET requests as described above; `clock` and `sleep` are for the tests."""
+    """GET requests as described above; `clock` and `sleep` are for the tests.
+
+    `timeout` is the deadline of each request (each redirect hop is one), `allow_hosts` the hosts
+    exempt from the public-address check (`HOST` or `HOST:PORT`; see `atlas.safefetch`)."""
 
     def __init__(
         self,
@@ -96,6 +60,7 @@ class PoliteClient:
         delay: float = DELAY,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        allow_hosts: Iterable[str] = (),
     ) -> None:
         self.user_agent, self.timeout, self.max_bytes, self.delay = user_agent, timeout, max_bytes, delay
         self.clock, self.sleep = clock, sleep
@@ -103,17 +68,20 @@ class PoliteClient:
         self._last: dict[str, float] = {}  # host -> when its last request ended
         self._host_delay: dict[str, float] = {}  # host -> its robots.txt Crawl-delay
         self.requests = 0  # requests sent (robots.txt included), for the report and the tests
-        handlers = [_NoRedirect(), urllib.request.HTTPCookieProcessor(None)]
-        self._proxied = urllib.request.build_opener(*handlers)
-        self._direct = urllib.request.build_opener(urllib.request.ProxyHandler({}), *handlers)
+        self.fetcher = SafeFetcher(allow_hosts=allow_hosts, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
 
     # -- public -----------------------------------------------------------------------------------
 
+    def check(self, url: str) -> None:
+        """Refused when `url` may not be fetched (see `atlas.safefetch`); connects to nothing."""
+        self.fetcher.check(url)
+
     def get(self, url: str) -> Response:
-        """The page at `url` (redirects followed); FetchError (or Disallowed) when there is none."""
+        """The page at `url` (redirects followed); FetchError (or Disallowed, Refused) when there is none."""
         for _ in range(MAX_REDIRECTS + 1):
             if not is_http(url):
                 raise FetchError(url, "not an http(s) URL", permanent=True)
+            self.check(url)  # before robots.txt: nothing at all is asked of a refused host
             if not self.allowed(url):
                 raise Disallowed(url)
             response, location = self._request(url)
@@ -175,59 +143,13 @@ class PoliteClient:
 
     def _request(self, url: str) -> tuple[Response | None, str | None]:
         """One GET: (response, None), or (None, redirect location); FetchError otherwise."""
-        parts = urlsplit(url)
-        host = parts.netloc
+        host = urlsplit(url).netloc
         self._wait_turn(host)
-        request = urllib.request.Request(
-            url,
-            headers={
-                "User-Agent": self.user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
-                "application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5",
-                "Accept-Encoding": "identity",
-            },
-        )
-        opener = self._direct if _is_loopback(parts.hostname or "") else self._proxied
-        started = self.clock()
-        self.requests += 1
         try:
-            with opener.open(request, timeout=self.timeout) as handle:
-                headers: Message = handle.headers
-                body = self._read(url, handle, started)
-                status = handle.status
-        except urllib.error.HTTPError as exc:
-            if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
-                return None, str(exc.headers["Location"])
-            permanent = exc.code in (404, 410, 401, 403, 451)
-            raise FetchError(url, f"HTTP {exc.code} {exc.reason}", exc.code, permanent) from None
-        except TimeoutError:
-            raise FetchError(url, f"no answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, TimeoutError):
-                raise FetchError(url, f"no answer within {self.timeout:g} s") from None
-            raise FetchError(url, f"cannot connect ({reason})") from None
-        except (OSError, ValueError) as exc:  # connection reset, bad status line, bad URL
-            raise FetchError(url, f"{exc.__class__.__name__}: {exc}") from None
+            self.requests += 1
+            response = self.fetcher.request(url)
         finally:
             self._last[host] = self.clock()
-        content_type = headers.get_content_type().lower() if headers.get("Content-Type") else ""
-        return Response(url, status, content_type, headers.get_content_charset() or "", body), None
-
-    def _read(self, url: str, handle: object, started: float) -> bytes:
-        declared = getattr(handle, "headers", {}).get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(url, f"larger than {self.max_bytes:,} bytes ({int(declared):,})", permanent=True)
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            chunk = handle.read(CHUNK)  # type: ignore[attr-defined]
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise FetchError(url, f"larger than {self.max_bytes:,} bytes", permanent=True)
-            if self.clock() - started > self.timeout * 2:
-                raise FetchError(url, f"the answer took longer than {self.timeout * 2:g} s")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        if response.location:
+            return None, response.location
+        return response, None

@@ -165,6 +165,11 @@ class BlogSite:
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
 
+    @property
+    def host(self) -> str:
+        """`127.0.0.1:PORT`: what a client's allow-list names to fetch from this loopback site."""
+        return self.base.split("://", 1)[-1]
+
     def standard(self) -> None:
         """The blog of most tests: a feed of eight items, one per case."""
         self.routes["/robots.txt"] = Route(

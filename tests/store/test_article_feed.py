@@ -40,12 +40,13 @@ ROOT = Path(__file__).resolve().parents[2]
 MOD = "mod@example.org"
 
 
-def client() -> PoliteClient:
-    return PoliteClient(delay=0, timeout=0.5)
+def client(site: BlogSite | None = None) -> PoliteClient:
+    """The loopback blog is named on the allow-list (nothing else that is not public may be fetched)."""
+    return PoliteClient(delay=0, timeout=0.5, allow_hosts=[site.host] if site else [])
 
 
 def fetch(store: Store, site: BlogSite, **kwargs: object):
-    return fetch_feed(site.url("/feed/"), FeedLedger(store), client(), FakeGazetteer(), **kwargs)  # type: ignore[arg-type]
+    return fetch_feed(site.url("/feed/"), FeedLedger(store), client(site), FakeGazetteer(), **kwargs)  # type: ignore[arg-type]
 
 
 def public_articles(store: Store) -> list[str]:
@@ -203,7 +204,7 @@ def test_the_review_publishes_what_a_moderator_accepted(store: Store, tmp_path: 
         return geocoded if city == "Lille" else None
 
     with serve() as site:
-        fetch_feed(site.url("/feed/"), FeedLedger(store), client(), FakeGazetteer(), geocode)
+        fetch_feed(site.url("/feed/"), FeedLedger(store), client(site), FakeGazetteer(), geocode)
     review = ArticleReview(store)
     draft = draft_of(store, "Lille")
     lille = next(link for link in draft.links if link.name == "Lille")
@@ -340,7 +341,7 @@ def test_a_broken_feed_is_unusable_input(store: Store, tmp_path: Path) -> None:
     assert run(str(tmp_path / "absent.xml"), FeedLedger(store), client(), FakeGazetteer(), None, out, err) == 2
     assert run("ftp://example.org/feed", FeedLedger(store), client(), FakeGazetteer(), None, out, err) == 2
     with serve() as site:
-        assert run(site.url("/nothing/"), FeedLedger(store), client(), FakeGazetteer(), None, out, err) == 2
+        assert run(site.url("/nothing/"), FeedLedger(store), client(site), FakeGazetteer(), None, out, err) == 2
     assert rows(store, FeedItem) == 0
 
 
@@ -355,7 +356,8 @@ CHILD = textwrap.dedent(
 
     store = open_store(sys.argv[1])
     print("ready", flush=True)
-    fetch_feed(sys.argv[2], FeedLedger(store), PoliteClient(delay=0, timeout=1), FakeGazetteer())
+    client = PoliteClient(delay=0, timeout=1, allow_hosts=[sys.argv[3]])
+    fetch_feed(sys.argv[2], FeedLedger(store), client, FakeGazetteer())
     print("done", flush=True)
     """
 )
@@ -369,7 +371,10 @@ def test_a_run_killed_half_way_resumes(store: Store, db_url: str, tmp_path: Path
         script.write_text(CHILD, encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         child = subprocess.Popen(
-            [sys.executable, str(script), db_url, site.url("/feed/")], stdout=subprocess.PIPE, text=True, env=env
+            [sys.executable, str(script), db_url, site.url("/feed/"), site.host],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + 60
