@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from atlas import assets, config
@@ -45,6 +47,9 @@ class MapRequest:
     article: ArticleFocus
     focus: tuple[float, float] | None = None  # centre on one point (a table row)
     selected: str = ""  # id of the entry in the record panel (a click, a table row, a permalink): to mark
+    # What a click on a marker reruns: the fragment the map is drawn in (the map page's map and record
+    # panel), or the whole page (the embed, whose record opens in a dialog outside the map's fragment).
+    click_reruns: Literal["fragment", "app"] = "fragment"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs={pd.DataFrame: id})
@@ -64,9 +69,11 @@ def layers_of(full: pd.DataFrame, lang: str) -> AtlasLayers:
     return layers
 
 
-@st.fragment
 def render_map(request: MapRequest) -> None:
-    """Draw the map of `request.rows`; a click selects the entry, a pan updates the link's view."""
+    """Draw the map of `request.rows`; a click selects the entry, a pan updates the link's view.
+
+    Call it inside a fragment (`st.fragment`): a pan reruns that fragment only, and so does a click
+    when `request.click_reruns` says so."""
     local = assets.use_local_assets()
     opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tile_source())
     layers = layers_of(request.full, request.lang)
@@ -104,7 +111,7 @@ def render_map(request: MapRequest) -> None:
         center=focus,
         zoom=12 if focus else None,
     )
-    _handle(result or {}, request.full, article.places)
+    _handle(result or {}, request.full, article.places, request.click_reruns)
     state.sync_url()
 
 
@@ -119,18 +126,29 @@ def bounds_of(bounds: object) -> Bounds | None:
     return values if all(math.isfinite(v) for v in values) else None
 
 
-def _handle(result: dict, full: pd.DataFrame, places: pd.DataFrame | None) -> None:
+def _handle(
+    result: dict, full: pd.DataFrame, places: pd.DataFrame | None, click_reruns: Literal["fragment", "app"]
+) -> None:
     tooltip = result.get("last_object_clicked_tooltip")
     row, place = clicked_row(tooltip), clicked_place(tooltip)
     if row is not None and row in full.index and state.new_click(str(tooltip)):
         state.select(str(full.at[row, "id"]))
-        st.rerun()
+        _rerun(click_reruns)  # the map marks it, the record panel shows it
     if place is not None and places is not None and place in places.index and state.new_click(str(tooltip)):
         state.select_place(str(places.at[place, "id"]))  # the place, with the articles that name it
-        st.rerun()
+        _rerun(click_reruns)
     center, zoom = result.get("center"), result.get("zoom")
     if center and zoom:
         state.set_view(center["lat"], center["lng"], zoom)
     new = bounds_of(result.get("bounds"))
     if state.in_view_filter_on() and new is not None and state.set_map_bounds(new):
         st.rerun()
+
+
+def _rerun(scope: Literal["fragment", "app"]) -> None:
+    """Rerun `scope`; a fragment can only rerun itself during a fragment rerun (a click that came
+    with a full run of the page, the rare case, reruns the page)."""
+    ctx = get_script_run_ctx()
+    if scope == "fragment" and ctx is not None and ctx.fragment_ids_this_run:
+        st.rerun(scope="fragment")
+    st.rerun()

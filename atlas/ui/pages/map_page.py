@@ -21,7 +21,8 @@ import pandas as pd
 import streamlit as st
 
 from atlas.articles.focus import article_focus
-from atlas.filters import apply_filters, option_counts
+from atlas.articles.model import Article
+from atlas.filters import Filters, apply_filters, option_counts
 from atlas.i18n import t
 from atlas.schema import KINDS
 from atlas.ui import state, views
@@ -74,6 +75,32 @@ def render() -> None:
     shown = apply_filters(full, filters)
     view = views.view(current_source().key, data.revision, filters, lang)  # names `shown`
     on_map = shown if filters.bounds is None else apply_filters(full, filters.without_bounds())
+    main_box = st.container()  # the summary, the map and the record: drawn last, above the rest
+    charts_box = st.container()
+    table_focus = render_table(shown, lang, filters, view)
+    with main_box:
+        _map_and_record(shown, on_map, full, articles, filters, lang, (state.selected_id(), table_focus))
+    with charts_box:
+        render_charts(shown, lang, view)
+
+
+@st.fragment
+def _map_and_record(
+    shown: pd.DataFrame,
+    on_map: pd.DataFrame,
+    full: pd.DataFrame,
+    articles: list[Article],
+    filters: Filters,
+    lang: str,
+    table_pick: tuple[str, tuple[float, float] | None],
+) -> None:
+    """The summary and share link, the map, the record panel and the articles: what a click on a
+    marker, an article's "Show on map" or the record's own buttons change. They rerun this
+    fragment only, never the charts and the table; a filter change reruns the page.
+
+    The table's selection comes from the last full run; it still frames the map while its entry
+    is the one selected (a marker clicked since selects another).
+    """
     summary, share = st.columns([5, 1], vertical_alignment="center")
     with summary:
         render_summary(shown, full, lang)
@@ -84,23 +111,20 @@ def render() -> None:
             render_empty(lang)
 
     focus = article_focus(articles, state.chosen_article(), on_map, lang)
-
+    picked, table_focus = table_pick
     map_col, side_col = st.columns([3, 2], gap="medium")
     with side_col:
         details_box = st.container()
         render_articles(articles, full, filters, lang)
-    charts_box = st.container()
-    table_focus = render_table(shown, lang, filters, view)
     with map_col, st.container(key=MAP_BOX):
-        request = MapRequest(on_map, full, lang, focus, table_focus or entry_focus(full), state.selected_id())
+        focus_point = table_focus if picked and picked == state.selected_id() else entry_focus(full)
+        request = MapRequest(on_map, full, lang, focus, focus_point, state.selected_id())
         render_map(request)
     with details_box:
         render_details(full, lang, articles)
-    with charts_box:
-        render_charts(shown, lang, view)
     state.sync_url()
     with share_box:
-        render_share(lang)  # last: the link holds the map's view as this run leaves it
+        render_share(lang)  # last: the link holds the map's view and the record as this run leaves them
 
 
 def render_embed() -> None:
@@ -131,7 +155,8 @@ def render_embed() -> None:
     on_map = apply_filters(full, filters.without_bounds())
     focus = article_focus(data.articles, state.chosen_article(), on_map, lang)
     with st.container(key=MAP_BOX):
-        render_map(MapRequest(on_map, full, lang, focus, entry_focus(full), state.selected_id()))
+        request = MapRequest(on_map, full, lang, focus, entry_focus(full), state.selected_id(), click_reruns="app")
+        st.fragment(render_map)(request)  # a pan reruns the map only; a click the page (its record's dialog)
     if state.new_record_shown():
         st.dialog(t("details", lang), width="medium")(render_details)(full, lang, data.articles, embedded=True)
     state.sync_url()
