@@ -121,6 +121,63 @@ def moderators() -> frozenset[str]:
     return frozenset(v.strip().lower() for v in values if isinstance(v, str) and "@" in v)
 
 
+# Values of [auth] cookie_secret that were ever published with the project (its example secrets
+# file, its docs) or in Streamlit's documentation: a server using one of them signs its sign-in
+# cookie with a key everybody knows. `cookie_secret_problem` also refuses whatever the example
+# file holds today (it ships without a value).
+EXAMPLE_COOKIE_SECRETS = frozenset(
+    {
+        "replace-me-with-a-long-random-string",
+        "replace-me",
+        "xxx",
+        "…",
+        "a-cookie-secret-for-tests-only",
+        "a-cookie-secret-only-for-these-tests",
+        "bench-only-cookie-secret",
+    }
+)
+MIN_COOKIE_SECRET = 32
+EXAMPLE_SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.example.toml"
+
+
+def example_cookie_secrets() -> frozenset[str]:
+    """`EXAMPLE_COOKIE_SECRETS` and any cookie_secret the shipped example secrets file holds."""
+    import tomllib
+
+    try:
+        with EXAMPLE_SECRETS_FILE.open("rb") as fh:
+            shipped = tomllib.load(fh).get("auth", {}).get("cookie_secret")
+    except (OSError, tomllib.TOMLDecodeError):
+        shipped = None
+    return EXAMPLE_COOKIE_SECRETS | ({shipped} if isinstance(shipped, str) and shipped else set())
+
+
+def cookie_secret_problem(secret: object) -> str:
+    """Why `secret` ([auth] cookie_secret) must not sign sign-in cookies: `missing`, `short` (under
+    32 characters) or `example` (a value the project or Streamlit's docs published); "" when it may."""
+    if not isinstance(secret, str) or not secret.strip():
+        return "missing"
+    if secret.strip() in example_cookie_secrets():
+        return "example"
+    if len(secret) < MIN_COOKIE_SECRET:
+        return "short"
+    return ""
+
+
+def moderator_subjects() -> frozenset[str]:
+    """Moderators named by their identity provider's account rather than an e-mail address, as
+    `issuer|subject` (the token's `iss` and `sub` claims): `ATLAS_MODERATOR_SUBJECTS`
+    (comma-separated), else `[atlas] moderator_subjects = [...]` in the secrets file. For providers
+    that do not say an address is verified (Microsoft Entra ID): the subject is the account itself."""
+    raw = os.environ.get("ATLAS_MODERATOR_SUBJECTS")
+    if raw is not None:
+        values: list[object] = list(raw.split(","))
+    else:
+        listed = secrets().get("atlas", {}).get("moderator_subjects", [])
+        values = listed if isinstance(listed, list) else []
+    return frozenset(v.strip() for v in values if isinstance(v, str) and "|" in v.strip("| "))
+
+
 def trusted_proxies() -> int:
     """How many reverse proxies in front of the app add themselves to `X-Forwarded-For`.
 

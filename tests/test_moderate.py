@@ -7,6 +7,7 @@ tested in the browser (tests/browser/test_moderate.py).
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MODERATOR = "mod@example.org"
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-cookie-secret-for-tests-only",
+    "cookie_secret": secrets.token_urlsafe(32),  # long and random: a known or short one refuses sign-in
     "client_id": "atlas",
     "client_secret": "secret",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
