@@ -67,17 +67,19 @@ function holds(seed, n, bits) {
     return sha256Head(`${seed}:${n}`) >>> (32 - bits) === 0;
 }
 
+const working = new WeakMap();  // the component's element (a shadow root: no dataset) -> its seed
+
 export default function (component) {
     const {data, parentElement, setTriggerValue} = component;
-    const seed = String(data.seed || '');
-    const bits = Math.max(1, Math.min(Number(data.bits) || 0, 30));
-    if (!seed || parentElement.dataset.seed === seed) {
+    const seed = String((data && data.seed) || '');
+    const bits = Math.max(1, Math.min(Number(data && data.bits) || 0, 30));
+    if (!seed || working.get(parentElement) === seed) {
         return;  // solving (or solved) this one already
     }
-    parentElement.dataset.seed = seed;
+    working.set(parentElement, seed);
     let n = 0;
     function slice() {
-        if (parentElement.dataset.seed !== seed) {
+        if (working.get(parentElement) !== seed) {
             return;  // another challenge came meanwhile
         }
         const end = n + 20000;
