@@ -184,7 +184,8 @@ def trusted_proxies() -> int:
     `ATLAS_TRUSTED_PROXY`: unset or `0` (the default) — the address of the connection itself is the
     visitor's, and `X-Forwarded-For` is ignored (anyone can send one); `1` (or `true`) — one proxy
     of yours, whose right-most `X-Forwarded-For` entry is the visitor's; `N` — N proxies in a chain.
-    Used only to count anonymous submissions per address (never stored as such).
+    Used only to count anonymous submissions per address (never stored as such). atlas/web/proxy.py
+    applies it to every request (undoing uvicorn's own X-Forwarded-For rewrite from loopback peers).
     """
     value = (os.environ.get("ATLAS_TRUSTED_PROXY") or "").strip().lower()
     if value in {"true", "yes", "on"}:
