@@ -6,6 +6,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from atlas.text import escape
@@ -140,8 +141,9 @@ MIN_COOKIE_SECRET = 32
 EXAMPLE_SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.example.toml"
 
 
+@cache
 def example_cookie_secrets() -> frozenset[str]:
-    """`EXAMPLE_COOKIE_SECRETS` and any cookie_secret the shipped example secrets file holds."""
+    """`EXAMPLE_COOKIE_SECRETS` and any cookie_secret the shipped example secrets file holds (read once)."""
     import tomllib
 
     try:
