@@ -32,5 +32,6 @@ if __name__ == "__main__":
     current.run()
 else:
     from atlas.web import routes
+    from atlas.web.proxy import middleware  # the visitor's address and cookie (the proposal limits)
 
-    app = App("app.py", routes=routes())
+    app = App("app.py", routes=routes(), middleware=middleware())

@@ -6,6 +6,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from atlas.text import escape
@@ -121,13 +122,72 @@ def moderators() -> frozenset[str]:
     return frozenset(v.strip().lower() for v in values if isinstance(v, str) and "@" in v)
 
 
+# Values of [auth] cookie_secret that were ever published with the project (its example secrets
+# file, its docs) or in Streamlit's documentation: a server using one of them signs its sign-in
+# cookie with a key everybody knows. `cookie_secret_problem` also refuses whatever the example
+# file holds today (it ships without a value).
+EXAMPLE_COOKIE_SECRETS = frozenset(
+    {
+        "replace-me-with-a-long-random-string",
+        "replace-me",
+        "xxx",
+        "…",
+        "a-cookie-secret-for-tests-only",
+        "a-cookie-secret-only-for-these-tests",
+        "bench-only-cookie-secret",
+    }
+)
+MIN_COOKIE_SECRET = 32
+EXAMPLE_SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.example.toml"
+
+
+@cache
+def example_cookie_secrets() -> frozenset[str]:
+    """`EXAMPLE_COOKIE_SECRETS` and any cookie_secret the shipped example secrets file holds (read once)."""
+    import tomllib
+
+    try:
+        with EXAMPLE_SECRETS_FILE.open("rb") as fh:
+            shipped = tomllib.load(fh).get("auth", {}).get("cookie_secret")
+    except (OSError, tomllib.TOMLDecodeError):
+        shipped = None
+    return EXAMPLE_COOKIE_SECRETS | ({shipped} if isinstance(shipped, str) and shipped else set())
+
+
+def cookie_secret_problem(secret: object) -> str:
+    """Why `secret` ([auth] cookie_secret) must not sign sign-in cookies: `missing`, `short` (under
+    32 characters) or `example` (a value the project or Streamlit's docs published); "" when it may."""
+    if not isinstance(secret, str) or not secret.strip():
+        return "missing"
+    if secret.strip() in example_cookie_secrets():
+        return "example"
+    if len(secret) < MIN_COOKIE_SECRET:
+        return "short"
+    return ""
+
+
+def moderator_subjects() -> frozenset[str]:
+    """Moderators named by their identity provider's account rather than an e-mail address, as
+    `issuer|subject` (the token's `iss` and `sub` claims): `ATLAS_MODERATOR_SUBJECTS`
+    (comma-separated), else `[atlas] moderator_subjects = [...]` in the secrets file. For providers
+    that do not say an address is verified (Microsoft Entra ID): the subject is the account itself."""
+    raw = os.environ.get("ATLAS_MODERATOR_SUBJECTS")
+    if raw is not None:
+        values: list[object] = list(raw.split(","))
+    else:
+        listed = secrets().get("atlas", {}).get("moderator_subjects", [])
+        values = listed if isinstance(listed, list) else []
+    return frozenset(v.strip() for v in values if isinstance(v, str) and "|" in v.strip("| "))
+
+
 def trusted_proxies() -> int:
     """How many reverse proxies in front of the app add themselves to `X-Forwarded-For`.
 
     `ATLAS_TRUSTED_PROXY`: unset or `0` (the default) — the address of the connection itself is the
     visitor's, and `X-Forwarded-For` is ignored (anyone can send one); `1` (or `true`) — one proxy
     of yours, whose right-most `X-Forwarded-For` entry is the visitor's; `N` — N proxies in a chain.
-    Used only to count anonymous submissions per address (never stored as such).
+    Used only to count anonymous submissions per address (never stored as such). atlas/web/proxy.py
+    applies it to every request (undoing uvicorn's own X-Forwarded-For rewrite from loopback peers).
     """
     value = (os.environ.get("ATLAS_TRUSTED_PROXY") or "").strip().lower()
     if value in {"true", "yes", "on"}:
@@ -232,6 +292,12 @@ SETTINGS: tuple[Setting, ...] = (
         "entry, the address your proxy saw; `N` for a chain of N proxies",
     ),
     Setting(
+        "ATLAS_MODERATOR_SUBJECTS",
+        "`[atlas] moderator_subjects` in the secrets file",
+        "moderators by account, for providers whose e-mail is not verified (Entra ID): comma-separated "
+        "`issuer|subject` (the token's `iss` and `sub`); see [Deployment security](../deployment-security.md)",
+    ),
+    Setting(
         "ATLAS_FETCH_ALLOW_HOSTS",
         "none",
         "for trials and tests only: comma-separated `HOST` or `HOST:PORT` the fetcher may reach although they are "
@@ -268,6 +334,13 @@ SETTINGS: tuple[Setting, ...] = (
         "ATLAS_ROUTE_COOKIE_ATTRIBUTES",
         "`Path=/; HttpOnly; SameSite=Lax`",
         "the attributes of nginx's replica cookie (add `; Secure` behind HTTPS)",
+        "deploy",
+    ),
+    Setting(
+        "ATLAS_HSTS",
+        "empty (plain HTTP allowed)",
+        "behind HTTPS: the `Strict-Transport-Security` value nginx sends (`max-age=31536000; includeSubDomains`); "
+        "set, it also marks every cookie `Secure`",
         "deploy",
     ),
     Setting("ATLAS_HTTP_PORT", "`8080`", "the port compose publishes nginx on", "deploy"),

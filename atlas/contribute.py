@@ -255,10 +255,15 @@ def entry_position(entry: Mapping[str, object]) -> Position | None:
 # -- the visitor -------------------------------------------------------------------------------
 
 
+LOOPBACK = "loopback"  # st.context.ip_address is None on loopback: such visitors are counted as one
+
+
 def client_address(ip: object, forwarded_for: object, trusted: int) -> str:
     """The address submissions are counted by: the connection's, or — only when `trusted` proxies
-    are configured — the one the outermost of them saw (the `trusted`-th from the right)."""
-    ip = ip if isinstance(ip, str) else ""
+    are configured — the one the outermost of them saw (the `trusted`-th from the right). Never
+    empty: a visitor without an address (on loopback, where Streamlit says None) is `loopback`.
+    (atlas/web/proxy.py has already resolved the connection's address the same way.)"""
+    ip = ip if isinstance(ip, str) and ip.strip() else LOOPBACK
     if trusted > 0 and isinstance(forwarded_for, str) and forwarded_for:
         hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
         if len(hops) >= trusted:

@@ -16,7 +16,7 @@ from atlas.categories import category_label
 from atlas.countries import is_country_code
 from atlas.i18n import TRANSLATIONS, t
 
-# The downloads' columns (documented in the README): stable names and codes, each code followed by
+# The downloads' columns (documented in docs/data/index.md): stable names and codes, each code followed by
 # its label in the page's language (`*_label`, `country_name`).
 EXPORT_COLUMNS = (
     "id",

@@ -241,11 +241,30 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     # -- the Moderate page (moderate_*) ------------------------------------------------------------
     "moderate_auth_missing": {
-        "en": "Sign-in is not configured on this server, so nobody can moderate here. The README's section "
-        '"Moderating" explains how to set it up (an [auth] section in .streamlit/secrets.toml).',
-        "fr": "La connexion n'est pas configurée sur ce serveur : personne ne peut modérer ici. La section "
-        "« Moderating » du README explique comment la mettre en place (une section [auth] dans "
+        "en": "Sign-in is not configured on this server, so nobody can moderate here. The documentation's page "
+        '"Moderating" (docs/use/moderate.md) explains how to set it up (an [auth] section in '
         ".streamlit/secrets.toml).",
+        "fr": "La connexion n'est pas configurée sur ce serveur : personne ne peut modérer ici. La page "
+        "« Moderating » de la documentation (docs/use/moderate.md) explique comment la mettre en place (une "
+        "section [auth] dans .streamlit/secrets.toml).",
+    },
+    "moderate_sign_in_refused": {
+        "en": "Sign-in is switched off on this server: the cookie secret that signs the sign-in cookie ([auth] "
+        "cookie_secret in .streamlit/secrets.toml) is {problem}. Anyone could forge that cookie, so nobody is "
+        "signed in here until an administrator sets a long random secret (docs/deployment-security.md).",
+        "fr": "La connexion est désactivée sur ce serveur : le secret qui signe le cookie de connexion "
+        "(cookie_secret de la section [auth] de .streamlit/secrets.toml) {problem}. N'importe qui pourrait "
+        "fabriquer ce cookie : personne n'est donc connecté ici tant qu'un administrateur n'a pas défini un "
+        "long secret aléatoire (docs/deployment-security.md).",
+    },
+    "moderate_secret_missing": {"en": "missing", "fr": "est absent"},
+    "moderate_secret_short": {
+        "en": "shorter than 32 characters",
+        "fr": "fait moins de 32 caractères",
+    },
+    "moderate_secret_example": {
+        "en": "an example value published with the project",
+        "fr": "est une valeur d'exemple publiée avec le projet",
     },
     "moderate_sign_in_intro": {
         "en": "Moderators review the entries and corrections proposed by visitors. Sign in with your "
@@ -627,9 +646,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "download_labels_help": {
         "en": "Every row shown, with every column: stable codes and their labels in the page's language "
-        "(the columns are described in the README).",
+        "(the columns are described in the documentation: docs/data/index.md).",
         "fr": "Toutes les lignes affichées, avec toutes les colonnes : des codes stables et leurs libellés dans "
-        "la langue de la page (les colonnes sont décrites dans le README).",
+        "la langue de la page (les colonnes sont décrites dans la documentation : docs/data/index.md).",
     },
     "chart_countries_cut": {
         "en": "{shown} of {total} countries shown; the rest in the table",
@@ -805,6 +824,23 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "you typed is lost.",
         "fr": "Les modérateurs ont beaucoup de propositions à lire en ce moment : merci de réessayer dans une "
         "heure. Rien de ce que vous avez saisi n'est perdu.",
+    },
+    "contribute_refused_network": {
+        "en": "Many proposals came from your network in the last hour: please try again later. Nothing you "
+        "typed is lost.",
+        "fr": "De nombreuses propositions sont venues de votre réseau dans l'heure : merci de réessayer plus "
+        "tard. Rien de ce que vous avez saisi n'est perdu.",
+    },
+    "contribute_proof_working": {
+        "en": "The moderators have many proposals to read right now: your browser is doing a short computation "
+        "to show that a person is sending (a few seconds). Nothing you typed is lost.",
+        "fr": "Les modérateurs ont beaucoup de propositions à lire en ce moment : votre navigateur fait un court "
+        "calcul pour montrer qu'une personne envoie (quelques secondes). Rien de ce que vous avez saisi n'est "
+        "perdu.",
+    },
+    "contribute_proof_ready": {
+        "en": "Ready: send your proposal again.",
+        "fr": "C'est prêt : envoyez à nouveau votre proposition.",
     },
     "contribute_nothing_changed": {
         "en": "This correction changes nothing: the entry already says exactly this. Change a field, or go "

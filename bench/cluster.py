@@ -58,12 +58,14 @@ NGINX_SETTINGS = (
     "ATLAS_FRAME_ANCESTORS",
     "ATLAS_CSP_IMG_EXTRA",
     "ATLAS_ROUTE_COOKIE_ATTRIBUTES",
+    "ATLAS_HSTS",  # empty: plain HTTP; behind HTTPS: the Strict-Transport-Security value (Secure cookies)
 )
 NGINX_DEFAULTS = {
     "ATLAS_SERVER_NAME": "_",
     "ATLAS_FRAME_ANCESTORS": "'self'",
     "ATLAS_CSP_IMG_EXTRA": "",
     "ATLAS_ROUTE_COOKIE_ATTRIBUTES": "Path=/; HttpOnly; SameSite=Lax",
+    "ATLAS_HSTS": "",
 }
 # What every replica is given (compose.yaml gives the app services the same names).
 REPLICA_SETTINGS = (

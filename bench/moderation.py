@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -138,7 +139,7 @@ def measure(url: str, reps: int) -> dict[str, float]:
     at = AppTest.from_function(_page, default_timeout=120)
     at.secrets["auth"] = {
         "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "bench-only-cookie-secret",
+        "cookie_secret": secrets.token_urlsafe(32),  # long and random: a known or short one refuses sign-in
         "client_id": "bench",
         "client_secret": "bench",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",

@@ -7,6 +7,7 @@ tested in the browser (tests/browser/test_moderate.py).
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MODERATOR = "mod@example.org"
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-cookie-secret-for-tests-only",
+    "cookie_secret": secrets.token_urlsafe(32),  # long and random: a known or short one refuses sign-in
     "client_id": "atlas",
     "client_secret": "secret",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
@@ -75,7 +76,7 @@ def click(at: AppTest, key: str) -> AppTest:
 
 def test_without_auth_configured_the_page_says_so(store) -> None:
     at = page(auth=False)
-    assert "Sign-in is not configured" in at.info[0].value and "README" in at.info[0].value
+    assert "Sign-in is not configured" in at.info[0].value and "docs/use/moderate.md" in at.info[0].value
     assert not at.button and not at.dataframe
     fr = page(auth=False, lang="fr")
     assert "La connexion n'est pas configurée" in fr.info[0].value

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
@@ -77,7 +78,8 @@ class AlreadyDecided(StoreError):
 
 
 class Refused(StoreError):
-    """A submission refused to protect the moderators: `reason` is `session`, `client` or `queue`."""
+    """A submission refused to protect the moderators: `reason` is `session`, `client`, `network`,
+    `queue`, or `challenge` (the queue is under pressure and no valid proof of work came with it)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"submission refused ({reason} limit reached)")
@@ -86,11 +88,82 @@ class Refused(StoreError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Anonymous submissions allowed per hour: per session, per client address, and pending in all."""
+    """Anonymous submissions allowed per hour: per session (the visitor's cookie, else the address),
+    per client address (an IPv6 address counts by its /64), per network (IPv4 /24, IPv6 /48: one
+    network's share of the queue, so that it cannot fill the queue for everyone), and pending in all.
+
+    From `challenge_from` pending submissions in the hour (default: half of `pending_per_hour`) the
+    queue is under pressure: a submission must then come with a proof of work (`Challenge`) of
+    `challenge_bits` bits, which the visitor's browser computes in a second or so.
+    """
 
     per_session: int = 5
     per_client: int = 20
     pending_per_hour: int = 100
+    per_network: int | None = None  # default: a quarter of pending_per_hour (at least per_client)
+    challenge_from: int | None = None  # default: half of pending_per_hour
+    challenge_bits: int = 18
+
+    @property
+    def network(self) -> int:
+        return self.per_network if self.per_network is not None else max(self.per_client, self.pending_per_hour // 4)
+
+    @property
+    def pressure(self) -> int:
+        return self.challenge_from if self.challenge_from is not None else self.pending_per_hour // 2
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A proof of work asked of a visitor when the queue is under pressure: find a `nonce` such that
+    SHA-256 of `f"{seed}:{nonce}"` starts with `bits` zero bits (`solve` does it; so does the page)."""
+
+    seed: str
+    bits: int
+
+
+def proof_holds(seed: str, nonce: str, bits: int) -> bool:
+    """True when SHA-256 of `seed:nonce` starts with `bits` zero bits."""
+    if not nonce or len(nonce) > 32:
+        return False
+    digest = int.from_bytes(hashlib.sha256(f"{seed}:{nonce}".encode()).digest(), "big")
+    return digest >> (256 - bits) == 0 if bits > 0 else True
+
+
+def solve(challenge: Challenge) -> str:
+    """A nonce that satisfies `challenge` (what the page's script does, for tests and scripts)."""
+    n = 0
+    while not proof_holds(challenge.seed, str(n), challenge.bits):
+        n += 1
+    return str(n)
+
+
+UNKNOWN_CLIENT = "unknown"  # a visitor whose address the server does not know: one key for all of them
+LOOPBACK_CLIENT = "loopback"  # a visitor on this machine (st.context says None): one key for all of them
+
+
+def address_keys(client: str) -> tuple[str, str]:
+    """What a client address is counted by: (the address, its network). An IPv6 address counts by
+    its /64 (one subscriber usually holds a whole /64) and its network by the /48; an IPv4 address
+    by itself and its /24. An IPv4-mapped IPv6 address is its IPv4 address. Loopback is one key,
+    and anything that is not an address (empty, `unknown`) another: never no key at all."""
+    text = client.strip().strip("[]")
+    if not text:
+        return UNKNOWN_CLIENT, UNKNOWN_CLIENT
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return text[:100], text[:100]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return LOOPBACK_CLIENT, LOOPBACK_CLIENT
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address), str(ipaddress.ip_network(f"{address}/24", strict=False))
+    return (
+        str(ipaddress.ip_network(f"{address}/64", strict=False)),
+        str(ipaddress.ip_network(f"{address}/48", strict=False)),
+    )
 
 
 @dataclass(frozen=True)
@@ -425,11 +498,15 @@ class Store:
         note: str = "",
         client: str = "",
         session: str = "",
+        proof: str = "",
     ) -> Submitted:
-        """A new entry proposed by a visitor: stored as pending, with its revision."""
+        """A new entry proposed by a visitor: stored as pending, with its revision.
+
+        `client` and `session` say who the visitor is for the limits (`_admit`); `proof` is the
+        answer to `challenge()` when the queue is under pressure."""
         clean = self._valid(kind, record, contact, note)
         with self.writing() as s:
-            self._admit(s, client, session)
+            self._admit(s, client, session, proof)
             entry_id = self._new_id(s, kind, clean)
             data = _data_of(clean)
             s.add(
@@ -448,6 +525,7 @@ class Store:
         note: str = "",
         client: str = "",
         session: str = "",
+        proof: str = "",
     ) -> Submitted:
         """A visitor's correction of a published entry: a pending revision holding the changed fields."""
         with self.writing() as s:
@@ -459,7 +537,7 @@ class Store:
             changes = {f: [current[f], v] for f, v in _data_of(clean).items() if not _same(current[f], v)}
             if not changes:
                 raise NothingChanged(entry_id)
-            self._admit(s, client, session)
+            self._admit(s, client, session, proof)
             return self._pending(s, entry_id, "correction", changes, note, contact, entry.version)
 
     def _valid(self, kind: str, record: Mapping[str, object], contact: str, note: str) -> dict[str, object]:
@@ -492,26 +570,66 @@ class Store:
             s.add(Contact(revision_id=revision.id, email=contact.strip()))
         return Submitted(revision.id, entry_id)
 
-    def _admit(self, s: Session, client: str, session: str) -> None:
-        """Apply the anonymous-submission limits (raises `Refused`) and count this one."""
+    def _admit(self, s: Session, client: str, session: str, proof: str = "") -> None:
+        """Apply the anonymous-submission limits (raises `Refused`) and count this one.
+
+        A visitor always has keys: its address (`address_keys`: loopback and unknown addresses are
+        keys of their own) and its session — the page's visitor cookie, else the address itself, so
+        that a reload (a new Streamlit session) is the same visitor. Only a caller that gives
+        neither (scripts, tests, the command line: not a visitor) is counted by the queue alone.
+        """
         self._bump(s, SUBMISSIONS)  # a row lock: submissions are counted one at a time
         now = self.clock()
         hour = now - dt.timedelta(hours=1)
         s.execute(delete(RateEvent).where(RateEvent.at < now - dt.timedelta(days=1)))  # keep no more than a day
-        client_key, session_key = self.rate_key(s, client), self.rate_key(s, session)
+        visitor = bool(client or session)
+        address, network = address_keys(client)
+        network_key = self.rate_key(s, "net:" + network)[:16]
+        client_key = network_key + self.rate_key(s, "addr:" + address)  # 48 characters: prefix = network
+        session_key = self.rate_key(s, "session:" + session) if session else client_key
         recent = select(func.count()).select_from(RateEvent).where(RateEvent.at >= hour)
-        if session and (s.scalar(recent.where(RateEvent.session == session_key)) or 0) >= self.limits.per_session:
-            raise Refused("session")
-        if client and (s.scalar(recent.where(RateEvent.client == client_key)) or 0) >= self.limits.per_client:
-            raise Refused("client")
+        if visitor:
+            if (s.scalar(recent.where(RateEvent.session == session_key)) or 0) >= self.limits.per_session:
+                raise Refused("session")
+            if (s.scalar(recent.where(RateEvent.client == client_key)) or 0) >= self.limits.per_client:
+                raise Refused("client")
+            in_network = recent.where(RateEvent.client.startswith(network_key, autoescape=True))
+            if (s.scalar(in_network) or 0) >= self.limits.network:
+                raise Refused("network")
+        pending = self._pending_in_hour(s, hour)
+        if pending >= self.limits.pending_per_hour:
+            raise Refused("queue")
+        if visitor and pending >= self.limits.pressure:
+            seeds = [self._challenge(s, client, session, now, back) for back in (0, 1)]
+            if not any(proof_holds(c.seed, proof, c.bits) for c in seeds):
+                raise Refused("challenge")
+        s.add(RateEvent(at=now, client=client_key, session=session_key))
+
+    @staticmethod
+    def _pending_in_hour(s: Session, hour: dt.datetime) -> int:
         pending = (
             select(func.count())
             .select_from(Revision)
             .where(Revision.status == "pending", Revision.author == "anonymous", Revision.created_at >= hour)
         )
-        if (s.scalar(pending) or 0) >= self.limits.pending_per_hour:
-            raise Refused("queue")
-        s.add(RateEvent(at=now, client=client_key, session=session_key))
+        return int(s.scalar(pending) or 0)
+
+    def challenge(self, client: str = "", session: str = "") -> Challenge | None:
+        """The proof of work this visitor's next submission needs, or None (the queue is calm).
+
+        Its seed is a keyed hash of the visitor's keys and the current ten minutes: it cannot be
+        computed ahead by anyone else, nor used for another visitor; one found stays good for the
+        ten minutes it was made in and the next (the visitor's other limits still apply)."""
+        with self.writing() as s:
+            now = self.clock()
+            if self._pending_in_hour(s, now - dt.timedelta(hours=1)) < self.limits.pressure:
+                return None
+            return self._challenge(s, client, session, now)
+
+    def _challenge(self, s: Session, client: str, session: str, now: dt.datetime, back: int = 0) -> Challenge:
+        window = int(now.timestamp()) // 600 - back
+        seed = self.rate_key(s, f"challenge:{window}:{address_keys(client)[0]}:{session}")
+        return Challenge(seed, self.limits.challenge_bits)
 
     def rate_key(self, s: Session, value: str) -> str:
         """A keyed hash of a client address or session id: limits work without storing either."""

@@ -123,7 +123,7 @@ def act(lang: str, item: int | str, action: Callable[[Store, str], object], done
     if not auth.is_moderator():
         state.set_flash("error", t("moderate_refused", lang))
         return False
-    moderator = auth.email()
+    moderator = auth.identity()  # the verified address, else the provider's account (issuer|subject)
     try:
         store = current_store()
         if store is None:

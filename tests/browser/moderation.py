@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import secrets
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -36,6 +37,7 @@ class Site:
     def __init__(self, workdir: Path) -> None:
         self.provider = MockProvider([MOD1, MOD2, VISITOR], workdir / "oidc.log")
         self.secrets = workdir / "secrets.toml"
+        self.cookie_secret = secrets.token_urlsafe(32)  # long and random: a known one refuses sign-in
         self.write_secrets(MODERATORS)
         self.db_url = f"sqlite:///{workdir / 'atlas.sqlite3'}"
         try:
@@ -62,7 +64,7 @@ class Site:
                 self.provider.metadata_url,
                 moderators,
                 app_url="http://127.0.0.1:{port}",
-                cookie_secret="a-cookie-secret-only-for-these-tests",
+                cookie_secret=self.cookie_secret,
             ),
             encoding="utf-8",
         )

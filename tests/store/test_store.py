@@ -329,7 +329,8 @@ def test_contact_addresses_are_checked_and_kept_private(store: Store, tmp_path: 
 
 
 def test_rate_limits_per_session_per_client_and_for_the_queue(db_url: str) -> None:
-    store = open_store(db_url, limits=Limits(per_session=2, per_client=3, pending_per_hour=4))
+    limits = Limits(per_session=2, per_client=3, pending_per_hour=4, per_network=10, challenge_from=10)
+    store = open_store(db_url, limits=limits)
     store.submit("organisation", new_org(name="A1"), client="10.0.0.1", session="s1")
     store.submit("organisation", new_org(name="A2"), client="10.0.0.1", session="s1")
     with pytest.raises(Refused) as caught:

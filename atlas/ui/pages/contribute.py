@@ -10,12 +10,13 @@ values), never as Markdown or HTML.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import streamlit as st
 
-from atlas import config
+from atlas import assets, config
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.contribute import (
     BY_NAME,
@@ -44,6 +45,7 @@ from atlas.ui import navigation, safe, state
 from atlas.ui.loaders import current_store
 from atlas.ui.location_picker import locate, render_location_picker
 from atlas.ui.state import FORM_FIELD_KEYS, FormDraft, FormKey, FormSent
+from atlas.web.proxy import VISITOR_COOKIE, visitor_token
 
 FORM_CSS = Path(__file__).resolve().parents[3] / "static" / "contribute" / "form.css"
 SIMILAR_MIN_NAME = 3  # characters of a name before similar entries are looked for
@@ -353,6 +355,7 @@ def _send_button(
 ) -> None:
     target = state.form_target()
     label = "contribute_send_correction" if target else "contribute_send"
+    _proof(lang)
     if not st.button(t(label, lang), type="primary", key="form_send", on_click=state.mark_attempted):
         return
     if state.honeypot_filled():  # a bot: thank it, store nothing
@@ -367,10 +370,8 @@ def _send_button(
     options = {
         "contact": values["contact"].strip(),
         "note": values["note"],
-        "client": client_address(
-            st.context.ip_address, st.context.headers.get("X-Forwarded-For"), config.trusted_proxies()
-        ),
-        "session": state.form_session_id(),
+        **_visitor(),
+        "proof": str(st.session_state.get(PROOF) or ""),
     }
     try:
         if target:
@@ -378,7 +379,10 @@ def _send_button(
         else:
             done = store.submit(kind, record, **options)
     except Refused as exc:
-        st.error(t(f"contribute_refused_{exc.reason}", lang), icon=":material/hourglass:")
+        if exc.reason == "challenge":
+            _ask_proof(store, lang)
+        else:
+            st.error(t(f"contribute_refused_{exc.reason}", lang), icon=":material/hourglass:")
     except NothingChanged:
         st.info(t("contribute_nothing_changed", lang), icon=":material/info:")
     except NotFound:
@@ -391,8 +395,70 @@ def _send_button(
     except UNREACHABLE:
         st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
     else:
+        st.session_state.pop(CHALLENGE, None)
+        st.session_state.pop(PROOF, None)
         state.set_form_sent(FormSent(done.revision_id, done.entry_id, bool(target)))
         st.rerun()
+
+
+def _visitor() -> dict[str, str]:
+    """Who is proposing, for the store's limits: the address (atlas/web/proxy.py resolved it from
+    the connection and the trusted proxies; `loopback` when Streamlit has none) and the visitor
+    cookie that proxy.py sets, which outlives a reload ("" without it: the store then counts the
+    visitor by the address)."""
+    return {
+        "client": client_address(
+            st.context.ip_address, st.context.headers.get("X-Forwarded-For"), config.trusted_proxies()
+        ),
+        "session": visitor_token(st.context.cookies.get(VISITOR_COOKIE)),
+    }
+
+
+# -- the proof of work, when the moderators' queue is under pressure ---------------------------
+
+CHALLENGE = "form_challenge"  # (seed, bits) the store asked for
+PROOF = "form_proof"  # the answer the page's script found
+PROOF_COMPONENT = "form_proof_work"
+
+
+@cache
+def _proof_component() -> Any:
+    return st.components.v2.component("atlas_proof", js=(assets.OWN_DIR / "proof.mjs").read_text(encoding="utf-8"))
+
+
+def _ask_proof(store: Store, lang: str) -> None:
+    """The queue is under pressure: ask this visitor's browser for a proof of work, then a new send."""
+    visitor = _visitor()
+    try:
+        challenge = store.challenge(visitor["client"], visitor["session"])
+    except UNREACHABLE:
+        st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
+        return
+    st.session_state.pop(PROOF, None)
+    if challenge is None:  # the pressure went down meanwhile: sending again will do
+        st.session_state.pop(CHALLENGE, None)
+    else:
+        st.session_state[CHALLENGE] = (challenge.seed, challenge.bits)
+    st.rerun()
+
+
+def _solved() -> None:
+    value = state.component_trigger(PROOF_COMPONENT, "solved")
+    if value:
+        st.session_state[PROOF] = value
+
+
+def _proof(lang: str) -> None:
+    """While a proof is asked: the script that finds it, and where the person stands."""
+    asked = st.session_state.get(CHALLENGE)
+    if not asked:
+        return
+    if st.session_state.get(PROOF):
+        st.info(t("contribute_proof_ready", lang), icon=":material/check:")
+        return
+    seed, bits = asked
+    st.info(t("contribute_proof_working", lang), icon=":material/hourglass:")
+    _proof_component()(key=PROOF_COMPONENT, data={"seed": seed, "bits": bits}, on_solved_change=_solved)
 
 
 def _confirmation(sent: FormSent, lang: str) -> None:

@@ -55,6 +55,11 @@ def render() -> None:
     if not auth.auth_configured():
         st.info(t("moderate_auth_missing", lang), icon=":material/key_off:")
         return
+    problem = auth.secret_problem()
+    if problem:  # a cookie anyone could sign: nobody is signed in, nobody may start to
+        said = t(f"moderate_secret_{problem}", lang)
+        st.error(t("moderate_sign_in_refused", lang, problem=said), icon=":material/key_off:")
+        return
     if not auth.signed_in():
         st.markdown(t("moderate_sign_in_intro", lang))
         if st.button(t("moderate_sign_in", lang), key="mod_login", type="primary", icon=":material/login:"):
@@ -85,7 +90,7 @@ def render() -> None:
 def _account(lang: str) -> None:
     """Who is signed in, and the way out."""
     left, right = st.columns([4, 1], vertical_alignment="center")
-    left.text(t("moderate_signed_in_as", lang, email=auth.email() or t("moderate_no_email", lang)))
+    left.text(t("moderate_signed_in_as", lang, email=auth.identity() or t("moderate_no_email", lang)))
     if right.button(t("moderate_sign_out", lang), key="mod_logout", icon=":material/logout:"):
         st.logout()
 
