@@ -104,7 +104,7 @@ SHARED_HOSTS = frozenset(
 )
 
 # Words that make a name another service of the same organisation or place (folded).
-OTHER_SERVICE = frozenset("bus itinerant itinerante itinerance mobile antenne annexe camion".split())
+OTHER_SERVICE = frozenset("bus itinerant itinerante itinerance mobile camion".split())
 
 LIKELY = 0.85  # at or above: proposed to the moderators as a duplicate (import, `atlas dedup`)
 POSSIBLE = 0.6  # at or above: offered as "Is it one of these?" in the submission form
@@ -143,9 +143,25 @@ def skeleton(text: object) -> str:
     return "".join(_latin_lookalike(c) for c in value)
 
 
+# One network's names across its renamings (folded phrases): the French public service points
+# were "maisons de services au public" (MSAP) until 2020, then "maisons France services" (MFS),
+# now "France services"; one label, written each way by directories of different years.
+NETWORK_NAMES = (
+    (
+        re.compile(
+            r"\b(?:maisons? (?:de )?services? au public|msap|maisons? france services?|mfs"
+            r"|espaces? france services?|france services?)\b"
+        ),
+        "franceservices",
+    ),
+)
+
+
 def name_key(name: object) -> str:
     """Folded name without legal-form words: "Association Emmaüs Connect" -> "emmaus connect"."""
     folded = fold_key(skeleton(name))
+    for pattern, label in NETWORK_NAMES:
+        folded = pattern.sub(label, folded)
     words = [SYNONYMS.get(w, w) for w in folded.split() if w not in LEGAL_FORMS]
     return " ".join(words) or folded
 
@@ -466,7 +482,8 @@ def same_town(a: Prepared, b: Prepared) -> bool | None:
         return None
     if a.city == b.city or a.city.replace(" ", "") == b.city.replace(" ", ""):
         return True
-    return fuzz.ratio(a.city, b.city) >= 80
+    ratio = fuzz.ratio(a.city, b.city)  # a spelling, or a short exonym ("Milano", "Milan")
+    return ratio >= 90 or (ratio >= 80 and max(len(a.city), len(b.city)) <= 10 and a.city[:3] == b.city[:3])
 
 
 def same_address(a: Prepared, b: Prepared) -> bool | None:
@@ -507,7 +524,7 @@ def score_prepared(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
     # of the other), or the same town or street address when there are no two points to compare
     precise = a.precise and b.precise
     near = km is not None and km <= (NEAR_KM if precise else CITY_KM)
-    together = (near and (precise or town is not False)) or (not near and (town is True or address is True))
+    together = (near and (precise or town is not False)) or (km is None and (town is True or address is True))
     apart = (km is not None and not near) or (not (near and precise) and town is False and address is not True)
     # a town's name leaves a name only in that town (two towns' names: two branches of a network)
     strip = together and (town is not False or (km is not None and km <= 0.5 and address is not False))

@@ -99,6 +99,7 @@ def paca() -> list[Record]:
 
 
 DIRECTORIES: dict[str, Callable[[], list[Record]]] = {"bfc": bfc, "france_services": france_services, "paca": paca}
+BFC_DEPARTMENTS = ("21", "25", "39", "58", "70", "71", "89", "90")
 
 
 def derived() -> list[Record]:
@@ -161,13 +162,24 @@ def evaluate(scorer: Callable[[Record, Record], tuple[float, tuple[str, ...]]] =
     return Figures(len(pairs), wrong=tuple(wrong), **counts)
 
 
+CROSS = "bfc+france_services"  # the regional map imported into an atlas that has the national list
+
+
 def proposals(directory: str) -> list[tuple[str, str, float, tuple[str, ...]]]:
-    """The pairs `find_duplicates` proposes over one whole directory, best first."""
-    records = DIRECTORIES[directory]()
+    """The pairs `find_duplicates` proposes over one whole directory, best first; for `CROSS`, the
+    pairs between a row of the BFC map and a France services of the same region."""
+    if directory == CROSS:
+        regional = bfc()
+        national = [r for r in france_services() if str(r["postcode"])[:2] in BFC_DEPARTMENTS]
+        records = national + regional
+        among = [False] * len(national) + [True] * len(regional)
+    else:
+        records, among = DIRECTORIES[directory](), None
     prepared = [prepare(r) for r in records]
     return [
         (str(records[i]["id"]), str(records[j]["id"]), value, reasons)
-        for i, j, value, reasons in find_duplicates(prepared)
+        for i, j, value, reasons in find_duplicates(prepared, among)
+        if among is None or among[i] != among[j]
     ]
 
 
@@ -192,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     for pair, value, reasons in figures.wrong:
         print(f"  wrong: {pair.id_a} ~ {pair.id_b} same={pair.same} score {value} {reasons}")
     records = every_record()
-    for name in DIRECTORIES:
+    for name in (*DIRECTORIES, CROSS):
         total, judged, right, unjudged = proposal_precision(name)
         print(
             f"{name}: {total} proposed; of the first {judged + unjudged}: "
