@@ -525,7 +525,11 @@ def score_prepared(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
     precise = a.precise and b.precise
     near = km is not None and km <= (NEAR_KM if precise else CITY_KM)
     together = (near and (precise or town is not False)) or (km is None and (town is True or address is True))
-    apart = (km is not None and not near) or (not (near and precise) and town is False and address is not True)
+    # (two towns' names on one point, a gazetteer's: one town in two languages, "Bruxelles" / "Brussels")
+    one_point = km is not None and km <= 1.0
+    apart = (km is not None and not near) or (
+        not (near and precise) and town is False and address is not True and not one_point
+    )
     # a town's name leaves a name only in that town (two towns' names: two branches of a network)
     strip = together and (town is not False or (km is not None and km <= 0.5 and address is not False))
     own_a, own_b = (frozenset(a.city.split()), frozenset(b.city.split())) if strip else (frozenset(), frozenset())
