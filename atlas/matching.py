@@ -576,7 +576,7 @@ def score_prepared(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
         elif km <= NEAR_KM and a.precise and b.precise:
             value += 0.03
             reasons.append(f"{km:.1f} km apart")
-        elif km <= NEAR_KM and town:
+        elif near and town:  # a town's point within CITY_KM of the other
             value += 0.03
             reasons.append("same city")
         elif km > 200:
