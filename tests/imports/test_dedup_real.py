@@ -106,3 +106,8 @@ def test_every_reason_on_real_data_is_shown_in_french(records: dict[str, dict[st
     reasons = {r for p in real.labelled() for r in score(records[p.id_a], records[p.id_b])[1]}
     untranslated = sorted(r for r in reasons if reason_text(r, "fr") == r)
     assert untranslated == []
+
+
+def test_the_score_is_symmetric_on_real_pairs(records: dict[str, dict[str, object]]) -> None:
+    for p in real.labelled():
+        assert score(records[p.id_a], records[p.id_b])[0] == score(records[p.id_b], records[p.id_a])[0], p

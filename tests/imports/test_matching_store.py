@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from atlas.imports.run import run_import
 from atlas.matching import LIKELY
 from atlas.store.store import Store
 from tests.store.records import new_org
@@ -32,3 +35,20 @@ def test_dedup_pairs_two_pending_listings_of_one_place(store: Store) -> None:
     )
     pairs = {(p.entry_a, p.entry_b) for p in store.propose_duplicates(dry_run=True)}
     assert tuple(sorted((first.entry_id, other.entry_id))) in pairs
+
+
+def test_an_imported_row_without_coordinates_matches_a_pending_entry_at_its_street_address(
+    store: Store, tmp_path: Path
+) -> None:
+    waiting = store.submit("organisation", new_org(**PLACE))
+    path = tmp_path / "places.csv"
+    path.write_text(
+        "id,name,category,country,city,address\n"
+        'p1,FABRIQUE NUMERIQUE DE CLERVAL,civic_tech,FR,Clerval,"Place de l\'Hôtel de Ville, 25340"\n'
+        'p2,Ecole primaire,civic_tech,FR,Mathay,"1 rue de l\'Ecole, 25700"\n',
+        encoding="utf-8",
+    )
+    report = run_import(store, path, "csv", "villages", dry_run=True)
+    by_id = {r.source_id: r for r in report.rows}
+    assert by_id["p1"].action == "duplicate" and by_id["p1"].match == waiting.entry_id
+    assert by_id["p2"].action == "new"
