@@ -338,9 +338,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "Find the existing entry by name",
         "fr": "Trouver l'entrée existante par son nom",
     },
-    "moderate_duplicate_similar": {
-        "en": "{n} similar published entry(ies) found: they are listed first.",
-        "fr": "{n} entrée(s) publiée(s) semblable(s) trouvée(s) : elles sont en tête de liste.",
+    "moderate_duplicate_similar_live": {
+        "en": "{n} similar entry(ies) found, published or waiting in the queue: they are listed first.",
+        "fr": "{n} entrée(s) semblable(s) trouvée(s), publiée(s) ou en attente : elles sont en tête de liste.",
     },
     "moderate_duplicate_of": {"en": "Existing entry", "fr": "Entrée existante"},
     "moderate_duplicate_choose": {"en": "Choose an entry…", "fr": "Choisir une entrée…"},
@@ -512,6 +512,18 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "pair_reason_name_pct": {"en": "names {pct}% alike", "fr": "noms semblables à {pct} %"},
     "pair_reason_m_apart": {"en": "{m} m apart", "fr": "à {m} m l'une de l'autre"},
     "pair_reason_km_apart": {"en": "{km} km apart", "fr": "à {km} km l'une de l'autre"},
+    "pair_reason_lookalike": {
+        "en": "letters of another script that look Latin",
+        "fr": "lettres d'un autre alphabet qui imitent l'alphabet latin",
+    },
+    "pair_reason_same_page": {"en": "same page of the same website", "fr": "même page du même site web"},
+    "pair_reason_same_phone": {"en": "same phone number", "fr": "même numéro de téléphone"},
+    "pair_reason_same_address": {"en": "same street address", "fr": "même adresse"},
+    "pair_reason_other_address": {"en": "other street address", "fr": "autre adresse"},
+    "pair_reason_network": {
+        "en": "branches of one network in two towns",
+        "fr": "antennes d'un même réseau dans deux communes",
+    },
     # -- the Moderate page: article drafts from the feed (issue 17) ---------------------------------
     "moderate_tab_articles": {"en": "Articles", "fr": "Articles"},
     "drafts_help": {

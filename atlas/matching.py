@@ -1,23 +1,39 @@
 """Is it the same organisation? The one matcher of the form, the imports and `atlas dedup`.
 
-`score(a, b)` weighs the evidence two records give, in [0, 1], with the reasons in words:
+`score(a, b)` weighs the evidence two records give, in [0, 1], with the reasons (English phrases
+that `atlas.moderation.reason_text` shows in the page's language):
 
-- names (and aliases), folded (case, accents, punctuation) and without legal-form noise
-  (association, asbl, e.V., GmbH, SAS, SCIC, coop…), compared with rapidfuzz; a word that one
-  name has and the other lacks counts against (“Open Food Lab” is not “Open Data Lab”), a
-  misspelt or abbreviated word does not (“Fed.” is “Fédération”), an acronym of the other name
-  counts for (“FFF”), the city's name inside a name is ignored when both are in that city;
-- the website's domain (a path on a shared host such as facebook.com counts as the site);
-- the distance between the two points (when both are located finer than a country);
-- the country, and the city when there are no coordinates to compare.
+- names (and aliases), folded (case, accents, punctuation, look-alike letters of other scripts by
+  their Unicode TR39 confusable, so "ЕmmаüѕСоnnесt" is "Emmaüs Connect") and without legal-form
+  noise (association, asbl, e.V., GmbH, SAS, SCIC, coop…), compared with rapidfuzz; a word that one
+  name has and the other lacks counts against (“Open Food Lab” is not “Open Data Lab”), a misspelt
+  or abbreviated word does not (“Fed.” is “Fédération”), an acronym of the other name counts for
+  (“FFF”); a town's name inside a name is ignored only when it is that entry's own town and both
+  are in one place (“Emmaüs Connect Paris” is “Emmaüs Connect” in Paris);
+- geography: two entries in different towns, or more than `NEAR_KM` apart, are different places
+  unless strong evidence says otherwise (the same phone, the same street address, the same page
+  of a website beyond a network's shared domain); so branches of one network (“MSAP Objectif
+  Emploi Clerval” / “… Sancey”, “CCAS Chalon-sur-Saône” / “CCAS de Virey-le-Grand”) are a family,
+  never duplicates;
+- the street address (number, street, postcode; folded, common abbreviations expanded), so a
+  listing without coordinates still matches one at the same address, and two listings of one
+  name at two addresses of a town count against;
+- the website's domain (a path on a shared host such as facebook.com counts as the site), the
+  phone number, the distance between the two points (when both are located finer than a
+  country), the country.
+
+Co-located organisations (one address, clearly different names) are not duplicates: the address
+and the phone only add to names that already match.
 
 `LIKELY` is where a pair is proposed to the moderators as a duplicate; `POSSIBLE` where the
 submission form lists an entry under "Is it one of these?". The labelled pairs in
-`tests/fixtures/dedup/pairs.csv` measure both (README, "Duplicates").
+`tests/fixtures/dedup/pairs.csv` (written for the purpose) and `tests/fixtures/dedup_real/`
+(real open directories, judged by hand) measure both (docs/data/duplicates.md).
 
 `candidate_pairs` finds which pairs are worth scoring in a whole atlas without comparing every
-pair: blocks by country and name word (rare words only), by website domain and by initials,
-plus two sorted neighbourhoods (names sorted forwards and backwards within a country).
+pair: blocks by country and name word (rare words only), by website domain, by initials, by
+street address and by phone, plus two sorted neighbourhoods (names sorted forwards and backwards
+within a country).
 """
 
 from __future__ import annotations
@@ -27,8 +43,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+from confusable_homoglyphs import categories, confusables  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process
 
 from atlas.text import fold_key
@@ -85,18 +103,141 @@ SHARED_HOSTS = frozenset(
     """.split()
 )
 
+# Words that make a name another service of the same organisation or place (folded).
+OTHER_SERVICE = frozenset("bus itinerant itinerante itinerance mobile camion".split())
+
 LIKELY = 0.85  # at or above: proposed to the moderators as a duplicate (import, `atlas dedup`)
 POSSIBLE = 0.6  # at or above: offered as "Is it one of these?" in the submission form
 MAX_BLOCK = 60  # a name-word block bigger than this is too common a word to say anything
 WINDOW = 3  # sorted-neighbourhood window
 RARE_WORDS = 2  # name words per entry used as blocking keys (the rarest in its country)
 _DIGITS = re.compile(r"\d")
+NEAR_KM = 2.0  # two address points further apart than this are two places (unless strong evidence)
+CITY_KM = 15.0  # the same for a town's point (geo_precision "city"): about a town's size
+_LATINISH = frozenset(("LATIN", "COMMON", "INHERITED"))
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str:
+    """The Latin letter(s) a character of another script is confusable with (TR39), else itself."""
+    if char.isascii() or categories.alias(char) in _LATINISH:
+        return char
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+    for hit in found or ():
+        for glyph in hit["homoglyphs"]:
+            text = glyph["c"]
+            if text and all(c.isascii() or categories.alias(c) == "LATIN" for c in text):
+                return str(text)
+    return char
+
+
+def skeleton(text: object) -> str:
+    """`text` with letters of other scripts that look Latin replaced by the Latin ones, after the
+    confusables table of Unicode TR39 ("ЕmmаüѕСоnnесt" -> "EmmaüsConnect"). Applied to both sides
+    of every comparison, so two names in one other script still compare alike."""
+    if text is None:
+        return ""
+    value = str(text)
+    if value.isascii():
+        return value
+    return "".join(_latin_lookalike(c) for c in value)
+
+
+# One network's names across its renamings (folded phrases): the French public service points
+# were "maisons de services au public" (MSAP) until 2020, then "maisons France services" (MFS),
+# now "France services"; one label, written each way by directories of different years.
+NETWORK_NAMES = (
+    (
+        re.compile(
+            r"\b(?:maisons? (?:de )?services? au public|msap|maisons? france services?|mfs"
+            r"|espaces? france services?|france services?)\b"
+        ),
+        "franceservices",
+    ),
+)
 
 
 def name_key(name: object) -> str:
     """Folded name without legal-form words: "Association Emmaüs Connect" -> "emmaus connect"."""
-    words = [SYNONYMS.get(w, w) for w in fold_key(name).split() if w not in LEGAL_FORMS]
-    return " ".join(words) or fold_key(name)
+    folded = fold_key(skeleton(name))
+    for pattern, label in NETWORK_NAMES:
+        folded = pattern.sub(label, folded)
+    words = [SYNONYMS.get(w, w) for w in folded.split() if w not in LEGAL_FORMS]
+    return " ".join(words) or folded
+
+
+# Street words written in several ways (folded), and the little words of an address.
+STREET_WORDS = {
+    "av": "avenue",
+    "ave": "avenue",
+    "bd": "boulevard",
+    "bld": "boulevard",
+    "blvd": "boulevard",
+    "bvd": "boulevard",
+    "r": "rue",
+    "pl": "place",
+    "pce": "place",
+    "che": "chemin",
+    "ch": "chemin",
+    "chem": "chemin",
+    "rte": "route",
+    "imp": "impasse",
+    "all": "allee",
+    "crs": "cours",
+    "fg": "faubourg",
+    "fbg": "faubourg",
+    "sq": "square",
+    "st": "saint",
+    "ste": "sainte",
+    "qu": "quai",
+    "prom": "promenade",
+    "gal": "general",
+    "gen": "general",
+    "mal": "marechal",
+    "pdt": "president",
+    "str": "strasse",
+    "straße": "strasse",
+}
+_ADDRESS_NOISE = frozenset("de du des la le les l d et a au aux bis ter b".split())
+_POSTCODE = re.compile(r"(?<![\d-])(\d{5}|\d{4})(?![\d-])")
+_NUMBER = re.compile(r"^(\d{1,4})(?:\s*(?:bis|ter|[a-d])\b)?")
+
+
+def postcode_of(record: Mapping[str, object]) -> str:
+    """The record's postcode: its `postcode` field, else the last 4–5 digit group of its address
+    after the house number (leading zeros dropped: "04000" and "4000" are one)."""
+    given = re.sub(r"\s", "", str(record.get("postcode") or ""))
+    if given:
+        return given.lstrip("0") if given.isdigit() else given.lower()
+    text = str(record.get("address") or "").strip()
+    match = _NUMBER.match(text)
+    found = _POSTCODE.findall(text[match.end() :] if match else text)
+    return found[-1].lstrip("0") if found else ""
+
+
+def street_of(address: object, city: str = "") -> tuple[str, str]:
+    """(house number, street) of an address, folded.
+
+    "14, r. Camille Claudel 21000 Dijon" -> ("14", "rue camille claudel").
+    """
+    text = fold_key(address)
+    if not text:
+        return "", ""
+    match = _NUMBER.match(text)
+    number = match.group(1) if match else ""
+    rest = _POSTCODE.sub(" ", text[match.end() :] if match else text)
+    words = [STREET_WORDS.get(w, w) for w in rest.split()]
+    town = city.split()
+    if number and town and len(words) > len(town) and words[-len(town) :] == town:
+        words = words[: -len(town)]
+    words = [w for w in words if w not in _ADDRESS_NOISE and not w.isdigit()]
+    return number, " ".join(words)
+
+
+def phone_key(phone: object) -> str:
+    """A phone number's last nine digits (enough to tell numbers apart, whatever the prefix)."""
+    digits = re.sub(r"\D", "", str(phone or ""))
+    return digits[-9:] if len(digits) >= 9 else ""
 
 
 def domain(url: object) -> str:
@@ -189,9 +330,14 @@ class Prepared:
     lon: float | None
     precise: bool  # coordinates of an address (two of them a few hundred metres apart say something)
     located: bool  # coordinates finer than a country's centroid
-    bare: tuple[str, ...] = ()  # the keys without the words of the record's own city (for the quick test)
+    bare: tuple[str, ...] = ()  # the keys without the words of the record's own city
     compact: tuple[str, ...] = ()  # the keys without spaces
     initials: frozenset[str] = frozenset()  # acronym blocking keys
+    postcode: str = ""
+    number: str = ""  # house number of the street address
+    street: str = ""  # street of the address, folded, abbreviations expanded
+    phone: str = ""  # last nine digits
+    lookalike: bool = False  # the name has letters of another script that look Latin
 
 
 def prepare(record: Mapping[str, object]) -> Prepared:
@@ -202,6 +348,9 @@ def prepare(record: Mapping[str, object]) -> Prepared:
     site = domain(record.get("website"))
     city = fold_key(record.get("city"))
     own = set(city.split())
+    name = str(record.get("name") or "")
+    address = record.get("address")
+    number, street = street_of(address, city) if fold_key(address) != fold_key(name) else ("", "")
     return Prepared(
         keys=keys,
         country=str(record.get("country") or "").upper(),
@@ -216,6 +365,11 @@ def prepare(record: Mapping[str, object]) -> Prepared:
         bare=tuple(" ".join(w for w in k.split() if w not in own) or k for k in keys),
         compact=tuple(k.replace(" ", "") for k in keys),
         initials=frozenset(x for k in keys for x in _initials(k)),
+        postcode=postcode_of(record),
+        number=number,
+        street=street,
+        phone=phone_key(record.get("phone")),
+        lookalike=skeleton(name) != name,
     )
 
 
@@ -264,23 +418,36 @@ def _is_acronym(short: str, words: Sequence[str]) -> bool:
     return fits(0, 0)
 
 
-def name_similarity(a: str, b: str, cities: frozenset[str] = frozenset()) -> tuple[float, str]:
-    """How alike two name keys are, in [0, 1], and a word for why."""
+def name_similarity(
+    a: str, b: str, town_a: frozenset[str] = frozenset(), town_b: frozenset[str] = frozenset()
+) -> tuple[float, str]:
+    """How alike two name keys are, in [0, 1], and a word for why.
+
+    `town_a` and `town_b` are the words of each entry's own town, given only when both entries
+    are in one place: "Emmaüs Connect Paris" is then "Emmaüs Connect" (each name loses its own
+    town's words, never the other's).
+    """
     if a == b:
         return 1.0, "same name"
     ca, cb = a.replace(" ", ""), b.replace(" ", "")
     if ca == cb:
         return 0.98, "same name"
-    if a.count(" ") != b.count(" ") and min(len(ca), len(cb)) >= 8 and fuzz.ratio(ca, cb) >= 92:
+    if (
+        a.count(" ") != b.count(" ")
+        and min(len(ca), len(cb)) >= 8
+        and abs(len(ca) - len(cb)) <= 1
+        and fuzz.ratio(ca, cb) >= 92
+    ):
         return 0.95, "same name but the spaces"
     wa, wb = a.split(), b.split()
-    if cities:  # "Emmaüs Connect Paris" is "Emmaüs Connect" when both are in Paris
-        sa, sb = [w for w in wa if w not in cities], [w for w in wb if w not in cities]
+    if town_a or town_b:
+        sa, sb = [w for w in wa if w not in town_a], [w for w in wb if w not in town_b]
         if sa and sb and (len(sa) < len(wa) or len(sb) < len(wb)):
-            wa, wb = sa, sb
-            a, b = " ".join(sa), " ".join(sb)
-            if a == b:
+            if sa == sb:
                 return 0.97, "same name but the city"
+            stripped = name_similarity(" ".join(sa), " ".join(sb))
+            whole = name_similarity(a, b)
+            return max(stripped, whole, key=lambda r: r[0])
     if len(wa) == 1 and _is_acronym(wa[0], fold_key(b).split() if len(wb) < 2 else wb):
         return 0.92, "acronym"
     if len(wb) == 1 and _is_acronym(wb[0], fold_key(a).split() if len(wa) < 2 else wa):
@@ -290,6 +457,9 @@ def name_similarity(a: str, b: str, cities: frozenset[str] = frozenset()) -> tup
     only_b = [w for w in dict.fromkeys(wb) if w not in wa and (len(w) >= 3 or _DIGITS.search(w))]
     extra_a = _unmatched(only_a, wb)
     extra_b = _unmatched(only_b, wa)
+    service = [w for w in (*extra_a, *extra_b) if w in OTHER_SERVICE]
+    if service:  # "Bus France services X" is not "France services X": another service of one place
+        return min(base, 0.6), f"other words ({service[0]} / -)"
     if extra_a and extra_b:  # each name has a word the other lacks: other organisations, likely
         return min(base, 0.6), f"other words ({extra_a[0]} / {extra_b[0]})"
     if extra_a or extra_b:  # one name has more words: the same only with other evidence
@@ -306,50 +476,133 @@ def score(a: Mapping[str, object], b: Mapping[str, object]) -> tuple[float, tupl
     return score_prepared(prepare(a), prepare(b))
 
 
+def same_town(a: Prepared, b: Prepared) -> bool | None:
+    """Whether two entries' towns are one by name (exonyms and spellings allowed), None if unknown."""
+    if not a.city or not b.city:
+        return None
+    if a.city == b.city or a.city.replace(" ", "") == b.city.replace(" ", ""):
+        return True
+    ratio = fuzz.ratio(a.city, b.city)  # a spelling, or a short exonym ("Milano", "Milan")
+    return ratio >= 90 or (ratio >= 80 and max(len(a.city), len(b.city)) <= 10 and a.city[:3] == b.city[:3])
+
+
+def same_address(a: Prepared, b: Prepared) -> bool | None:
+    """Whether two entries have one street address (number, street, and town or postcode): True,
+    False (another street, number or postcode), None when it cannot be told."""
+    if not a.street or not b.street:
+        return None
+    if a.postcode and b.postcode and a.postcode != b.postcode:
+        return False
+    if a.number and b.number and a.number != b.number:
+        return False
+    short, long = sorted((a.street, b.street), key=len)
+    alike = (
+        short == long
+        or fuzz.ratio(short, long) >= 85
+        or (" " in short and long.startswith(short + " "))
+        or (" " in short and fuzz.token_set_ratio(short, long) >= 95)
+    )
+    if not alike:
+        return False if fuzz.token_set_ratio(short, long) < 60 else None
+    if a.number != b.number:
+        return None  # one without a number
+    if not a.number and (len(short) < 8 or short in ("village", "bourg", "le bourg")):
+        return None  # "le village", "le bourg": not an address
+    if (a.postcode and a.postcode == b.postcode) or same_town(a, b):
+        return True
+    return None
+
+
 def score_prepared(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
     if not a.keys or not b.keys:
         return 0.0, ()
     km = distance_km(a.lat, a.lon, b.lat, b.lon) if a.located and b.located else None
-    same_city = (bool(a.city) and a.city == b.city) or (km is not None and km <= 15)
-    cities = frozenset(a.city.split()) | frozenset(b.city.split()) if same_city else frozenset()
-    names, why = max((name_similarity(x, y, cities) for x in a.keys for y in b.keys), key=lambda r: r[0])
+    town = same_town(a, b)
+    address = same_address(a, b)
+    phone = bool(a.phone) and a.phone == b.phone
+    # one place: near enough (two address points within NEAR_KM, or a town's point within CITY_KM
+    # of the other), or the same town or street address when there are no two points to compare
+    precise = a.precise and b.precise
+    near = km is not None and km <= (NEAR_KM if precise else CITY_KM)
+    together = (near and (precise or town is not False)) or (km is None and (town is True or address is True))
+    # (two towns' names on one point, a gazetteer's: one town in two languages, "Bruxelles" / "Brussels")
+    one_point = km is not None and km <= 1.0
+    apart = (km is not None and not near) or (
+        not (near and precise) and town is False and address is not True and not one_point
+    )
+    # a town's name leaves a name only in that town (two towns' names: two branches of a network)
+    strip = together and (town is not False or (km is not None and km <= 0.5 and address is not False))
+    own_a, own_b = (frozenset(a.city.split()), frozenset(b.city.split())) if strip else (frozenset(), frozenset())
+    names, why = max((name_similarity(x, y, own_a, own_b) for x in a.keys for y in b.keys), key=lambda r: r[0])
     value, reasons = names, [why]
+    if a.lookalike or b.lookalike:
+        reasons.append("look-alike letters")
     same_site = bool(a.site) and (a.site == b.site or a.site_name == b.site_name)
+    same_page = same_site and bool(a.page) and a.page == b.page
     if same_site and a.page != b.page:  # two pages of one site: a programme of the organisation, maybe
         value += 0.05
         reasons.append("pages of the same website")
     elif same_site:
         value += 0.15 if a.site == b.site else 0.1
-        reasons.append("same website" if a.site == b.site else "same website name")
+        reasons.append(
+            "same page of the same website"
+            if same_page
+            else ("same website" if a.site == b.site else "same website name")
+        )
     elif a.site and b.site:
         value -= 0.08
         reasons.append("other websites")
     if a.country and b.country and a.country != b.country:
         value -= 0.4
         reasons.append("other country")
+    if names >= 0.75:  # an address or a phone says nothing of two different names (co-located bodies)
+        if phone and address is not False:  # a network's one number, at two addresses: not one place
+            value += 0.1
+            reasons.append("same phone")
+        if address:
+            value += 0.1
+            reasons.append("same street address")
+    if address is False:
+        value -= 0.35
+        reasons.append("other street address")
     if km is not None:
-        if km <= 0.5 and a.precise and b.precise:
+        if address is False:
+            reasons.append(
+                f"{km * 1000:.0f} m apart" if km < 1 else f"{km:.1f} km apart" if km < 10 else f"{km:.0f} km apart"
+            )
+        elif km <= 0.5 and a.precise and b.precise:
             value += 0.06
             reasons.append(f"{km * 1000:.0f} m apart")
-        elif km <= 2 and a.precise and b.precise:
+        elif km <= NEAR_KM and a.precise and b.precise:
             value += 0.03
             reasons.append(f"{km:.1f} km apart")
-        elif km <= 30 and same_city:
+        elif near and town:  # a town's point within CITY_KM of the other
             value += 0.03
             reasons.append("same city")
         elif km > 200:
             value -= 0.35
             reasons.append(f"{km:.0f} km apart")
-        elif km > 30:
-            value -= 0.2
-            reasons.append(f"{km:.0f} km apart")
-    elif same_city:
+        elif km > NEAR_KM:
+            value -= 0.2 if km > 30 else 0.0
+            reasons.append(f"{km:.1f} km apart" if km < 10 else f"{km:.0f} km apart")
+    elif town:
         value += 0.03
         reasons.append("same city")
-    elif a.city and b.city and not (set(a.city.split()) & set(b.city.split())):
+    elif town is False:
         value -= 0.05
         reasons.append("other city")
-    return round(max(0.0, min(1.0, value)), 3), tuple(reasons)
+    # a network's branches: the names differ only by each entry's own town, and the towns differ
+    family = town is False and any(x == y for x in a.bare for y in b.bare) and (a.bare != a.keys or b.bare != b.keys)
+    # strong evidence of one place despite the distance; a network's shared phone or site does not
+    # count against another street address
+    strong = address is True or ((phone or same_page) and address is not False)
+    if (apart and not strong) or (family and address is not True):
+        # two towns, or two points more than NEAR_KM apart: two places, whatever their names say
+        # (at most POSSIBLE: the form still lists another branch of a network under "Is it one of these?")
+        if family:
+            reasons.append("branches of one network")
+        value = min(value, POSSIBLE)
+    return round(max(0.0, min(1.0, value)), 3), tuple(dict.fromkeys(reasons))
 
 
 def similar(
@@ -405,6 +658,10 @@ def candidate_pairs(records: Sequence[Prepared], among: Sequence[bool] | None = 
             blocks[("w", p.country, w)].append(i)
         if p.site:
             blocks[("s", p.site)].append(i)
+        if p.street:
+            blocks[("a", p.postcode or p.city, p.number, p.street)].append(i)
+        if p.phone:
+            blocks[("p", p.phone)].append(i)
         for initials in p.initials:
             blocks[("i", p.country, initials)].append(i)
     pairs: set[tuple[int, int]] = set()
@@ -443,6 +700,16 @@ def _worth_scoring(a: Prepared, b: Prepared) -> bool:
     """False when `a` and `b` cannot reach `LIKELY` (a cheap test before `score_prepared`)."""
     if not a.keys or not b.keys or (a.country and b.country and a.country != b.country):
         return False  # another country costs 0.4: no pair of two countries reaches LIKELY
+    if a.located and b.located and not (a.phone and a.phone == b.phone):
+        km = distance_km(a.lat, a.lon, b.lat, b.lon)
+        address = same_address(a, b)
+        if (
+            km is not None
+            and km > (NEAR_KM if a.precise and b.precise else CITY_KM)
+            and address is not True
+            and not (address is None and a.page and a.page == b.page)
+        ):
+            return False  # two places: capped below LIKELY
     if a.site and (a.site == b.site or a.site_name == b.site_name):
         return True
     for x in a.bare:

@@ -28,6 +28,12 @@ _FIXED_REASONS = {
     "other country": "pair_reason_other_country",
     "same city": "pair_reason_same_city",
     "other city": "pair_reason_other_city",
+    "look-alike letters": "pair_reason_lookalike",
+    "same page of the same website": "pair_reason_same_page",
+    "same phone": "pair_reason_same_phone",
+    "same street address": "pair_reason_same_address",
+    "other street address": "pair_reason_other_address",
+    "branches of one network": "pair_reason_network",
 }
 _PATTERNS = (
     (re.compile(r"other words \((?P<a>.*) / (?P<b>.*)\)"), "pair_reason_other_words"),

@@ -444,9 +444,11 @@ def _match_new(s: Session, new_rows: list[Incoming], report: ImportReport) -> No
         return
     columns = (Entry.id, Entry.name, Entry.aliases, Entry.country, Entry.city, Entry.lat, Entry.lon)
     existing = s.execute(
-        select(*columns, Entry.geo_precision, Entry.website).where(Entry.state.in_(("published", "pending")))
+        select(*columns, Entry.geo_precision, Entry.website, Entry.address).where(
+            Entry.state.in_(("published", "pending"))
+        )
     ).all()
-    names = ("id", "name", "aliases", "country", "city", "lat", "lon", "geo_precision", "website")
+    names = ("id", "name", "aliases", "country", "city", "lat", "lon", "geo_precision", "website", "address")
     records = [dict(zip(names, row, strict=True)) for row in existing]
     prepared = [prepare(r) for r in records] + [prepare(i.data) for i in new_rows]
     among = [False] * len(records) + [True] * len(new_rows)

@@ -7,6 +7,8 @@
   pending revisions — one transaction, recorded as revisions, optimistic locking on the pair's
   version (the second moderator gets `AlreadyDecided`).
 - `not_same` remembers the decision: the pair is never proposed again.
+- `similar_entries` lists the entries a record may be ("Is it one of these?"; the moderators'
+  "duplicate of…" choice), among the published ones and, for moderators, the pending ones too.
 
 The `Store` methods `duplicate_pairs`, `duplicate_pair`, `merge`, `not_same`, `propose_duplicates`
 call these.
@@ -23,9 +25,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from atlas.matching import LIKELY, find_duplicates, prepare
+from atlas.matching import LIKELY, Candidate, find_duplicates, prepare, similar
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, NotSamePair, Revision, SourceLink
 from atlas.store.store import Paged
+from atlas.text import fold_key
 
 if TYPE_CHECKING:
     from atlas.store.store import Store
@@ -81,7 +84,7 @@ def propose_duplicates(store: Store, dry_run: bool = False, proposed_by: str = "
     """Likely duplicate pairs among live entries, best first; new ones queued unless `dry_run`."""
     from atlas.store.store import _text
 
-    names = ("id", "name", "aliases", "country", "city", "lat", "lon", "geo_precision", "website")
+    names = ("id", "name", "aliases", "country", "city", "address", "lat", "lon", "geo_precision", "website")
     with store.reading() as s:
         rows = s.execute(select(*(getattr(Entry, n) for n in names)).where(Entry.state.in_(LIVE))).all()
         known = {ordered(a, b) for a, b in s.execute(select(DuplicatePair.entry_a, DuplicatePair.entry_b))}
@@ -114,6 +117,27 @@ def propose_duplicates(store: Store, dry_run: bool = False, proposed_by: str = "
                     )
                 )
     return found
+
+
+def similar_entries(
+    store: Store, record: Mapping[str, object], limit: int = 5, exclude: str = "", pending: bool = False
+) -> list[Candidate]:
+    """Entries that may be the one `record` describes, best first: published ones, and with
+    `pending` those waiting in the queue too (for moderators: a second submission of a place
+    still under review is a duplicate as much as a published one is; the public form shows
+    published entries only, never an unreviewed one)."""
+    from atlas.store.store import record_of
+
+    if not fold_key(record.get("name")):
+        return []
+    states = LIVE if pending else ("published",)
+    with store.reading() as s:
+        query = select(Entry).where(Entry.state.in_(states), Entry.id != exclude)
+        country = str(record.get("country") or "")
+        if country:
+            query = query.where(Entry.country == country)
+        existing = [record_of(e) for e in s.scalars(query)]
+    return similar(record, existing, limit=limit)
 
 
 def _side(s: Any, entry: Entry) -> dict[str, object]:
@@ -333,4 +357,5 @@ __all__ = [
     "not_same",
     "pending_pairs",
     "propose_duplicates",
+    "similar_entries",
 ]

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from atlas.data import Atlas, Part, combine
-from atlas.matching import Candidate, similar
+from atlas.matching import Candidate
 from atlas.schema import SCHEMAS, Problem, show_value, validate_record, validate_rows
 from atlas.store.engine import WRITE
 from atlas.store.models import DATA_FIELDS, Contact, Entry, Meta, RateEvent, Revision
@@ -366,18 +366,14 @@ class Store:
                 "updated_at": entry.updated_at,
             }
 
-    def similar(self, record: Mapping[str, object], limit: int = 5, exclude: str = "") -> list[Candidate]:
-        """Published entries that may be the one `record` describes ("Is it one of these?")."""
-        key = fold_key(record.get("name"))
-        if not key:
-            return []
-        with self.reading() as s:
-            query = select(Entry).where(Entry.state == "published", Entry.id != exclude)
-            country = str(record.get("country") or "")
-            if country:
-                query = query.where(Entry.country == country)
-            existing = [record_of(e) for e in s.scalars(query)]
-        return similar(record, existing, limit=limit)
+    def similar(
+        self, record: Mapping[str, object], limit: int = 5, exclude: str = "", pending: bool = False
+    ) -> list[Candidate]:
+        """Entries that may be the one `record` describes ("Is it one of these?"): published ones,
+        and with `pending` those waiting in the queue too (`atlas.store.pairs.similar_entries`)."""
+        from atlas.store.pairs import similar_entries
+
+        return similar_entries(self, record, limit=limit, exclude=exclude, pending=pending)
 
     def history(self, entry_id: str, public: bool = True) -> list[HistoryItem]:
         """The entry's revisions, oldest first; publicly only the applied ones, without names or notes."""

@@ -281,7 +281,7 @@ def _field_input(field: str, value: str, key: str, lang: str) -> None:
 def _duplicate_form(store: Store, item: QueueItem, lang: str) -> None:
     rid = item.revision_id
     record = {c.field: c.new for c in item.changes}
-    candidates = store.similar(record, exclude=item.entry_id)
+    candidates = store.similar(record, exclude=item.entry_id, pending=True)
     labels = {c.id: _entry_label(c.name, c.city, c.country, c.id) for c in candidates}
     query = str(
         st.text_input(t("moderate_duplicate_search", lang), key=item_key("dupq", rid), max_chars=MAX_SEARCH) or ""
@@ -290,7 +290,7 @@ def _duplicate_form(store: Store, item: QueueItem, lang: str) -> None:
         labels.setdefault(entry_id, label)
     labels.pop(item.entry_id, None)
     if candidates:
-        st.caption(t("moderate_duplicate_similar", lang, n=len(candidates)))
+        st.caption(t("moderate_duplicate_similar_live", lang, n=len(candidates)))
     st.selectbox(
         t("moderate_duplicate_of", lang),
         list(labels),
