@@ -330,6 +330,15 @@ def http_url_mask(values: pd.Series) -> np.ndarray:
     return out
 
 
+def url_problem(value: str, column: str = "url") -> str | None:
+    """None when `value` is empty or an http(s) URL; else the message saying the link was dropped
+    (`column` and the value shown as every problem shows them). The importer's check of a row's
+    page in its source (`url`, JSON-LD's sameAs); `website` is checked with the row's other fields."""
+    if not value.strip() or is_http_url(value):
+        return None
+    return f"{column} {show_value(value)} is not an http(s) URL; the link was dropped"
+
+
 def markup_mask(values: pd.Series) -> np.ndarray:
     """Cells (strings) where `MARKUP` matches; only those holding one of its characters are searched."""
     hint = values.str.contains(MARKUP_HINT, regex=True).to_numpy(dtype=bool, na_value=False)
