@@ -16,7 +16,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -346,6 +345,30 @@ def _json_items(path: Path, key: str | None, bare_list: bool) -> Iterator[Any]:
         raise InputError(f"{path}: {MISSING[key]}")
 
 
+def check_json(path: Path) -> None:
+    """Raise InputError unless `path` is JSON within the bounds of `_json_items` (size, depth, tokens)."""
+    check_size(path)
+    depth = 0
+    with path.open("rb") as fh:
+        try:
+            for event, _value in ijson.basic_parse(_Guard(fh), use_float=True):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise InputError(f"{path}: nested more than {MAX_DEPTH} levels deep")
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+        except _TooLong as exc:
+            raise InputError(f"{path}: {exc} longer than {_size(MAX_TOKEN)}: not a file an import takes") from None
+        except ijson.JSONError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            raise InputError(f"{path}: not valid JSON ({first})") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 JSON") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
 MISSING: dict[str | None, str] = {
     "features": "not a GeoJSON FeatureCollection (no 'features')",
     "data": "not a GoGoCarto export (no 'data' list of elements)",
@@ -503,10 +526,7 @@ def read_hsds(path: Path) -> Iterator[RawRow]:
         raise InputError(f"{folder}: not an HSDS package (no organizations.csv)")
     descriptor = folder / "datapackage.json"
     if descriptor.is_file():
-        try:
-            json.loads(descriptor.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{descriptor}: not valid JSON ({exc})") from None
+        check_json(descriptor)
 
     def table(name: str) -> list[dict[str, str]]:
         file = folder / name

@@ -183,3 +183,14 @@ def test_flatten_is_iterative_and_keeps_the_depth_first_order() -> None:
         ("b.d.1.f", [3, 4]),
         ("a", "z"),
     ]
+
+
+def test_a_deeply_nested_hsds_descriptor_is_refused_in_one_line(tmp_path: Path) -> None:
+    """`datapackage.json` was read with json.loads: 100,000 levels ended in a RecursionError traceback."""
+    (tmp_path / "organizations.csv").write_text("id,name\n1,A\n", encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match=r"datapackage.json: nested more than 64 levels deep$"):
+        list(read(tmp_path, "hsds")[0])
+    (tmp_path / "datapackage.json").write_text('{"name": "x", "resources": [}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"datapackage.json: not valid JSON \(parse error: .*\)$"):
+        list(read(tmp_path, "hsds")[0])
