@@ -108,8 +108,11 @@ def safe_url_columns(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame
     for col in URL_COLUMNS:
         if col in frame and (frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col])):
-            text = frame[col].fillna("").astype(str)
-            ok = http_url_mask(text.str.strip()) | (text == "").to_numpy()
+            text = frame[col].fillna("")
+            text = text.astype(str) if text.dtype == object else text
+            ok = http_url_mask(text) | (text == "").to_numpy()
+            if not ok.all():  # a URL with spaces around it (the plain-URL match is of the whole value)
+                ok[~ok] = http_url_mask(text[~ok].str.strip())
             if not ok.all():
                 out = out.copy() if out is frame else out
                 out[col] = frame[col].where(ok, "")
