@@ -280,13 +280,22 @@ def _json_items(path: Path, key: str | None, bare_list: bool) -> Iterator[Any]:
         count = 0
         try:
             for event, value in events:
-                if count > MAX_EVENTS:
-                    raise _input_error(path, row, f"more than {MAX_EVENTS:,} keys and values in one element")
-                if event == "map_key":
-                    if stack:
+                if stack:  # inside an element: the common events first
+                    if event == "map_key":
                         keys[-1] = value
+                        continue
+                    if event not in _STRUCTURE:  # a scalar
+                        parent = stack[-1]
+                        if parent.__class__ is dict:
+                            parent[keys[-1]] = value
+                        else:
+                            parent.append(value)
                         count += 1
-                    elif depth == 1:
+                        if count > MAX_EVENTS:
+                            raise _input_error(path, row, f"more than {MAX_EVENTS:,} values in one element")
+                        continue
+                if event == "map_key":
+                    if depth == 1:
                         top_key = value
                     continue
                 if event in ("start_map", "start_array"):
@@ -296,6 +305,8 @@ def _json_items(path: Path, key: str | None, bare_list: bool) -> Iterator[Any]:
                     container: Any = {} if event == "start_map" else []
                     if stack:
                         count += 1
+                        if count > MAX_EVENTS:
+                            raise _input_error(path, row, f"more than {MAX_EVENTS:,} values in one element")
                         _add(stack, keys, container)
                     elif target and depth == target + 1:
                         row, count = row + 1, 0
@@ -321,11 +332,8 @@ def _json_items(path: Path, key: str | None, bare_list: bool) -> Iterator[Any]:
                     elif target and depth < target:
                         target = 0
                     continue
-                # a scalar
-                if stack:
-                    count += 1
-                    _add(stack, keys, value)
-                elif target and depth == target:
+                # a scalar outside any element
+                if target and depth == target:
                     row += 1
                     yield value
                 elif depth == 1 and top_key == key:
@@ -369,6 +377,7 @@ def check_json(path: Path) -> None:
             raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
+_STRUCTURE = frozenset(("start_map", "end_map", "start_array", "end_array"))
 MISSING: dict[str | None, str] = {
     "features": "not a GeoJSON FeatureCollection (no 'features')",
     "data": "not a GoGoCarto export (no 'data' list of elements)",
