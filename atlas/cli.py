@@ -25,9 +25,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `atlas` console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    """Entry point of the `atlas` console script; returns the exit code.
+
+    Everything the commands print goes through `atlas.text.terminal_safe`: names, values and paths
+    from outside cannot reorder or rewrite what the terminal shows (bidi controls, escape sequences).
+    """
+    from atlas.text import terminal_safe_output
+
+    with terminal_safe_output():
+        args = build_parser().parse_args(argv)
+        return int(args.func(args) or 0)
 
 
 if __name__ == "__main__":

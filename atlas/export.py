@@ -1,4 +1,12 @@
-"""Downloads: CSV safe to open in a spreadsheet, and GeoJSON, of exactly the rows shown."""
+"""Downloads: CSV safe to open in a spreadsheet, and GeoJSON, of exactly the rows shown.
+
+Every CSV the atlas gives to people and other systems goes through this module's writers (`to_csv`
+for a frame, `write_csv` for rows: the page's download, the HSDS package of the page and of
+`atlas db export --format hsds`), so every one of them is neutralised against CSV injection
+(`neutralise`). URL columns (`URL_COLUMNS`) keep only http(s) URLs, in CSV and GeoJSON alike. The
+data-folder export (`atlas db export`, format csv) is the other kind of file: the raw, re-importable
+dump of the database, not meant to be opened in a spreadsheet (docs/security-data.md).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,6 +24,8 @@ import pandas as pd
 from atlas.categories import category_label
 from atlas.countries import is_country_code
 from atlas.i18n import TRANSLATIONS, t
+from atlas.schema import http_url_mask
+from atlas.text import safe_url
 
 # The downloads' columns (documented in docs/data/index.md): stable names and codes, each code followed by
 # its label in the page's language (`*_label`, `country_name`).
@@ -63,6 +74,7 @@ LABEL_KEYS = {"kind": "kind_", "geo_precision": "precision_label_", "status": "s
 # costs an apostrophe on a rare cell.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+URL_COLUMNS = ("website", "url")  # columns holding a link: anything but an http(s) URL is left out
 MAX_NAMED_COUNTRIES = 6  # beyond this, a file name gives the number of countries, not their codes
 
 
@@ -88,7 +100,23 @@ def export_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         country_name=frame[f"country_name_{lang}"],
         description=frame[f"description_{lang}"],
     )
-    return out[list(EXPORT_COLUMNS)].reset_index(drop=True)
+    return safe_url_columns(out[list(EXPORT_COLUMNS)].reset_index(drop=True))
+
+
+def safe_url_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every URL column's values that are not http(s) URLs emptied (a copy when any is)."""
+    out = frame
+    for col in URL_COLUMNS:
+        if col in frame and (frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col])):
+            text = frame[col].fillna("")
+            text = text.astype(str) if text.dtype == object else text
+            ok = http_url_mask(text) | (text == "").to_numpy()
+            if not ok.all():  # a URL with spaces around it (the plain-URL match is of the whole value)
+                ok[~ok] = http_url_mask(text[~ok].str.strip())
+            if not ok.all():
+                out = out.copy() if out is frame else out
+                out[col] = frame[col].where(ok, "")
+    return out
 
 
 def neutralise(value: object) -> object:
@@ -107,7 +135,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     Lines end with CRLF (RFC 4180): the csv writer then quotes every cell holding a CR or an LF,
     so a line break inside a cell can never start a row of its own.
     """
-    safe = frame.copy()
+    safe = safe_url_columns(frame).copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = neutralise_column(safe[col])
@@ -132,6 +160,28 @@ def neutralise_column(values: pd.Series) -> pd.Series:
     out = values.copy()
     out[hint] = [neutralise(v) for v in values[hint]]
     return out
+
+
+def cell_text(value: object) -> str:
+    """A value as a CSV cell's text: nothing for None and non-finite numbers, floats as `repr` gives them."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(float(value)) if math.isfinite(value) else ""
+    return str(value)
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]], bom: bool = False) -> bytes:
+    """UTF-8 CSV of `rows` (cells in the order of `columns`), every cell neutralised as `to_csv`'s are.
+
+    Lines end with CRLF (RFC 4180), so a line break inside a cell is always quoted. `bom` puts the
+    UTF-8 BOM first (for files opened in a spreadsheet; data packages go without).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(c) for c in columns])
+    writer.writerows([neutralise(cell_text(c)) for c in row] for row in rows)
+    return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes | None:
@@ -191,12 +241,16 @@ def to_geojson(frame: pd.DataFrame) -> bytes:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [lon, lat]} if located else None,
-                "properties": {c: _plain(record[c]) for c in columns},
+                "properties": {c: _plain(_link(record[c]) if c in URL_COLUMNS else record[c]) for c in columns},
             }
         )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False).encode(
         "utf-8"
     )
+
+
+def _link(value: object) -> object:
+    return value if value is None or (isinstance(value, float) and not math.isfinite(value)) else safe_url(value)
 
 
 def _plain(value: object) -> object:

@@ -16,7 +16,12 @@ derived from the atlas's ids (stable from one export to the next); the atlas id 
 "social-tech-atlas category" taxonomy; fields HSDS has no column for (French description, kind,
 ODC status and opening, geocoding precision and source, the source text) are attributes of the
 "social-tech-atlas field" taxonomy holding the value. `atlas import --format hsds` reads all of
-this back: an export re-imported loses nothing.
+this back: an export re-imported loses nothing, but for the neutralising below.
+
+Both are files for other systems, and both are made safe to open: every CSV goes through the
+page's neutralising writer (`atlas.export.write_csv`: a cell a spreadsheet would run as a formula
+gets a leading apostrophe, which a re-import keeps), and every URL written (HSDS `website`,
+JSON-LD `url` and `sameAs`) is an http(s) URL or is left out (docs/security-data.md).
 
 **JSON-LD**: a `@graph` of schema.org `Organization`s with `identifier`, `name`, `alternateName`,
 `url`, `description` in both languages (`@language`), `address` (`PostalAddress`), `geo`
@@ -28,7 +33,6 @@ on the graph.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
 import io
 import json
@@ -45,7 +49,9 @@ from typing import Any
 import pandas as pd
 
 from atlas.categories import CATEGORIES, category_label
+from atlas.export import write_csv
 from atlas.i18n import t
+from atlas.text import is_http_url, safe_url
 
 NAMESPACE = uuid.UUID("6b0f3c58-7d2c-4c1e-9a54-0c1d7e0a5a11")  # the atlas's namespace for derived UUIDs
 ID_TYPE = "social-tech-atlas id"
@@ -152,11 +158,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _csv(columns: Sequence[str], rows: list[dict[str, Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
-    return out.getvalue().encode("utf-8")
+    return write_csv(columns, ([_cell(r.get(c)) for c in columns] for r in rows))
 
 
 @lru_cache(maxsize=1)
@@ -232,7 +234,7 @@ def hsds_tables(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
                 "name": r["name"],
                 "alternate_name": r.get("aliases", ""),
                 "description": r.get("description_en", ""),
-                "website": r.get("website", ""),
+                "website": safe_url(r.get("website", "")),
             }
         )
         identifiers.append(
@@ -362,8 +364,8 @@ def jsonld_graph(frame: pd.DataFrame, same_as: Mapping[str, Sequence[str]] | Non
         node: dict[str, Any] = {"@type": "Organization", "identifier": str(r["id"]), "name": r["name"]}
         if r.get("aliases"):
             node["alternateName"] = [a for a in str(r["aliases"]).split("|") if a]
-        if r.get("website"):
-            node["url"] = r["website"]
+        if safe_url(r.get("website")):
+            node["url"] = safe_url(r["website"])
         descriptions = [
             {"@value": r[f"description_{lang}"], "@language": lang}
             for lang in ("en", "fr")
@@ -382,7 +384,7 @@ def jsonld_graph(frame: pd.DataFrame, same_as: Mapping[str, Sequence[str]] | Non
             node["geo"] = {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
         if r.get("opened"):
             node["foundingDate"] = r["opened"]
-        links = list((same_as or {}).get(str(r["id"]), ()))
+        links = [safe_url(u) for u in (same_as or {}).get(str(r["id"]), ()) if is_http_url(u)]
         if links:
             node["sameAs"] = links
         extra = {

@@ -19,16 +19,16 @@ import pandas as pd
 
 from atlas.categories import CATEGORY_IDS
 from atlas.countries import is_country_code
-from atlas.text import is_http_url
+from atlas.text import INVISIBLE, is_http_url
 
 Severity = Literal["error", "warning"]
 GEO_PRECISIONS = ("address", "city", "region", "country")
 ODC_STATUSES = ("open", "planned")
 KINDS = ("organisation", "odc")
 MAX_TEXT = 2000  # characters kept from a text cell; longer cells are cut with a warning
-# Characters that are not text: C0/C1 controls but tab and line breaks (NUL, escape sequences…)
-# and the bidirectional overrides and isolates that can make a name display as another.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters that are not text: controls, bidirectional overrides, zero-width and format characters
+# (`atlas.text.INVISIBLE`, where they are listed): removed from every text cell, with a warning.
+CONTROL = INVISIBLE
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MONTH = re.compile(r"(19[89][0-9]|20[0-9][0-9]|2100)(?:-(0[1-9]|1[0-2]))?")  # ASCII digits, with re and RE2 alike
 GEO_SOURCE = re.compile(r"(?:cache:)?[a-z][a-z0-9_]*")
@@ -328,6 +328,15 @@ def http_url_mask(values: pd.Series) -> np.ndarray:
         ok = {v: is_http_url(v) for v in rest.unique()}
         out[~plain] = [ok[v] for v in rest]
     return out
+
+
+def url_problem(value: str, column: str = "url") -> str | None:
+    """None when `value` is empty or an http(s) URL; else the message saying the link was dropped
+    (`column` and the value shown as every problem shows them). The importer's check of a row's
+    page in its source (`url`, JSON-LD's sameAs); `website` is checked with the row's other fields."""
+    if not value.strip() or is_http_url(value):
+        return None
+    return f"{column} {show_value(value)} is not an http(s) URL; the link was dropped"
 
 
 def markup_mask(values: pd.Series) -> np.ndarray:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from atlas.countries import is_country_code
 from atlas.export import EXPORT_COLUMNS, export_filename, neutralise, to_csv, to_geojson
+from atlas.text import is_http_url, safe_url
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT_COLUMNS = tuple(c for c in EXPORT_COLUMNS if c not in ("lat", "lon"))
@@ -148,6 +149,8 @@ def test_csv_reads_back_to_the_same_rows(rows):
                     assert cell == ""
                 else:
                     assert float(cell) == value
+            elif name == "website":  # only http(s) links are written (issue 21)
+                assert cell == neutralise(value if value == "" or is_http_url(value) else "")
             else:
                 assert cell == neutralise(value)
                 assert not cell.startswith(FORMULA_START) or re.fullmatch(r"[+-][\d.eE+-]+", cell), cell
@@ -185,7 +188,8 @@ def test_geojson_is_valid_json_for_any_text_and_coordinates(rows):
             assert feature["geometry"] == {"type": "Point", "coordinates": [lon, lat]}
         else:
             assert feature["geometry"] is None
-        assert {k: feature["properties"][k] for k in TEXT_COLUMNS} == {k: row[k] for k in TEXT_COLUMNS}
+        expected = {k: safe_url(row[k]) if k == "website" else row[k] for k in TEXT_COLUMNS}  # http(s) links only
+        assert {k: feature["properties"][k] for k in TEXT_COLUMNS} == expected
     json.dumps(data, allow_nan=False)  # and nothing non-finite slipped into the properties
 
 

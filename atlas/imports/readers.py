@@ -16,8 +16,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,21 +186,232 @@ def _cut(value: str, name: str, notes: list[str]) -> str:
 
 
 # -- JSON formats -----------------------------------------------------------------------------------
+#
+# JSON is read as ijson's events (the C backend, numbers as floats: an integer too large for a float is
+# a parse error, never a crash), through a guard that watches the bytes as they are read, and the
+# elements are built here, without recursion, one at a time. Three bounds make a hostile file end
+# with a one-line `InputError` instead of running away: nesting deeper than `MAX_DEPTH`, a single
+# string or number longer than `MAX_TOKEN` bytes (the guard stops reading there: the parser never
+# buffers more of it), and more than `MAX_EVENTS` values in one element.
+
+MAX_DEPTH = 64  # levels of objects and arrays, the file's own included
+MAX_TOKEN = 8 * 1024 * 1024  # bytes of one JSON string or number
+MAX_EVENTS = 200_000  # keys and values in one element (feature, node…)
+CHUNK = 64 * 1024  # bytes read at a time
+# Outside a string: anything but a quote, and whole strings (complete within the chunk).
+_OUTSIDE = re.compile(rb'(?:[^"]++|"(?:[^"\\]++|\\.)*+")*+', re.DOTALL)
+_INSIDE = re.compile(rb'(?:[^"\\]++|\\.)*+', re.DOTALL)  # a string's characters up to its closing quote
+_NUMBER_CHARS = b"+-.0123456789eE"
+
+
+class _TooLong(Exception):
+    """A string or number longer than MAX_TOKEN (raised by the guard, located by the reader)."""
+
+
+class _Guard:
+    """A binary file whose bytes are scanned as they are read: no string or number may exceed `limit`.
+
+    The state (inside a string or not, the current string's or number's length) carries over from
+    one chunk to the next, so a token is measured whatever its position; the scan is two regular
+    expressions per chunk and per string left open at a chunk's end.
+    """
+
+    def __init__(self, raw: IO[bytes], limit: int | None = None) -> None:
+        self.raw, self.limit = raw, MAX_TOKEN if limit is None else limit
+        self.inside = self.escape = False
+        self.run = 0  # bytes of the open string, or of the number at the end of the last chunk
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
+        self._scan(chunk)
+        return chunk
+
+    def _scan(self, chunk: bytes) -> None:
+        pos, end = 0, len(chunk)
+        if self.escape and end:
+            pos, self.escape = 1, False
+        while pos < end:
+            if self.inside:
+                stop = _INSIDE.match(chunk, pos).end()  # type: ignore[union-attr]
+                self.run += stop - pos
+                if self.run > self.limit:
+                    raise _TooLong("a string")
+                if stop == end:
+                    return
+                if chunk[stop] == 0x5C:  # a backslash ending the chunk: its escaped byte is the next one
+                    self.escape, self.run = True, self.run + 2
+                    return
+                self.inside, self.run, pos = False, 0, stop + 1
+            else:
+                stop = _OUTSIDE.match(chunk, pos).end()  # type: ignore[union-attr]
+                if stop == end:
+                    tail = end - len(chunk.rstrip(_NUMBER_CHARS))
+                    self.run = self.run + (end - pos) if tail >= end - pos else tail
+                    if self.run > self.limit:
+                        raise _TooLong("a number")
+                    return
+                self.inside, self.run, pos = True, 0, stop + 1  # a string still open at the chunk's end
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+
+
+def _input_error(path: Path, row: int, what: str) -> InputError:
+    where = f"{path}: row {row}: " if row else f"{path}: "
+    return InputError(where + what)
+
+
+def _json_items(path: Path, key: str | None, bare_list: bool) -> Iterator[Any]:
+    """The elements of the array under the top-level object's `key` (or of a top-level array when
+    `bare_list`), built one at a time from ijson's events; raises InputError (file and row named)
+    on broken JSON, nesting deeper than MAX_DEPTH, a value longer than MAX_TOKEN, an element with
+    more than MAX_EVENTS values, and when the file has no such array (`key` missing)."""
+    check_size(path)
+    row = 0  # elements started so far: the one being read is `row`
+    found = False
+    with path.open("rb") as fh:
+        events = ijson.basic_parse(_Guard(fh), use_float=True)
+        depth = 0  # containers open around the current event
+        top_key: str | None = None  # the top-level object's key being read
+        target = 0  # depth of the items' array while inside it, else 0
+        stack: list[Any] = []  # containers of the element being built
+        keys: list[Any] = []
+        count = 0
+        try:
+            for event, value in events:
+                if stack:  # inside an element: the common events first
+                    if event == "map_key":
+                        keys[-1] = value
+                        continue
+                    if event not in _STRUCTURE:  # a scalar
+                        parent = stack[-1]
+                        if parent.__class__ is dict:
+                            parent[keys[-1]] = value
+                        else:
+                            parent.append(value)
+                        count += 1
+                        if count > MAX_EVENTS:
+                            raise _input_error(path, row, f"more than {MAX_EVENTS:,} values in one element")
+                        continue
+                if event == "map_key":
+                    if depth == 1:
+                        top_key = value
+                    continue
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _input_error(path, row if target else 0, f"nested more than {MAX_DEPTH} levels deep")
+                    container: Any = {} if event == "start_map" else []
+                    if stack:
+                        count += 1
+                        if count > MAX_EVENTS:
+                            raise _input_error(path, row, f"more than {MAX_EVENTS:,} values in one element")
+                        _add(stack, keys, container)
+                    elif target and depth == target + 1:
+                        row, count = row + 1, 0
+                    elif event == "start_array" and (
+                        (depth == 1 and bare_list) or (depth == 2 and top_key == key and key is not None)
+                    ):
+                        target, found = depth, True
+                        continue
+                    else:
+                        if depth == 2 and top_key == key:
+                            found = True
+                        continue
+                    stack.append(container)
+                    keys.append(None)
+                    continue
+                if event in ("end_map", "end_array"):
+                    depth -= 1
+                    if stack:
+                        done = stack.pop()
+                        keys.pop()
+                        if not stack:
+                            yield done
+                    elif target and depth < target:
+                        target = 0
+                    continue
+                # a scalar outside any element
+                if target and depth == target:
+                    row += 1
+                    yield value
+                elif depth == 1 and top_key == key:
+                    found = True
+        except _TooLong as exc:
+            raise _input_error(
+                path,
+                row if target else 0,
+                f"{exc} longer than {_size(MAX_TOKEN)}: not a file an import takes",
+            ) from None
+        except ijson.JSONError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            raise _input_error(path, row if target else 0, f"not valid JSON ({first})") from None
+        except UnicodeDecodeError:
+            raise _input_error(path, row if target else 0, "not UTF-8 JSON") from None
+    if not found:
+        raise InputError(f"{path}: {MISSING[key]}")
+
+
+def check_json(path: Path) -> None:
+    """Raise InputError unless `path` is JSON within the bounds of `_json_items` (size, depth, tokens)."""
+    check_size(path)
+    depth = 0
+    with path.open("rb") as fh:
+        try:
+            for event, _value in ijson.basic_parse(_Guard(fh), use_float=True):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise InputError(f"{path}: nested more than {MAX_DEPTH} levels deep")
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+        except _TooLong as exc:
+            raise InputError(f"{path}: {exc} longer than {_size(MAX_TOKEN)}: not a file an import takes") from None
+        except ijson.JSONError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            raise InputError(f"{path}: not valid JSON ({first})") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 JSON") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+_STRUCTURE = frozenset(("start_map", "end_map", "start_array", "end_array"))
+MISSING: dict[str | None, str] = {
+    "features": "not a GeoJSON FeatureCollection (no 'features')",
+    "data": "not a GoGoCarto export (no 'data' list of elements)",
+    "@graph": "not a JSON-LD graph (no '@graph')",
+    None: "not a JSON array",
+}
+
+
+def _add(stack: list[Any], keys: list[Any], value: Any) -> None:
+    parent = stack[-1]
+    if isinstance(parent, dict):
+        parent[keys[-1]] = value
+    else:
+        parent.append(value)
 
 
 def flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None, notes: list[str] | None = None) -> dict:
-    """Nested objects as dotted keys; lists of scalars kept as lists; values cut at MAX_VALUE."""
+    """Nested objects as dotted keys; lists of scalars kept as lists; values cut at MAX_VALUE.
+
+    Iterative (an explicit stack, in the order a depth-first walk gives), so no nesting can
+    exhaust Python's recursion limit.
+    """
     out = {} if out is None else out
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            flatten(inner, f"{prefix}.{key}" if prefix else str(key), out, notes)
-    elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        for i, inner in enumerate(value[:50]):
-            flatten(inner, f"{prefix}.{i}", out, notes)
-    elif isinstance(value, list):
-        out[prefix] = [_scalar(v, prefix, notes) for v in value[:200]]
-    else:
-        out[prefix] = _scalar(value, prefix, notes)
+    todo: list[tuple[Any, str]] = [(value, prefix)]
+    while todo:
+        item, name = todo.pop()
+        if isinstance(item, dict):
+            todo.extend(reversed([(inner, f"{name}.{key}" if name else str(key)) for key, inner in item.items()]))
+        elif isinstance(item, list) and any(isinstance(v, dict) for v in item):
+            todo.extend(reversed([(inner, f"{name}.{i}") for i, inner in enumerate(item[:50])]))
+        elif isinstance(item, list):
+            out[name] = [_scalar(v, name, notes) for v in item[:200]]
+        else:
+            out[name] = _scalar(item, name, notes)
     return out
 
 
@@ -213,40 +424,9 @@ def _scalar(value: Any, name: str, notes: list[str] | None) -> Any:
     return _cut(text, name, notes if notes is not None else [])
 
 
-def _items(path: Path, prefix: str) -> Iterator[Any]:
-    check_size(path)
-    with path.open("rb") as fh:
-        try:
-            yield from ijson.items(fh, prefix, use_float=True)
-        except ijson.JSONError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not UTF-8 JSON") from None
-
-
-def _first_key(path: Path) -> set[str]:
-    """The top-level keys of a JSON object file (read as a stream, values skipped)."""
-    keys: set[str] = set()
-    check_size(path)
-    with path.open("rb") as fh:
-        try:
-            for prefix, event, value in ijson.parse(fh):
-                if prefix == "" and event == "map_key":
-                    keys.add(value)
-                elif prefix == "" and event == "start_array":
-                    keys.add("[]")
-                    break
-        except ijson.JSONError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from None
-    return keys
-
-
 def read_geojson(path: Path) -> Iterator[RawRow]:
     """The features of a FeatureCollection (uMap, QGIS…): properties, and the point when there is one."""
-    keys = _first_key(path)
-    if "features" not in keys:
-        raise InputError(f"{path}: not a GeoJSON FeatureCollection (no 'features')")
-    for number, feature in enumerate(_items(path, "features.item"), start=1):
+    for number, feature in enumerate(_json_items(path, "features", bare_list=False), start=1):
         notes: list[str] = []
         if not isinstance(feature, dict):
             yield RawRow(number, {}, notes=["is not a GeoJSON feature"])
@@ -290,11 +470,7 @@ def _first_point(coords: Any, depth: int = 0) -> tuple[float, float] | None:
 
 def read_gogocarto(path: Path) -> Iterator[RawRow]:
     """GoGoCarto's `/api/elements.json`: `{"data": [element…]}` (or a bare list of elements)."""
-    keys = _first_key(path)
-    prefix = "item" if "[]" in keys else "data.item"
-    if prefix == "data.item" and "data" not in keys:
-        raise InputError(f"{path}: not a GoGoCarto export (no 'data' list of elements)")
-    for number, element in enumerate(_items(path, prefix), start=1):
+    for number, element in enumerate(_json_items(path, "data", bare_list=True), start=1):
         notes: list[str] = []
         if not isinstance(element, dict):
             yield RawRow(number, {}, notes=["is not a GoGoCarto element"])
@@ -317,11 +493,7 @@ def read_gogocarto(path: Path) -> Iterator[RawRow]:
 
 def read_jsonld(path: Path) -> Iterator[RawRow]:
     """schema.org JSON-LD as the atlas writes it (`@graph` of organisations) or a bare list of them."""
-    keys = _first_key(path)
-    prefix = "item" if "[]" in keys else "@graph.item"
-    if prefix == "@graph.item" and "@graph" not in keys:
-        raise InputError(f"{path}: not a JSON-LD graph (no '@graph')")
-    for number, node in enumerate(_items(path, prefix), start=1):
+    for number, node in enumerate(_json_items(path, "@graph", bare_list=True), start=1):
         notes: list[str] = []
         if not isinstance(node, dict):
             yield RawRow(number, {}, notes=["is not a JSON-LD node"])
@@ -363,10 +535,7 @@ def read_hsds(path: Path) -> Iterator[RawRow]:
         raise InputError(f"{folder}: not an HSDS package (no organizations.csv)")
     descriptor = folder / "datapackage.json"
     if descriptor.is_file():
-        try:
-            json.loads(descriptor.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{descriptor}: not valid JSON ({exc})") from None
+        check_json(descriptor)
 
     def table(name: str) -> list[dict[str, str]]:
         file = folder / name

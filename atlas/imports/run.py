@@ -35,7 +35,7 @@ from atlas.imports.geo import check_order
 from atlas.imports.mapping import KINDS, PRIVATE, SourceMapping
 from atlas.imports.readers import RawRow
 from atlas.matching import LIKELY, find_duplicates, prepare
-from atlas.schema import SCHEMAS, SLUG, Problem, validate_rows
+from atlas.schema import SCHEMAS, SLUG, Problem, url_problem, validate_rows
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, ImportSource, Revision, SourceLink
 from atlas.store.store import PUBLISHED_REVISION, Store, _data_of, _same, _text, describe_problem, slug
 
@@ -210,6 +210,9 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
                 url = mapping.same_as.format(source_id=source_id, id=source_id)
             except (KeyError, IndexError, ValueError):
                 url = ""
+        if (bad_url := url_problem(url)) is not None:
+            problems.append(bad_url)
+            url = ""
         result = RowResult(raw.row, source_id[:300], record["name"][:200], problems=problems)
         yield Incoming(result, kind, record, url)
 

@@ -32,8 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     load.add_argument("folder", type=Path)
     dump = commands.add_parser(
         "export",
-        help="write the published atlas: a data folder (csv, the default), an Open Referral HSDS 3.0 package "
-        "(hsds) or schema.org JSON-LD (jsonld); with the licence in LICENCE.md",
+        help="write the published atlas: a data folder (csv, the default: the raw, re-importable dump of the "
+        "database, not neutralised for spreadsheets), an Open Referral HSDS 3.0 package (hsds: CSV files safe to "
+        "open, formulas neutralised, http(s) links only) or schema.org JSON-LD (jsonld); with the licence in "
+        "LICENCE.md (docs/security-data.md)",
     )
     dump.add_argument("folder", type=Path)
     dump.add_argument("--format", choices=("csv", "hsds", "jsonld"), default="csv")
