@@ -48,6 +48,7 @@ IMPORTS = "imports"  # the meta counter an import locks
 ACTIONS = ("new", "update", "unchanged", "duplicate", "error")
 BATCH = 5_000
 _MISSING = object()
+LICENCE_MARK = "source licence:"  # how a row's `source` names its licence (atlas.opendata reads it back)
 STOP_SHARE = 0.5  # a run where this share of rows fails (or of the source's rows would be gone) stops
 
 
@@ -229,6 +230,8 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
             report.placed_by_coordinates += 1
         if not record["source"]:
             record["source"] = f"import: {source}"
+        if not mapping.keep_ids and LICENCE_MARK not in record["source"]:  # the atlas's own exports: its licence
+            record["source"] = f"{record['source']} — {licence_note(mapping)}"
         source_id = _text_of(fields.get("source_id")).strip() or _text_of(fields.get("id")).strip()
         if not source_id:
             source_id = f"name:{slug(record['name'])}:{record['country'].lower()}:{slug(record['city'])}"
@@ -240,6 +243,15 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
                 url = ""
         result = RowResult(raw.row, source_id[:300], record["name"][:200], problems=problems)
         yield Incoming(result, kind, record, url)
+
+
+def licence_note(mapping: SourceMapping) -> str:
+    """What every row of the source says of its licence (kept in its `source`, so that every export and
+    the record panel carry it): the licence and attribution, or that it is unknown."""
+    if not mapping.licence:
+        return f"{LICENCE_MARK} unknown (not the atlas's own licence; ask the source)"
+    credit = f"; {mapping.attribution}" if mapping.attribution else ""
+    return f"{LICENCE_MARK} {mapping.licence}{credit}"
 
 
 def _coordinates(record: dict[str, Any], raw: RawRow, problems: list[str]) -> bool:
@@ -835,6 +847,29 @@ def file_hash(path: Any) -> str:
     return digest.hexdigest()
 
 
+def package_licence(path: Any) -> tuple[str, str]:
+    """The licence (id or URL) and attribution a Frictionless data package declares beside the file
+    (an HSDS package's datapackage.json), or ("", "")."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    descriptor = (
+        path if path.name == "datapackage.json" else (path if path.is_dir() else path.parent) / "datapackage.json"
+    )
+    try:
+        data = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "", ""
+    licences = data.get("licenses") if isinstance(data, dict) else None
+    if not isinstance(licences, list) or not licences or not isinstance(licences[0], dict):
+        return "", ""
+    first = licences[0]
+    licence = str(first.get("name") or first.get("id") or first.get("path") or "").strip()[:200]
+    credits = [c.get("title") for c in data.get("contributors") or [] if isinstance(c, dict) and c.get("title")]
+    return licence, "; ".join(str(c) for c in credits)[:300]
+
+
 def _columns_match(stored: SourceMapping, columns: dict[str, None]) -> bool:
     """Whether a file's columns are those the stored mapping was made for (most of them there)."""
     known = [c for c in stored.columns if not c.startswith(("location.", "address.", "attributes.", "identifier."))]
@@ -900,6 +935,9 @@ def run_import(
     if mapping is None and stored is not None:
         mapping = stored
     mapping = guess(columns, fmt, name, base=mapping, samples=samples)
+    if not mapping.licence:
+        mapping.licence, attribution = package_licence(path)
+        mapping.attribution = mapping.attribution or attribution
     if taxonomy is not None:
         mapping.taxonomy = {**mapping.taxonomy, **read_taxonomy(Path(taxonomy))}
     mapping.source = name

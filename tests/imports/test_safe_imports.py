@@ -271,3 +271,42 @@ def test_every_location_of_an_hsds_organisation_is_kept(store: Store, tmp_path: 
     orphaned = [r for r in report.rows if "loc-orphan" in r.source_id]
     assert len(orphaned) == 1 and orphaned[0].action == "error"
     assert any("does not have" in p for p in orphaned[0].problems)
+
+
+# -- licences ----------------------------------------------------------------------------------------
+
+
+def test_each_row_carries_its_source_licence_into_every_export(store: Store, tmp_path: Path) -> None:
+    from atlas import opendata
+
+    licensed = SourceMapping.from_dict(
+        {"default_category": "network", "licence": "CC-BY-4.0", "attribution": "© Places contributors"}
+    )
+    run_import(store, places_csv(tmp_path), "csv", "places", licensed, publish=True)
+    unknown = write_csv(tmp_path / "other.csv", ["name", "lat", "lon"], [["Fablab Lyon", 45.764, 4.8357]])
+    run_import(store, unknown, "csv", "other", ONLY_CATEGORY, publish=True)
+    with store.reading() as s:
+        assert s.scalar(select(ImportSource.licence).where(ImportSource.name == "places")) == "CC-BY-4.0"
+    frame = store.published_atlas().frame
+    imported = frame[frame["name"].isin([p[0] for p in PLACES])]
+    assert len(imported) == len(PLACES)
+    assert imported["source"].str.contains("source licence: CC-BY-4.0; © Places contributors").all()
+    lyon = frame[frame["name"] == "Fablab Lyon"].iloc[0]
+    assert "source licence: unknown" in lyon["source"]
+    nodes = {n["name"]: n for n in opendata.jsonld_graph(frame)["@graph"]}
+    assert nodes["Fablab Lille"]["license"] == "CC-BY-4.0" and nodes["Fablab Lyon"]["license"] == "unknown"
+    own = frame[~frame["name"].isin([*(p[0] for p in PLACES), "Fablab Lyon"])].iloc[0]
+    assert "license" not in nodes[own["name"]]  # the atlas's own rows: the graph's licence
+    assert "not under the licence above" in opendata.licence_readme()
+
+
+def test_an_hsds_package_says_its_licence(store: Store, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "hsds-licensed"
+    shutil.copytree(FIXTURES / "hsds", folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["licenses"] = [{"name": "ODbL-1.0", "path": "https://opendatacommons.org/licenses/odbl/1-0/"}]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    report = run_import(store, folder / "datapackage.json", "hsds", mapping=ONLY_CATEGORY, dry_run=True)
+    assert report.source == "hsds-licensed" and report.mapping is not None and report.mapping.licence == "ODbL-1.0"
