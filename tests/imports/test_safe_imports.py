@@ -310,3 +310,24 @@ def test_an_hsds_package_says_its_licence(store: Store, tmp_path: Path) -> None:
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     report = run_import(store, folder / "datapackage.json", "hsds", mapping=ONLY_CATEGORY, dry_run=True)
     assert report.source == "hsds-licensed" and report.mapping is not None and report.mapping.licence == "ODbL-1.0"
+
+
+# -- messages ----------------------------------------------------------------------------------------
+
+
+def test_messages_a_person_can_act_on(store: Store, db_url: str, tmp_path: Path, capsys) -> None:
+    """One cause once with its count; how to give a default country; no geocode advice; no progress
+    bar when not on a terminal."""
+    rows = [[f"r{i}", f"Lab {i}", "Nowhere-sur-Mer", ""] for i in range(3)]
+    rows += [[f"p{i}", name, "", ""] for i, (name, *_rest) in enumerate(PLACES)]
+    path = write_csv(tmp_path / "mixed.csv", ["id", "name", "city", "category"], rows)
+    code = main(["import", str(path), "--format", "csv", "--source", "mixed", "--dry-run", "--url", db_url])
+    printed = capsys.readouterr()
+    assert code == 2  # most rows cannot be placed: a real run would stop
+    lines = printed.out.splitlines()
+    country = [line for line in lines if "country is required" in line]
+    assert len(country) == 1 and "defaults: {country:" in country[0] and f"{len(rows)} rows" in country[0]
+    assert "atlas geocode" not in printed.out
+    assert "not in the mapping's categories" not in printed.out  # the old garbled "none given not in…"
+    assert "no category: the row has none" in printed.out
+    assert "\r" not in printed.err and "rows/s" not in printed.err
