@@ -31,8 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "publishes a reviewed run's pending rows. Exit codes: 0 every row handled, 1 some rows with problems "
         "(listed), 2 unusable input or a stopped run. See docs/importing.md.",
     )
-    imp.add_argument("path", help="the file (or, for HSDS, the folder or its datapackage.json); or `undo` / `publish`")
-    imp.add_argument("target", nargs="?", help="with undo or publish: the source's name")
+    imp.add_argument("path", help="the file (or, for HSDS, the folder or its datapackage.json); or undo, publish, runs")
+    imp.add_argument("target", nargs="?", help="with undo, publish or runs: the source's name")
     imp.add_argument("--format", choices=FORMATS, help="the file's format (required for an import)")
     imp.add_argument(
         "--source", default="", help="the source's name (default: the mapping's, else the file's or its folder's)"
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from atlas.store import open_store
 
     url = args.url or config.database_url()
-    if args.path in ("undo", "publish") and not Path(args.path).exists():
+    if args.path in ("undo", "publish", "runs") and not Path(args.path).exists():
         return run_on_runs(args, url)
     if args.format is None:
         print("atlas import: --format is required (csv, geojson, gogocarto, hsds, jsonld)", file=sys.stderr)
@@ -128,15 +128,21 @@ def _write_report(args: argparse.Namespace, report: ImportReport) -> None:
 
 
 def run_on_runs(args: argparse.Namespace, url: str) -> int:
-    """`atlas import undo SOURCE [--run N]` and `atlas import publish SOURCE [--run N]`."""
+    """`atlas import undo SOURCE [--run N]`, `atlas import publish SOURCE [--run N]`, `atlas import runs SOURCE`."""
     from atlas.store import open_store
-    from atlas.store.imports import RunError, publish_run, undo_run
+    from atlas.store.imports import RunError, publish_run, runs, undo_run
 
     if not args.target:
         print(f"atlas import {args.path}: give the source's name (atlas import {args.path} SOURCE)", file=sys.stderr)
         return 2
     try:
         store = open_store(url)
+        if args.path == "runs":
+            for r in runs(store, args.target):
+                what = f"{r.kind} of run {r.of_run}" if r.of_run else r.kind
+                counts = ", ".join(f"{k} {v}" for k, v in r.counts.items() if isinstance(v, int) and v)
+                print(f"run {r.id}  {r.started_at:%Y-%m-%d %H:%M}  {what}  by {r.author}  {counts}")
+            return 0
         if args.path == "undo":
             done = undo_run(store, args.target, args.run, who=_user())
             print(

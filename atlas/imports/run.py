@@ -515,12 +515,12 @@ def plan_and_apply(
         for link, item in refreshed:
             s.execute(update(table).where(table.c.id == link.id).values(data=_json_data(item.data)))  # type: ignore[arg-type]
         touched = [links[sid] for sid in seen if sid in links] + gone
-        journal["links_before"] = {
+        rewritten = {link.id for _i, _e, link, _c in updates} | {link.id for link, _i in refreshed}
+        journal["links_before"] = {  # the values the run overwrites (the data only where it changed)
             str(link.id): {
-                "data": link.data,
-                "url": link.url,
                 "last_seen_at": link.last_seen_at.isoformat() if link.last_seen_at else None,
                 "gone_since": link.gone_since.isoformat() if link.gone_since else None,
+                **({"data": link.data, "url": link.url} if link.id in rewritten else {}),
             }
             for link in touched
         }

@@ -169,16 +169,13 @@ def undo_run(store: Store, source: str, run_id: int | None = None, who: str = ""
             current = s.scalar(select(SourceLink.gone_since).where(SourceLink.id == int(link_id)))
             if current is not None and before["gone_since"] is None:
                 counts["gone_cleared"] += 1
-            s.execute(
-                update(table)  # type: ignore[arg-type]
-                .where(table.c.id == int(link_id))
-                .values(
-                    data=before["data"],
-                    url=before["url"],
-                    last_seen_at=_at(before["last_seen_at"]),
-                    gone_since=_at(before["gone_since"]),
-                )
-            )
+            values: dict[str, Any] = {
+                "last_seen_at": _at(before["last_seen_at"]),
+                "gone_since": _at(before["gone_since"]),
+            }
+            if "data" in before:
+                values.update(data=before["data"], url=before["url"])
+            s.execute(update(table).where(table.c.id == int(link_id)).values(**values))  # type: ignore[arg-type]
         pairs = journal.get("pairs", [])
         if pairs:
             pair_table = DuplicatePair.__table__

@@ -331,3 +331,15 @@ def test_messages_a_person_can_act_on(store: Store, db_url: str, tmp_path: Path,
     assert "not in the mapping's categories" not in printed.out  # the old garbled "none given not in…"
     assert "no category: the row has none" in printed.out
     assert "\r" not in printed.err and "rows/s" not in printed.err
+
+
+def test_force_imports_what_can_be_and_runs_are_listed(store: Store, tmp_path: Path, db_url: str, capsys) -> None:
+    rows = [["a", "Fablab Lille", 50.6292, 3.0573], ["b", "", "x", "y"], ["c", "", "x", "y"]]
+    path = write_csv(tmp_path / "mostly-broken.csv", ["id", "name", "lat", "lon"], rows)
+    with pytest.raises(ImportRefused):
+        run_import(store, path, "csv", "broken", ONLY_CATEGORY)
+    report = run_import(store, path, "csv", "broken", ONLY_CATEGORY, force=True)
+    assert [r.action for r in report.rows] == ["new", "error", "error"] and report.run is not None
+    capsys.readouterr()
+    assert main(["import", "runs", "broken", "--url", db_url]) == 0
+    assert f"run {report.run} " in capsys.readouterr().out
