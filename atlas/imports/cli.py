@@ -242,16 +242,16 @@ def print_report(report: ImportReport) -> None:
         print("  licence unknown: its rows are exported saying so (give licence: in the mapping, or --licence)")
     state = "published" if report.publish else "queued for the moderators"
     if report.stopped:
-        what, state = "would have been", "— the run stopped: nothing written"
+        ending = "the run stops here: nothing written, nothing marked as gone"
+    elif report.dry_run:
+        ending = "would be"
+    else:
+        ending = f"{what} {state}"
+    undo = f" (run {report.run}; undo with: atlas import undo {report.source} --run {report.run})" if report.run else ""
     print(
         f"{summary['new']} new, {summary['update']} updated, {summary['unchanged']} unchanged, "
         f"{summary['duplicate']} possible duplicates, {summary['error']} errors, {summary['gone']} gone "
-        f"— {what} {'' if report.dry_run and not report.stopped else state}".rstrip()
-        + (
-            f" (run {report.run}; undo with: atlas import undo {report.source} --run {report.run})"
-            if report.run
-            else ""
-        )
+        f"— {ending}{undo}"
     )
 
 

@@ -343,3 +343,21 @@ def test_force_imports_what_can_be_and_runs_are_listed(store: Store, tmp_path: P
     capsys.readouterr()
     assert main(["import", "runs", "broken", "--url", db_url]) == 0
     assert f"run {report.run} " in capsys.readouterr().out
+
+
+def test_the_progress_bar_shows_on_a_terminal_only() -> None:
+    import io
+
+    from atlas.imports.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen, pipe = Terminal(), io.StringIO()
+    for stream in (screen, pipe):
+        with Progress(stream) as progress:
+            for done in range(0, 1001, 100):
+                progress("reading", done, 1000)
+    assert "rows/s" in screen.getvalue() and "reading" in screen.getvalue()
+    assert pipe.getvalue() == ""
