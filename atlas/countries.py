@@ -88,26 +88,37 @@ def _all_names() -> dict[str, str]:
 
 
 def resolve_country(value: object) -> str | None:
-    """Alpha-2 code for a code, an alpha-3 code or a country's name in any common form and language;
-    None if unknown.
+    """Alpha-2 code for a code, an alpha-3 code or a name in English or French; None if unknown.
 
-    "fr", "FRA", "France", "Moldavie", "Côte d'Ivoire", "Cote d Ivoire", "UK", "The Netherlands",
-    "Nederland", "Deutschland" all resolve; "Atlantis" does not.
+    "fr", "FRA", "France", "Moldavie", "Côte d'Ivoire" all resolve; "Atlantis" does not. (Free text
+    is matched against this; a value known to name a country: `country_from_any_name`.)
     """
     if not isinstance(value, str) or not value.strip():
         return None
     v = value.strip()
     if len(v) == 2 and is_country_code(v.upper()):
         return v.upper()
-    if v.upper() in _RESERVED:
-        return _RESERVED[v.upper()]
     if len(v) == 3:
         c = pycountry.countries.get(alpha_3=v.upper())
         if c:
             return c.alpha_2
     key = fold(v).replace("’", "'")
-    found = _name_index().get(key) or _name_index().get(key.replace("'", "’"))
-    return found or (_all_names().get(_key(v)) if _key(v) else None)
+    return _name_index().get(key) or _name_index().get(key.replace("'", "’"))
+
+
+def country_from_any_name(value: object) -> str | None:
+    """Alpha-2 code for a value that names a country (an imported country column) in any common form
+    and language: codes, ISO's reserved "UK", and every CLDR name, case, accents, punctuation and a
+    leading article ignored ("UK", "The Netherlands", "Nederland", "Deutschland", "Cote d Ivoire",
+    "Россия"). Not for free text: "Island" is Iceland in German."""
+    found = resolve_country(value)
+    if found or not isinstance(value, str) or not value.strip():
+        return found
+    v = value.strip()
+    if v.upper() in _RESERVED:
+        return _RESERVED[v.upper()]
+    key = _key(v)
+    return _all_names().get(key) if key else None
 
 
 def place_label(name: str, country: str, lang: str = "en") -> str:

@@ -35,7 +35,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from atlas.articles.language import detect_language
-from atlas.countries import resolve_country
+from atlas.countries import country_from_any_name
 from atlas.imports.geo import OUTSIDE_KM, check_order, country_at, km_outside
 from atlas.imports.mapping import KINDS, PRIVATE, SourceMapping, scrub
 from atlas.imports.readers import InputError, RawRow
@@ -204,7 +204,7 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
         if postcode and postcode not in record["address"]:
             record["address"] = ", ".join(p for p in (record["address"], postcode) if p)
         if record["country"]:
-            code = resolve_country(record["country"])
+            code = country_from_any_name(record["country"])
             if code is None:
                 problems.append(f"country {record['country']!r} is not a country name or ISO code")
             else:

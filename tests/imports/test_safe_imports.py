@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from atlas.cli import main
-from atlas.countries import resolve_country
+from atlas.countries import country_from_any_name, resolve_country
 from atlas.imports.geo import country_at
 from atlas.imports.mapping import SourceMapping
 from atlas.imports.run import ImportRefused, run_import
@@ -69,7 +69,12 @@ def places_csv(tmp_path: Path, extra: dict[str, list[object]] | None = None) -> 
     ],
 )
 def test_country_names_in_any_common_form_and_language(name: str, code: str | None) -> None:
-    assert resolve_country(name) == code
+    assert country_from_any_name(name) == code
+
+
+def test_free_text_is_not_matched_against_every_language() -> None:
+    assert country_from_any_name("Island") == "IS"  # a country column: German for Iceland
+    assert resolve_country("Island") is None  # an article's words: an island is no country
 
 
 def test_the_country_of_a_point_offline(gazetteer) -> None:
@@ -361,3 +366,17 @@ def test_the_progress_bar_shows_on_a_terminal_only() -> None:
                 progress("reading", done, 1000)
     assert "rows/s" in screen.getvalue() and "reading" in screen.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_a_country_column_in_common_forms_imports(store: Store, tmp_path: Path) -> None:
+    rows = [
+        ["London lab", "UK", 51.5072, -0.1276],
+        ["Amsterdam lab", "The Netherlands", 52.3676, 4.9041],
+        ["Utrecht lab", "Nederland", 52.0907, 5.1214],
+        ["Köln lab", "Deutschland", 50.9375, 6.9603],
+        ["Abidjan lab", "Cote d Ivoire", 5.36, -4.0083],
+    ]
+    path = write_csv(tmp_path / "forms.csv", ["name", "country", "lat", "lon"], rows)
+    report = run_import(store, path, "csv", "forms", ONLY_CATEGORY, dry_run=True)
+    assert [r.problems for r in report.rows] == [[]] * len(rows)
+    assert [r.action for r in report.rows] == ["new"] * len(rows)
