@@ -30,6 +30,7 @@ MAX_LINE = 4 * 1024 * 1024  # bytes of one CSV line (a quoted cell may span line
 MAX_VALUE = 20_000  # characters kept of one value (the schema keeps 2,000 and says so)
 MAX_BYTES = 1024 * 1024 * 1024  # a file larger than this is refused outright (ATLAS_IMPORT_MAX_BYTES)
 SAMPLE = 64 * 1024
+MAX_TAXONOMY = 20_000_000  # bytes of a GoGoCarto taxonomy file (a few hundred kB in practice)
 
 
 class InputError(Exception):
@@ -327,10 +328,12 @@ def read_taxonomy(path: Path) -> dict[str, str]:
     """A GoGoCarto taxonomy (`/api/taxonomy.json`, or any JSON of categories and options with `id` and
     `name`): each option's id -> its name, so that numeric option ids map by name."""
     check_size(path)
+    if path.stat().st_size > MAX_TAXONOMY:
+        raise InputError(f"{path}: more than {MAX_TAXONOMY // 1_000_000} MB: not a taxonomy")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a taxonomy JSON file ({exc})") from None
+    except (OSError, UnicodeDecodeError, RecursionError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a taxonomy JSON file ({exc.__class__.__name__})") from None
     names: dict[str, str] = {}
     stack: list[Any] = [data]
     while stack and len(names) < 100_000:
