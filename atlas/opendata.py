@@ -128,13 +128,28 @@ def data_licence() -> Licence:
     return Licence(value, value, "", attribution)
 
 
+SOURCE_LICENCE_MARK = "source licence:"  # written by atlas.imports.run into an imported row's `source`
+
+
+def source_licence(source: str) -> str:
+    """The licence an imported row's `source` names ("… — source licence: CC-BY-4.0; © X" -> "CC-BY-4.0",
+    "… source licence: unknown …" -> "unknown"); "" for the atlas's own rows."""
+    if SOURCE_LICENCE_MARK not in source:
+        return ""
+    rest = source.split(SOURCE_LICENCE_MARK, 1)[1].strip()
+    return rest.split(";", 1)[0].split(" ", 1)[0].strip()
+
+
 def licence_readme(lang: str = "en") -> str:
     """The text of the LICENCE.md written beside exported files."""
     licence = data_licence()
     return (
         "# Social Tech Atlas — data licence\n\n"
         f"{licence.text('en')}\n\n{licence.text('fr')}\n\n"
-        "Submitters' contact details are never part of the exported data.\n"
+        "Submitters' contact details are never part of the exported data.\n\n"
+        "Rows imported from other directories are not under the licence above: each keeps its source's "
+        f"licence, named in its `source` field ('{SOURCE_LICENCE_MARK} …', with the attribution it asks for; "
+        "'unknown' when the source did not say).\n"
     )
 
 
@@ -384,6 +399,9 @@ def jsonld_graph(frame: pd.DataFrame, same_as: Mapping[str, Sequence[str]] | Non
             node["geo"] = {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
         if r.get("opened"):
             node["foundingDate"] = r["opened"]
+        row_licence = source_licence(str(r.get("source") or ""))
+        if row_licence:  # an imported row: its source's licence, never the atlas's own
+            node["license"] = row_licence
         links = [safe_url(u) for u in (same_as or {}).get(str(r["id"]), ()) if is_http_url(u)]
         if links:
             node["sameAs"] = links

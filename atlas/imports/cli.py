@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from atlas import config
-from atlas.imports.mapping import MappingError, SourceMapping
+from atlas.imports.mapping import MappingError, SourceMapping, scrub
 from atlas.imports.readers import FORMATS, InputError
-from atlas.imports.run import ImportReport, run_import
+from atlas.imports.run import ImportRefused, ImportReport, run_import
 from atlas.store.engine import describe
 
 MAX_LISTED = 50
@@ -23,15 +25,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         "import",
         help="import a directory (CSV, GeoJSON, GoGoCarto, HSDS, JSON-LD) into the atlas database",
         description="Rows become pending entries for the moderators (or published with --publish); a re-import "
-        "of the same source only touches what changed. Exit codes: 0 every row handled, 1 some rows with "
-        "problems (listed), 2 unusable input.",
+        "of the same source only touches what changed. A run where half the rows or more fail, or that would "
+        "flag half the source's rows as gone, stops before writing anything (unless --force). Every run is "
+        "recorded: `atlas import undo SOURCE [--run N]` reverts one, `atlas import publish SOURCE --run N` "
+        "publishes a reviewed run's pending rows. Exit codes: 0 every row handled, 1 some rows with problems "
+        "(listed), 2 unusable input or a stopped run. See docs/data/importing.md.",
     )
-    imp.add_argument("path", type=Path, help="the file (or, for HSDS, the folder or its datapackage.json)")
-    imp.add_argument("--format", required=True, choices=FORMATS)
-    imp.add_argument("--source", default="", help="the source's name (default: the mapping's, else the file's name)")
-    imp.add_argument("--mapping", type=Path, help="the source's YAML mapping (default: its last one, else a guess)")
+    imp.add_argument("path", help="the file (or, for HSDS, the folder or its datapackage.json); or undo, publish, runs")
+    imp.add_argument("target", nargs="?", help="with undo, publish or runs: the source's name")
+    imp.add_argument("--format", choices=FORMATS, help="the file's format (required for an import)")
+    imp.add_argument(
+        "--source", default="", help="the source's name (default: the mapping's, else the file's or its folder's)"
+    )
+    imp.add_argument("--mapping", type=Path, help="the source's YAML mapping, whole or partial (default: a guess)")
+    imp.add_argument("--taxonomy", type=Path, help="GoGoCarto: its taxonomy.json, to name numeric category ids")
+    imp.add_argument("--licence", help="the source's licence (SPDX id or URL), if the mapping does not say")
+    imp.add_argument("--attribution", help="the credit the source's licence asks for")
     imp.add_argument("--dry-run", action="store_true", help="change nothing; say what would happen")
     imp.add_argument("--publish", action="store_true", help="publish new and changed rows at once (no moderation)")
+    imp.add_argument("--force", action="store_true", help="write even when most rows fail or most would be gone")
+    imp.add_argument("--run", type=int, help="with undo or publish: the run (default: the latest)")
+    imp.add_argument("--moderator", default="", help="with publish: who reviewed the run (default: the user)")
     imp.add_argument("--report", type=Path, help="write the JSON report to this file")
     imp.add_argument("--url", help="database URL (default: the configured one)")
     imp.set_defaults(func=run)
@@ -46,14 +60,51 @@ def register(sub: argparse._SubParsersAction) -> None:
     dedup.set_defaults(func=run_dedup)
 
 
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def run(args: argparse.Namespace) -> int:
     from atlas.store import open_store
 
     url = args.url or config.database_url()
+    if args.path in ("undo", "publish", "runs") and not Path(args.path).exists():
+        return run_on_runs(args, url)
+    if args.format is None:
+        print("atlas import: --format is required (csv, geojson, gogocarto, hsds, jsonld)", file=sys.stderr)
+        return 2
     try:
         mapping = SourceMapping.load(args.mapping) if args.mapping else None
+        if args.licence or args.attribution:
+            mapping = mapping or SourceMapping()
+            mapping.licence = args.licence or mapping.licence
+            mapping.attribution = args.attribution or mapping.attribution
         store = open_store(url)
-        report = run_import(store, args.path, args.format, args.source, mapping, args.dry_run, args.publish)
+        with Progress(sys.stderr) as progress:
+            report = run_import(
+                store,
+                Path(args.path),
+                args.format,
+                args.source,
+                mapping,
+                args.dry_run,
+                args.publish,
+                force=args.force,
+                taxonomy=args.taxonomy,
+                who=_user(),
+                progress=progress,
+            )
+    except ImportRefused as exc:
+        if exc.report is not None:
+            print_report(exc.report)
+            _write_report(args, exc.report)
+        print(f"atlas import: {exc}", file=sys.stderr)
+        return 2
     except (InputError, MappingError) as exc:
         print(f"atlas import: {exc}", file=sys.stderr)
         return 2
@@ -64,35 +115,156 @@ def run(args: argparse.Namespace) -> int:
         print(f"# The mapping used for {report.source} (save it, edit it, pass it with --mapping):")
         print(report.mapping.to_yaml())
     print_report(report)
-    if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    if report.stopped:
+        print(f"atlas import: {report.stopped}", file=sys.stderr)
+    _write_report(args, report)
     return report.exit_code
 
 
+def _write_report(args: argparse.Namespace, report: ImportReport) -> None:
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def run_on_runs(args: argparse.Namespace, url: str) -> int:
+    """`atlas import undo SOURCE [--run N]`, `atlas import publish SOURCE [--run N]`, `atlas import runs SOURCE`."""
+    from atlas.store import open_store
+    from atlas.store.imports import RunError, publish_run, runs, undo_run
+
+    if not args.target:
+        print(f"atlas import {args.path}: give the source's name (atlas import {args.path} SOURCE)", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(url)
+        if args.path == "runs":
+            for r in runs(store, args.target):
+                what = f"{r.kind} of run {r.of_run}" if r.of_run else r.kind
+                counts = ", ".join(f"{k} {v}" for k, v in r.counts.items() if isinstance(v, int) and v)
+                print(f"run {r.id}  {r.started_at:%Y-%m-%d %H:%M}  {what}  by {r.author}  {counts}")
+            return 0
+        if args.path == "undo":
+            done = undo_run(store, args.target, args.run, who=_user())
+            print(
+                f"{args.target}: run {done['run']} undone — {done['withdrawn']} new entries withdrawn, "
+                f"{done['reverted']} changed entries set back, {done['rejected']} pending revisions rejected, "
+                f"{done['gone_cleared']} rows no longer flagged as gone"
+            )
+        else:
+            done = publish_run(store, args.target, args.run, args.moderator or _user())
+            print(f"{args.target}: run {done['run']}: {done['published']} pending rows published")
+    except RunError as exc:
+        print(f"atlas import {args.path}: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"atlas import: {describe(url)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    return 0
+
+
+class Progress:
+    """A progress bar (rows/s, time left) on a terminal; nothing at all when not on one."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.bar: Any = None
+        self.task: Any = None
+        self.stage = ""
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.tty:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as Bar
+
+        if self.bar is None:
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[rate]} rows/s"),
+                TimeRemainingColumn(),
+            )
+            self.bar = Bar(*columns, console=Console(file=self.stream), transient=True)
+            self.bar.start()
+        if stage != self.stage:
+            self.task = self.bar.add_task(stage, total=total, rate="…")
+            self.stage = stage
+        task = self.bar.tasks[-1]
+        rate = f"{task.speed:,.0f}" if task.speed else "…"
+        self.bar.update(self.task, completed=done, rate=rate)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def print_report(report: ImportReport) -> None:
+    """The report for a person: each cause once, with how many rows and which; no private value."""
     summary = report.summary()
     what = "would be" if report.dry_run else "were"
     detected = ", ".join(f"{k} {v}" for k, v in report.detected.items())
     print(f"{report.source} ({report.format}{', ' + detected if detected else ''}): {summary['rows']} rows")
-    for row in [r for r in report.rows if r.problems or r.action == "error"][:MAX_LISTED]:
-        for problem in row.problems or ["not imported"]:
-            print(f"  row {row.row} ({row.name or row.source_id}): {problem}")
-    listed = sum(1 for r in report.rows if r.problems or r.action == "error")
-    if listed > MAX_LISTED:
-        print(f"  … and {listed - MAX_LISTED} more rows with problems (see --report)")
+    if report.placed_by_coordinates:
+        print(f"  {report.placed_by_coordinates} rows: country found from the coordinates")
+    causes: dict[str, list[tuple[str, str]]] = {}
+    for row in report.rows:
+        if row.problems or row.action == "error":
+            for problem in row.problems or ["not imported"]:
+                causes.setdefault(_cause(scrub(problem)), []).append((str(row.row), row.name or row.source_id))
+    for cause, rows in sorted(causes.items(), key=lambda kv: -len(kv[1]))[:MAX_LISTED]:
+        if len(rows) == 1:
+            print(f"  row {rows[0][0]} ({scrub(rows[0][1])}): {cause}")
+            continue
+        shown = ", ".join(r for r, _name in rows[:8]) + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
+        print(f"  {len(rows)} rows ({shown}): {cause}")
+    if len(causes) > MAX_LISTED:
+        print(f"  … and {len(causes) - MAX_LISTED} more kinds of problem (see --report)")
     for column, example in report.unknown_fields.items():
-        print(f"  unknown column {column!r} (e.g. {example!r}): not in the mapping, not imported")
-    for value, count in report.unknown_categories.most_common():
+        print(f"  unknown column {column!r} (e.g. {scrub(example)!r}): not in the mapping, not imported")
+    for value, count in report.unknown_categories.most_common(MAX_LISTED):
         print(f"  unknown category {value!r} ({count} rows): not in the mapping's categories")
     for gone in report.gone[:MAX_LISTED]:
         print(f"  gone from the source: {gone['source_id']} ({gone['name']}, entry {gone['entry']}): kept, flagged")
+    if len(report.gone) > MAX_LISTED:
+        print(f"  … and {len(report.gone) - MAX_LISTED} more gone from the source (see --report)")
+    if report.mapping is not None and not report.mapping.licence:
+        print("  licence unknown: its rows are exported saying so (give licence: in the mapping, or --licence)")
     state = "published" if report.publish else "queued for the moderators"
+    if report.stopped:
+        ending = "the run stops here: nothing written, nothing marked as gone"
+    elif report.dry_run:
+        ending = "would be"
+    else:
+        ending = f"{what} {state}"
+    undo = f" (run {report.run}; undo with: atlas import undo {report.source} --run {report.run})" if report.run else ""
     print(
         f"{summary['new']} new, {summary['update']} updated, {summary['unchanged']} unchanged, "
         f"{summary['duplicate']} possible duplicates, {summary['error']} errors, {summary['gone']} gone "
-        f"— {what} {'' if report.dry_run else state}".rstrip()
+        f"— {ending}{undo}"
     )
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _cause(problem: str) -> str:
+    """A problem without the row's own values, so that rows with the same cause group together."""
+    if problem.startswith("the point ("):
+        return re.sub(r"is [\d,]+ km", "is … km", re.sub(r"^the point \([^)]*\)", "the point", problem))
+    if problem.startswith(("no category", "country is required", "not placed")):
+        return _QUOTED.sub("…", problem)
+    return problem
 
 
 def run_dedup(args: argparse.Namespace) -> int:

@@ -24,7 +24,14 @@ default_category: network      # for rows none of whose categories is mapped (st
 defaults: {country: FR}        # a value for rows that have none
 same_as: "https://transiscope.org/annuaire#/fiche/x/{source_id}/"   # the row's page there (optional)
 keep_ids: false                # true: the source's ids become the atlas's (our own exports)
+category_separator: "-"        # category values joined by this too ("M-I-TL"); the first known decides
+licence: ODbL-1.0              # the source's licence: an SPDX id or a URL ("" or absent: unknown)
+attribution: "© Transiscope contributors"   # the credit the licence asks for
 ```
+
+A mapping may be partial: the columns it does not name are still guessed from their headers
+(and a column whose values look like e-mail addresses or phone numbers is private), so a mapping
+that only says `default_category: network` keeps every other column recognised.
 
 Fields: every atlas column (`name`, `aliases`, `category`, `country`, `city`, `address`, `lat`,
 `lon`, `geo_precision`, `geo_source`, `website`, `description_en`, `description_fr`, `status`,
@@ -35,6 +42,7 @@ the source). A column the mapping does not name is reported, never silently drop
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -181,6 +189,10 @@ class SourceMapping:
     defaults: dict[str, str] = field(default_factory=dict)
     same_as: str = ""
     keep_ids: bool = False
+    category_separator: str = ""
+    licence: str = ""
+    attribution: str = ""
+    taxonomy: dict[str, str] = field(default_factory=dict)  # a category's id in the source -> its name
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -197,6 +209,12 @@ class SourceMapping:
             out["defaults"] = dict(self.defaults)
         if self.same_as:
             out["same_as"] = self.same_as
+        if self.category_separator:
+            out["category_separator"] = self.category_separator
+        if self.licence:
+            out["licence"] = self.licence
+        if self.attribution:
+            out["attribution"] = self.attribution
         return out
 
     def to_yaml(self) -> str:
@@ -232,6 +250,12 @@ class SourceMapping:
         if not isinstance(defaults, Mapping) or any(k not in FIELDS for k in defaults):
             problems.append(f"defaults: must map atlas fields to values ({', '.join(FIELDS)})")
             defaults = {}
+        separator = str(data.get("category_separator") or "")
+        if len(separator) > 3:
+            problems.append(f"category_separator {separator!r}: one to three characters")
+        licence = str(data.get("licence") or data.get("license") or "").strip()
+        if licence and not _licence_ok(licence):
+            problems.append(f"licence {licence!r}: give an SPDX id (ODbL-1.0, CC-BY-4.0, etc.) or the licence's URL")
         if problems:
             raise MappingError(f"{label}: " + "; ".join(problems))
         return cls(
@@ -244,6 +268,9 @@ class SourceMapping:
             defaults={str(k): str(v) for k, v in defaults.items()},
             same_as=str(data.get("same_as") or ""),
             keep_ids=bool(data.get("keep_ids")),
+            category_separator=separator,
+            licence=licence,
+            attribution=str(data.get("attribution") or "").strip(),
         )
 
     @classmethod
@@ -261,6 +288,7 @@ class SourceMapping:
         unknown, found = [], ""
         table = _folded(tuple(self.categories.items()))
         for value in values:
+            value = self.taxonomy.get(value.strip(), value)
             key = _fold(value)
             if not key:
                 continue
@@ -310,9 +338,42 @@ def guess_column(column: str) -> str | None:
     return _BY_HEADER.get(last)
 
 
-def guess(columns: Iterable[str], fmt: str, source: str = "") -> SourceMapping:
-    """A mapping for the columns of a file: the common headers recognised, the rest left for the person."""
+def guess(
+    columns: Iterable[str],
+    fmt: str,
+    source: str = "",
+    base: SourceMapping | None = None,
+    samples: Mapping[str, list[Any]] | None = None,
+) -> SourceMapping:
+    """A mapping for the columns of a file: the common headers recognised, the rest left for the person.
+
+    With `base` (a partial mapping), what it says wins and the columns it does not name are guessed
+    (never onto a field it already maps). `samples` (values of each column) make a column whose values
+    look like e-mail addresses or phone numbers private.
+    """
     columns = list(dict.fromkeys(columns))
+    samples = samples or {}
+    if base is not None:
+        mapping = SourceMapping.from_dict(base.to_dict())
+        mapping.taxonomy = dict(base.taxonomy)
+        mapping.source = source or base.source
+        given = set(mapping.columns)
+        taken: set[str] = {t for t in mapping.columns.values() if t}
+        for column in columns:
+            if column in given:
+                continue
+            if _looks_private(column, samples.get(column, [])):
+                mapping.columns[column] = PRIVATE
+                continue
+            target = _guess_known(column, fmt, False)
+            if target == "":
+                target = guess_column(column)
+            if target is None or target in taken:
+                continue
+            if target != PRIVATE:
+                taken.add(target)
+            mapping.columns[column] = target
+        return mapping
     mapping = SourceMapping(source=source)
     folded = {fold_key(c.replace("_", " ")) for c in columns}
     own = set(columns) >= _ATLAS_FILE_COLUMNS  # one of the atlas's own files: same ids, same fields
@@ -321,7 +382,7 @@ def guess(columns: Iterable[str], fmt: str, source: str = "") -> SourceMapping:
         if "status" in columns and "opened" in columns and "category" not in columns:
             mapping.kind = "odc"
     mapping.description_language = "fr" if folded & FRENCH_HEADERS else "en"
-    taken: set[str] = set()
+    taken = set()
     if fmt == "hsds" and "identifier.social-tech-atlas id" in columns:  # the atlas's own HSDS export
         mapping.keep_ids, own = True, False
         mapping.columns["id"] = None
@@ -331,6 +392,9 @@ def guess(columns: Iterable[str], fmt: str, source: str = "") -> SourceMapping:
         mapping.keep_ids = True
     for column in columns:
         if column in mapping.columns:
+            continue
+        if _looks_private(column, samples.get(column, [])):
+            mapping.columns[column] = PRIVATE
             continue
         target = _guess_known(column, fmt, own)
         if target is None or (target == "" and column in KNOWN_NOISE):
@@ -343,6 +407,69 @@ def guess(columns: Iterable[str], fmt: str, source: str = "") -> SourceMapping:
         taken.add(target)
         mapping.columns[column] = target
     return mapping
+
+
+# -- private values: contact details never imported, never printed ----------------------------------
+
+EMAIL = re.compile(r"[^@\s<>\"'`:]{1,64}@[^@\s<>\"'`]{1,190}\.[A-Za-z]{2,}")
+# A phone number: an optional +/00 prefix and at least four groups of digits (or one run of 9+ digits
+# behind a + or a 0), apart by spaces, dots, dashes or brackets; coordinates and years do not match.
+PHONE = re.compile(
+    r"(?<![\w.])(?:(?:\+|00)\d{1,3}[\s.\-]?)?\(?\d{1,4}\)?(?:[\s.\-]\(?\d{2,4}\)?){3,}(?![\w.])"
+    r"|(?<![\w.])(?:\+|0)\d{8,13}(?![\w.])"
+    r"|(?<![\w.])\(\d{1,4}\)\s?\d{5,}(?![\w.])"
+    r"|(?<![\w.])\d{3}[\s.\-]\d{3}[\s.\-]\d{4}(?![\w.])"
+)
+_PHONE_VALUE = re.compile(r"(?:tel:)?[+(]?[\d\s().\-/]{7,}")
+_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
+_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
+PRIVATE_WORDS = frozenset(
+    ("email", "mail", "courriel", "tel", "telephone", "phone", "mobile", "portable", "fax", "gsm", "whatsapp")
+)
+PRIVATE_MARK = "[private]"
+
+
+def looks_private_value(value: Any) -> bool:
+    text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+    text = text.strip()
+    if not text:
+        return False
+    if EMAIL.search(text) or text.lower().startswith(("mailto:", "tel:")) or PHONE.fullmatch(text):
+        return True
+    digits = sum(c.isdigit() for c in text)
+    return (
+        bool(_PHONE_VALUE.fullmatch(text))
+        and 8 <= digits <= 15
+        and not _DECIMAL.fullmatch(text)
+        and not _DATE.fullmatch(text)
+    )
+
+
+def _looks_private(column: str, values: list[Any]) -> bool:
+    """A column of contact details: its header has a contact word ("contact_tel", "E-mail"), or most
+    of its values are e-mail addresses or phone numbers."""
+    words = set(re.split(r"[\W_]+", fold_key(column.replace("_", " ").replace("-", " ")).lower()))
+    if words & PRIVATE_WORDS:
+        return True
+    if not values:
+        return False
+    hits = sum(1 for v in values if looks_private_value(v))
+    return hits / len(values) >= 0.5
+
+
+def scrub(text: str) -> str:
+    """`text` with every e-mail address and phone number replaced by [private] (messages, reports, logs)."""
+    if not text:
+        return text
+    text = EMAIL.sub(PRIVATE_MARK, text)
+    return PHONE.sub(PRIVATE_MARK, text)
+
+
+_SPDX = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*(?:\s+(?:AND|OR|WITH)\s+[A-Za-z0-9][A-Za-z0-9.+\-]*)*")
+
+
+def _licence_ok(licence: str) -> bool:
+    return licence.startswith(("https://", "http://")) or bool(_SPDX.fullmatch(licence))
 
 
 def _guess_known(column: str, fmt: str, own: bool) -> str | None:

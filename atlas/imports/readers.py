@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ MAX_LINE = 4 * 1024 * 1024  # bytes of one CSV line (a quoted cell may span line
 MAX_VALUE = 20_000  # characters kept of one value (the schema keeps 2,000 and says so)
 MAX_BYTES = 1024 * 1024 * 1024  # a file larger than this is refused outright (ATLAS_IMPORT_MAX_BYTES)
 SAMPLE = 64 * 1024
+MAX_TAXONOMY = 20_000_000  # bytes of a GoGoCarto taxonomy file (a few hundred kB in practice)
 
 
 class InputError(Exception):
@@ -477,9 +479,17 @@ def read_gogocarto(path: Path) -> Iterator[RawRow]:
             continue
         element = dict(element)
         full = element.pop("categoriesFull", None)
+        options = element.pop("optionValues", None)
         values = flatten(element, notes=notes)
+        names = {str(c.get("id")): str(c.get("name")) for c in full or [] if isinstance(c, dict) and c.get("name")}
         if not values.get("categories") and isinstance(full, list):
-            values["categories"] = [str(c.get("name")) for c in full if isinstance(c, dict) and c.get("name")]
+            values["categories"] = list(names.values())
+        elif isinstance(values.get("categories"), list) and names:  # ids: named by the element's own taxonomy
+            values["categories"] = [names.get(str(c), str(c)) for c in values["categories"]]
+        if not values.get("categories") and isinstance(options, list):  # GoGoCarto's numeric option ids
+            values["categories"] = [
+                str(o.get("optionId") if isinstance(o, dict) else o) for o in options if o not in (None, "")
+            ]
         point = None
         if isinstance(element.get("geo"), dict):
             try:
@@ -489,6 +499,31 @@ def read_gogocarto(path: Path) -> Iterator[RawRow]:
             values.pop("geo.latitude", None)
             values.pop("geo.longitude", None)
         yield RawRow(number, values, point, has_geometry=point is not None, notes=notes)
+
+
+def read_taxonomy(path: Path) -> dict[str, str]:
+    """A GoGoCarto taxonomy (`/api/taxonomy.json`, or any JSON of categories and options with `id` and
+    `name`): each option's id -> its name, so that numeric option ids map by name."""
+    check_size(path)
+    if path.stat().st_size > MAX_TAXONOMY:
+        raise InputError(f"{path}: more than {MAX_TAXONOMY // 1_000_000} MB: not a taxonomy")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, RecursionError, ValueError) as exc:  # ValueError: a 4,300-digit number
+        raise InputError(f"{path}: not a taxonomy JSON file ({exc.__class__.__name__})") from None
+    names: dict[str, str] = {}
+    stack: list[Any] = [data]
+    while stack and len(names) < 100_000:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "id" in node and isinstance(node.get("name"), str):
+                names.setdefault(str(node["id"]), node["name"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    if not names:
+        raise InputError(f"{path}: no categories with an id and a name: not a GoGoCarto taxonomy")
+    return names
 
 
 def read_jsonld(path: Path) -> Iterator[RawRow]:
@@ -526,9 +561,12 @@ def read_jsonld(path: Path) -> Iterator[RawRow]:
 def read_hsds(path: Path) -> Iterator[RawRow]:
     """An Open Referral HSDS 3.0 tabular package: a folder (or its `datapackage.json`) of CSV files.
 
-    One row per organisation (`organizations.csv`), joined with its first location (coordinates),
-    that location's first physical address, its identifiers, and its attributes' taxonomy terms
-    (`attributes.<taxonomy>` = term code or name, `attributes.<taxonomy>.value` = the value).
+    One row per location of each organisation (`organizations.csv` joined with `locations.csv`: an
+    organisation with several locations gives one row per location, its id `<organisation>/<location>`,
+    its name followed by the location's name), with that location's first physical address, the
+    organisation's identifiers, and the attributes' taxonomy terms (`attributes.<taxonomy>` = term code
+    or name, `attributes.<taxonomy>.value` = the value). A location of no listed organisation, and a
+    location whose point is not on Earth, are reported on their own row.
     """
     folder = path.parent if path.is_file() else path
     if not (folder / "organizations.csv").is_file():
@@ -544,9 +582,10 @@ def read_hsds(path: Path) -> Iterator[RawRow]:
         _header, rows, _detected = read_csv(file)
         return [{k: str(v) for k, v in r.values.items()} for r in rows]
 
-    locations: dict[str, dict[str, str]] = {}
-    for loc in table("locations.csv"):
-        locations.setdefault(loc.get("organization_id", ""), loc)
+    locations: dict[str, list[dict[str, str]]] = {}
+    location_rows = table("locations.csv")
+    for loc in location_rows:
+        locations.setdefault(loc.get("organization_id", ""), []).append(loc)
     addresses: dict[str, dict[str, str]] = {}
     for address in table("addresses.csv"):
         addresses.setdefault(address.get("location_id", ""), address)
@@ -559,27 +598,8 @@ def read_hsds(path: Path) -> Iterator[RawRow]:
     for attribute in table("attributes.csv"):
         attributes.setdefault(attribute.get("link_id", ""), []).append(attribute)
 
-    _header, orgs, _detected = read_csv(folder / "organizations.csv")
-    for raw in orgs:
-        org = {k: str(v) for k, v in raw.values.items()}
-        org_id = org.get("id", "")
-        values: dict[str, Any] = dict(org)
-        location = locations.get(org_id)
-        point = None
-        if location:
-            for key, value in location.items():
-                values[f"location.{key}"] = value
-            try:
-                point = (float(location["longitude"]), float(location["latitude"]))
-            except (KeyError, ValueError):
-                point = None
-            for key, text in addresses.get(location.get("id", ""), {}).items():
-                values[f"address.{key}"] = text
-        for ident in identifiers.get(org_id, []):
-            scheme = ident.get("identifier_type") or ident.get("identifier_scheme") or "identifier"
-            values[f"identifier.{scheme}"] = ident.get("identifier", "")
-        links = attributes.get(org_id, []) + (attributes.get(location.get("id", ""), []) if location else [])
-        for attribute in links:
+    def with_attributes(values: dict[str, Any], link_ids: list[str]) -> None:
+        for attribute in [a for link in link_ids for a in attributes.get(link, [])]:
             term = terms.get(attribute.get("taxonomy_term_id", ""), {})
             taxonomy = taxonomies.get(term.get("taxonomy_id", ""), {}).get("name") or term.get("taxonomy") or "terms"
             key = f"attributes.{taxonomy}"
@@ -589,7 +609,67 @@ def read_hsds(path: Path) -> Iterator[RawRow]:
             else:
                 values.setdefault(key, [])
                 values[key].append(code)
-        yield RawRow(raw.row, values, point, has_geometry=point is not None, notes=raw.notes)
+
+    seen_orgs: set[str] = set()
+    _header, orgs, _detected = read_csv(folder / "organizations.csv")
+    for raw in orgs:
+        org = {k: str(v) for k, v in raw.values.items()}
+        org_id = org.get("id", "")
+        seen_orgs.add(org_id)
+        mine = locations.get(org_id) or [{}]
+        for location in mine:
+            values: dict[str, Any] = dict(org)
+            notes = list(raw.notes)
+            point = None
+            if location:
+                for key, value in location.items():
+                    values[f"location.{key}"] = value
+                point = _location_point(location, notes)
+                for key, text in addresses.get(location.get("id", ""), {}).items():
+                    values[f"address.{key}"] = text
+            if len(mine) > 1:  # one entry per location, linked to its organisation by id
+                values["id"] = f"{org_id}/{location.get('id', '')}"
+                place = location.get("name", "").strip()
+                if place and place != org.get("name", "").strip():
+                    values["name"] = f"{org.get('name', '').strip()} ({place})"
+            for ident in identifiers.get(org_id, []):
+                scheme = ident.get("identifier_type") or ident.get("identifier_scheme") or "identifier"
+                values[f"identifier.{scheme}"] = ident.get("identifier", "")
+            with_attributes(values, [org_id, location.get("id", "")] if location else [org_id])
+            yield RawRow(raw.row, values, point, has_geometry=point is not None, notes=notes)
+    for line, location in enumerate(location_rows, start=2):  # locations of no listed organisation
+        owner = location.get("organization_id", "")
+        if owner in seen_orgs:
+            continue
+        note = (
+            f"locations.csv line {line}: location {location.get('id', '')!r} belongs to organisation "
+            f"{owner!r}, which organizations.csv does not have: not imported"
+        )
+        yield RawRow(line, {"id": f"location:{location.get('id', '')}"}, notes=[note])
+
+
+def _location_point(location: dict[str, str], notes: list[str]) -> tuple[float, float] | None:
+    try:
+        lat, lon = float(location["latitude"]), float(location["longitude"])
+    except (KeyError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        notes.append(
+            f"location {location.get('id', '')!r}: latitude {lat:g}, longitude {lon:g} is not a point on Earth: "
+            "placed from its address"
+        )
+        return None
+    return lon, lat
+
+
+def _starts_like_json(path: Path) -> bool:
+    """Whether the file's first visible character opens a JSON object or array."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024).lstrip(codecs.BOM_UTF8 + b" \t\r\n")
+    except OSError:
+        return False
+    return head[:1] in (b"{", b"[")
 
 
 def read(path: Path, fmt: str) -> tuple[Iterator[RawRow], dict[str, str]]:
@@ -599,6 +679,11 @@ def read(path: Path, fmt: str) -> tuple[Iterator[RawRow], dict[str, str]]:
     if fmt == "csv":
         if path.is_dir():
             raise InputError(f"{path}: a folder; give the CSV file")
+        if _starts_like_json(path):
+            raise InputError(
+                f"{path}: this looks like JSON, not CSV: give its format "
+                "(--format geojson, gogocarto or jsonld); nothing was imported"
+            )
         _header, rows, detected = read_csv(path)
         return rows, detected
     if fmt == "hsds":

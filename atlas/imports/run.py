@@ -13,6 +13,10 @@ Rules:
 - Imports run one at a time (the `imports` counter is locked for the transaction), so two
   imports at once never create the same entry twice.
 - A dry run reads the database and writes nothing.
+- Safe by default: a run where half the rows or more fail, or that would flag half of the source's
+  rows as gone, stops before writing anything (`ImportRefused`, exit 2) unless `force`. Every run
+  that writes is recorded (`import_runs`, with what it changed) and can be undone
+  (`atlas.store.imports.undo_run`).
 """
 
 from __future__ import annotations
@@ -30,19 +34,31 @@ import pandas as pd
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from atlas.countries import resolve_country
-from atlas.imports.geo import check_order
-from atlas.imports.mapping import KINDS, PRIVATE, SourceMapping
-from atlas.imports.readers import RawRow
+from atlas.articles.language import detect_language
+from atlas.countries import country_from_any_name
+from atlas.imports.geo import OUTSIDE_KM, check_order, country_at, km_outside
+from atlas.imports.mapping import KINDS, PRIVATE, SourceMapping, scrub
+from atlas.imports.readers import InputError, RawRow
 from atlas.matching import LIKELY, find_duplicates, prepare
 from atlas.schema import SCHEMAS, SLUG, Problem, url_problem, validate_rows
-from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, ImportSource, Revision, SourceLink
+from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, ImportRun, ImportSource, Revision, SourceLink
 from atlas.store.store import PUBLISHED_REVISION, Store, _data_of, _same, _text, describe_problem, slug
 
 IMPORTS = "imports"  # the meta counter an import locks
 ACTIONS = ("new", "update", "unchanged", "duplicate", "error")
 BATCH = 5_000
 _MISSING = object()
+LICENCE_MARK = "source licence:"  # how a row's `source` names its licence (atlas.opendata reads it back)
+STOP_SHARE = 0.5  # a run where this share of rows fails (or of the source's rows would be gone) stops
+
+
+class ImportRefused(InputError):
+    """The run stopped before writing anything (exit code 2): most rows fail, or the file is not the
+    source it claims to be. `report` says what each row would have done."""
+
+    def __init__(self, message: str, report: ImportReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
@@ -63,7 +79,7 @@ class RowResult:
             "action": self.action,
             "match": self.match,
             "score": self.score,
-            "problems": self.problems,
+            "problems": [scrub(p) for p in self.problems],
         }
 
 
@@ -79,6 +95,9 @@ class ImportReport:
     gone: list[dict[str, str]] = field(default_factory=list)
     detected: dict[str, str] = field(default_factory=dict)
     mapping: SourceMapping | None = None
+    run: int | None = None  # the recorded run (import_runs.id), once written
+    stopped: str = ""  # why the run stopped (a dry run says it would), else ""
+    placed_by_coordinates: int = 0  # rows whose country was found from their coordinates
 
     def summary(self) -> dict[str, int]:
         counts = Counter(r.action for r in self.rows)
@@ -98,14 +117,19 @@ class ImportReport:
             "dry_run": self.dry_run,
             "publish": self.publish,
             "detected": self.detected,
-            "unknown_fields": self.unknown_fields,
+            "unknown_fields": {k: scrub(v) for k, v in self.unknown_fields.items()},
             "unknown_categories": dict(self.unknown_categories),
             "gone": self.gone,
+            "run": self.run,
+            "stopped": self.stopped,
+            "country_from_coordinates": self.placed_by_coordinates,
         }
 
     @property
     def exit_code(self) -> int:
-        """0 every row handled cleanly; 1 some rows (or columns, or categories) with problems."""
+        """0 every row handled cleanly; 1 some rows (or columns, or categories) with problems; 2 stopped."""
+        if self.stopped:
+            return 2
         problems = any(r.problems or r.action == "error" for r in self.rows)
         return 1 if problems or self.unknown_fields or self.unknown_categories else 0
 
@@ -135,11 +159,12 @@ def _text_of(value: Any) -> str:
     return str(value)
 
 
-def _values_list(value: Any) -> list[str]:
+def _values_list(value: Any, separator: str = "") -> list[str]:
     if isinstance(value, list):
-        return [_text_of(v) for v in value if _text_of(v)]
+        return [v for item in value for v in _values_list(item, separator)]
     text = _text_of(value)
-    return [v.strip() for v in re.split(r"[|;,]", text) if v.strip()] if text else []
+    pattern = "[|;," + re.escape(separator) + "]" if separator else r"[|;,]"
+    return [v.strip() for v in re.split(pattern, text) if v.strip()] if text else []
 
 
 def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report: ImportReport) -> Iterator[Incoming]:
@@ -158,7 +183,7 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
             if target in (None, PRIVATE):
                 continue
             if target == "category":
-                categories += _values_list(value)
+                categories += _values_list(value, mapping.category_separator)
             elif not _text_of(fields.get(str(target))).strip():
                 fields[str(target)] = value
         for name, value in mapping.defaults.items():
@@ -172,13 +197,14 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
         if "aliases" in fields and isinstance(fields["aliases"], list):
             record["aliases"] = "|".join(_text_of(v) for v in fields["aliases"])
         description = _text_of(fields.get("description")).strip()
-        if description and not record[f"description_{mapping.description_language}"]:
-            record[f"description_{mapping.description_language}"] = description
+        language = (detect_language(description) or mapping.description_language) if description else ""
+        if description and not record[f"description_{language}"]:
+            record[f"description_{language}"] = description
         postcode = _text_of(fields.get("postcode")).strip()
         if postcode and postcode not in record["address"]:
             record["address"] = ", ".join(p for p in (record["address"], postcode) if p)
         if record["country"]:
-            code = resolve_country(record["country"])
+            code = country_from_any_name(record["country"])
             if code is None:
                 problems.append(f"country {record['country']!r} is not a country name or ISO code")
             else:
@@ -190,17 +216,22 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
             report.unknown_categories.update(unknown)
             if not category and mapping.default_category:
                 category = mapping.default_category
-            if not category:
+            if not category and categories:
                 problems.append(
-                    f"no category: {', '.join(repr(c) for c in categories[:5]) or 'none given'} "
-                    "not in the mapping's categories (add them, or a default_category)"
+                    f"no category: none of {', '.join(repr(c) for c in categories[:5])} is in the mapping's "
+                    "categories (add them under categories:, or give a default_category:)"
                 )
+            elif not category:
+                problems.append("no category: the row has none (map a category column, or give a default_category:)")
             record["category"] = category
         else:
             record["category"] = ""
-        _coordinates(record, raw, problems)
+        if _coordinates(record, raw, problems):
+            report.placed_by_coordinates += 1
         if not record["source"]:
             record["source"] = f"import: {source}"
+        if not mapping.keep_ids and LICENCE_MARK not in record["source"]:  # the atlas's own exports: its licence
+            record["source"] = f"{record['source']} — {licence_note(mapping)}"
         source_id = _text_of(fields.get("source_id")).strip() or _text_of(fields.get("id")).strip()
         if not source_id:
             source_id = f"name:{slug(record['name'])}:{record['country'].lower()}:{slug(record['city'])}"
@@ -217,7 +248,18 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
         yield Incoming(result, kind, record, url)
 
 
-def _coordinates(record: dict[str, Any], raw: RawRow, problems: list[str]) -> None:
+def licence_note(mapping: SourceMapping) -> str:
+    """What every row of the source says of its licence (kept in its `source`, so that every export and
+    the record panel carry it): the licence and attribution, or that it is unknown."""
+    if not mapping.licence:
+        return f"{LICENCE_MARK} unknown (not the atlas's own licence; ask the source)"
+    credit = f"; {mapping.attribution}" if mapping.attribution else ""
+    return f"{LICENCE_MARK} {mapping.licence}{credit}"
+
+
+def _coordinates(record: dict[str, Any], raw: RawRow, problems: list[str]) -> bool:
+    """Coordinates from the row (or its geometry), checked against its country; a row with no
+    country is given the one its point is in. True when the country came from the point."""
     lat_text, lon_text = record["lat"], record["lon"]
     if not lat_text and not lon_text and raw.point is not None:
         lon, lat = raw.point
@@ -227,7 +269,7 @@ def _coordinates(record: dict[str, Any], raw: RawRow, problems: list[str]) -> No
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
         record["lat"], record["lon"] = lat_text, lon_text  # the schema says what is wrong
-        return
+        return False
     lat, lon, note = check_order(lat, lon, record["country"])
     if note:
         problems.append(note)
@@ -235,9 +277,35 @@ def _coordinates(record: dict[str, Any], raw: RawRow, problems: list[str]) -> No
     if not record["geo_precision"]:
         record["geo_precision"] = "address" if record["address"] else "city"
     record["geo_source"] = record["geo_source"] or "import"
+    if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+        return False
+    if not record["country"]:
+        found = country_at(lat, lon)
+        if found:
+            record["country"] = found
+            return True
+        return False
+    if not note:
+        away = km_outside(lat, lon, record["country"])
+        if away is not None and away > OUTSIDE_KM:
+            there = country_at(lat, lon)
+            where = f" (it is in {there})" if there else ""
+            far = "more than 500" if math.isinf(away) else f"{away:,.0f}"
+            problems.append(
+                f"the point ({lat:g}, {lon:g}) is {far} km outside {record['country']}{where}: "
+                "check the coordinates or the country"
+            )
+    return False
 
 
-def geocode_missing(incoming: list[Incoming], offline: bool | None = None) -> None:
+def _counted(rows: Iterable[RawRow], progress: Any, total: int) -> Iterator[RawRow]:
+    for n, raw in enumerate(rows, start=1):
+        if n % 50 == 0 or n == total:
+            progress("reading", n, total)
+        yield raw
+
+
+def geocode_missing(incoming: list[Incoming], offline: bool | None = None, progress: Any = None) -> None:
     """Coordinates for rows with none, through the project's geocoder (cache, online, gazetteer)."""
     todo = [i for i in incoming if not i.record["lat"] and not i.record["lon"] and i.record["country"]]
     if not todo:
@@ -247,12 +315,15 @@ def geocode_missing(incoming: list[Incoming], offline: bool | None = None) -> No
     if offline is None:
         offline = os.environ.get("ATLAS_GEOCODE_OFFLINE", "") not in ("", "0")
     geocoder = Geocoder.from_env(offline=offline)
-    for item in todo:
+    for n, item in enumerate(todo, start=1):
+        if progress is not None:
+            progress("placing", n, len(todo))
         r = item.record
         found = geocoder.geocode(r["city"] or None, r["country"], r["address"] or None)
         if found is None:
             item.result.problems.append(
-                f"not placed: {', '.join(p for p in (r['city'], r['country']) if p)} is unknown to the geocoder"
+                f"not placed: the importer looked up {', '.join(p for p in (r['city'], r['country']) if p)} "
+                "and found no such place (give lat and lon columns, or correct the city)"
             )
             continue
         r["lat"], r["lon"] = repr(found.lat), repr(found.lon)
@@ -276,7 +347,7 @@ def validate(incoming: list[Incoming], mapping: SourceMapping, label: str) -> No
                 for col in schema.columns
             }
         )
-        table["_line"] = [i.result.row for i in mine]
+        table["_line"] = list(range(1, len(mine) + 1))  # by position: an HSDS organisation's locations share a row
         frame, problems = validate_rows(table, schema, label)
         by_row: dict[int, list[Problem]] = {}
         for p in problems:
@@ -285,18 +356,18 @@ def validate(incoming: list[Incoming], mapping: SourceMapping, label: str) -> No
             int(line): rec
             for line, rec in zip(frame["_line"], frame.drop(columns="_line").to_dict("records"), strict=True)
         }
-        for item in mine:
+        for position, item in enumerate(mine, start=1):
             reported = {c for c in ("country", "category", "lat") if any(c in m for m in item.result.problems)}
             reported |= {"lat"} if any(m.startswith("not placed") for m in item.result.problems) else set()
-            for p in by_row.get(item.result.row, []):
+            for p in by_row.get(position, []):
                 if (p.column == "id" and not mapping.keep_ids) or (p.column in reported and p.column != "lat"):
                     continue
                 if p.column == "lat" and "lat" in reported and p.severity == "warning":
                     continue
-                text = describe_problem(p)
-                if text not in item.result.problems:
+                text = _for_imports(p, describe_problem(p))
+                if text and text not in item.result.problems:
                     item.result.problems.append(text)
-            record = kept.get(item.result.row)
+            record = kept.get(position)
             if record is None:
                 item.result.action = "error"
                 continue
@@ -306,6 +377,18 @@ def validate(incoming: list[Incoming], mapping: SourceMapping, label: str) -> No
             if not item.valid or (item.kind == "organisation" and not item.data["category"]):
                 item.valid = False
                 item.result.action = "error"
+
+
+def _for_imports(problem: Problem, text: str) -> str:
+    """A schema message said the way that helps the person importing (they cannot run the form)."""
+    if problem.column == "country" and "required" in problem.message:
+        return (
+            "country is required: the row has none and no coordinates to find it from "
+            "(map a country column, or give one to every row with defaults: {country: FR} in the mapping)"
+        )
+    if "atlas geocode" in text:  # the importer has already tried to place the row
+        return ""
+    return text
 
 
 # -- deciding and writing ---------------------------------------------------------------------------
@@ -323,8 +406,11 @@ def plan_and_apply(
     fmt: str,
     dry_run: bool,
     publish: bool,
+    force: bool = False,
+    run_info: dict[str, str] | None = None,
 ) -> None:
-    """Decide what each valid row does; unless `dry_run`, write it all in one transaction."""
+    """Decide what each valid row does; unless `dry_run`, write it all in one transaction (and record
+    the run). Raises `ImportRefused`, having written nothing, when the run looks wrong (see STOP_SHARE)."""
     author = f"import:{report.source}"
     context = store.reading() if dry_run else store.writing()
     with context as s:
@@ -332,11 +418,17 @@ def plan_and_apply(
             store._bump(s, IMPORTS)  # a row lock: one import at a time
         now = store.clock()
         source = s.scalar(select(ImportSource).where(ImportSource.name == report.source))
-        links: dict[str, Any] = {}  # external id -> (id, entry_id, data, gone_since): rows, not objects
+        links: dict[str, Any] = {}  # external id -> link row (id, entry_id, data, url, seen, gone): rows, not objects
         if source is not None:
-            query = select(SourceLink.id, SourceLink.external_id, SourceLink.entry_id, SourceLink.data).where(
-                SourceLink.source_id == source.id
-            )
+            query = select(
+                SourceLink.id,
+                SourceLink.external_id,
+                SourceLink.entry_id,
+                SourceLink.data,
+                SourceLink.url,
+                SourceLink.last_seen_at,
+                SourceLink.gone_since,
+            ).where(SourceLink.source_id == source.id)
             links = {row.external_id: row for row in s.execute(query)}
         seen: dict[str, int] = {}
         new_rows: list[Incoming] = []
@@ -396,6 +488,9 @@ def plan_and_apply(
                 }
                 for link in gone
             ]
+        report.rows = [i.result for i in incoming]
+        if not force:
+            _stop_if_wrong(report, len(links), dry_run)
         if dry_run:
             return
         if source is None:
@@ -403,17 +498,35 @@ def plan_and_apply(
             s.add(source)
             s.flush()
         source.format, source.mapping, source.last_run_at = fmt, mapping.to_dict(), now
+        source.licence, source.attribution = mapping.licence, mapping.attribution
         source.last_summary = report.summary()
+        journal: dict[str, Any] = {
+            "new_entries": list(ids),
+            "entries_before": {},
+            "revisions_before": {},
+            "links_before": {},
+            "publish": publish,
+        }
         published = _write_new(s, new_rows, ids, source.id, author, now, publish)
         table = SourceLink.__table__
         for item, entry, link, changes in updates:
-            published |= _write_update(s, store, item, entry, changes, author, now, publish)
+            published |= _write_update(s, store, item, entry, changes, author, now, publish, journal)
             values: dict[str, Any] = {"data": _json_data(item.data)}
             if item.url:
                 values["url"] = item.url
             s.execute(update(table).where(table.c.id == link.id).values(**values))  # type: ignore[arg-type]
         for link, item in refreshed:
             s.execute(update(table).where(table.c.id == link.id).values(data=_json_data(item.data)))  # type: ignore[arg-type]
+        touched = [links[sid] for sid in seen if sid in links] + gone
+        rewritten = {link.id for _i, _e, link, _c in updates} | {link.id for link, _i in refreshed}
+        journal["links_before"] = {  # the values the run overwrites (the data only where it changed)
+            str(link.id): {
+                "last_seen_at": link.last_seen_at.isoformat() if link.last_seen_at else None,
+                "gone_since": link.gone_since.isoformat() if link.gone_since else None,
+                **({"data": link.data, "url": link.url} if link.id in rewritten else {}),
+            }
+            for link in touched
+        }
         seen_ids = [links[sid].id for sid in seen if sid in links]
         for start in range(0, len(seen_ids), 500):
             s.execute(
@@ -430,6 +543,60 @@ def plan_and_apply(
             )
         if published:
             store._bump(s, PUBLISHED_REVISION)
+        s.flush()
+        journal["revisions"] = list(
+            s.scalars(select(Revision.id).where(Revision.author == author, Revision.created_at == now))
+        )
+        journal["links_created"] = list(
+            s.scalars(select(SourceLink.id).where(SourceLink.source_id == source.id, SourceLink.first_seen_at == now))
+        )
+        journal["pairs"] = list(
+            s.scalars(
+                select(DuplicatePair.id).where(DuplicatePair.proposed_by == author, DuplicatePair.created_at == now)
+            )
+        )
+        info = run_info or {}
+        run = ImportRun(
+            source_id=source.id,
+            kind="import",
+            author=info.get("author") or author,
+            started_at=now,
+            file=info.get("file", "")[:500],
+            file_hash=info.get("file_hash", ""),
+            format=fmt,
+            counts=report.summary(),
+            journal=journal,
+        )
+        s.add(run)
+        s.flush()
+        report.run = run.id
+
+
+def _stop_if_wrong(report: ImportReport, known: int, dry_run: bool) -> None:
+    """Refuse a run that looks wrong: half the rows or more fail, or half the source's rows would be gone
+    (a dry run says it would stop, in `report.stopped`)."""
+    rows = len(report.rows)
+    failing = sum(1 for r in report.rows if r.action == "error")
+    reason = ""
+    if rows == 0:
+        reason = "the file has no rows: nothing imported, nothing marked as gone"
+    elif failing / rows >= STOP_SHARE:
+        reason = (
+            f"{failing} of {rows} rows cannot be imported: the run stops before writing anything and "
+            "marks nothing as gone (is --format right? does the mapping fit the file? see the problems "
+            "above; --force imports the rows that can be)"
+        )
+    elif known >= 2 and len(report.gone) / known >= STOP_SHARE:
+        reason = (
+            f"{len(report.gone)} of the {known} rows this source gave before are not in this file: the run "
+            "stops before writing anything (is it the same source? give another directory its own "
+            "--source NAME; --force marks them as gone)"
+        )
+    if not reason:
+        return
+    report.stopped = reason
+    if not dry_run:
+        raise ImportRefused(reason, report)
 
 
 def _entries(s: Session, ids: set[str]) -> dict[str, Entry]:
@@ -588,10 +755,19 @@ def _write_update(
     author: str,
     now: dt.datetime,
     publish: bool,
+    journal: dict[str, Any] | None = None,
 ) -> bool:
-    """A changed row: applied (publish, or an entry still pending) or a pending correction."""
+    """A changed row: applied (publish, or an entry still pending) or a pending correction.
+    `journal` gets what was there before (for `atlas import undo`)."""
     if not changes:
         return False
+    journal = journal if journal is not None else {"entries_before": {}, "revisions_before": {}}
+    if entry.state == "pending" or publish:
+        journal["entries_before"][entry.id] = {
+            "state": entry.state,
+            "before": {f: old for f, (old, _new) in changes.items()},
+            "after": {f: new for f, (_old, new) in changes.items()},
+        }
     if entry.state == "pending":  # not public yet: its pending submission shows the latest values
         for f, (_old, new) in changes.items():
             setattr(entry, f, new)
@@ -602,6 +778,7 @@ def _write_update(
             .limit(1)
         )
         if pending is not None:
+            journal["revisions_before"].setdefault(str(pending.id), _revision_state(pending))
             pending.changes = {f: [None, getattr(entry, f)] for f in DATA_FIELDS if getattr(entry, f) not in ("", None)}
         return False
     if publish:
@@ -621,6 +798,7 @@ def _write_update(
         .limit(1)
     )
     if mine is not None:  # the source changed again before a moderator looked: one correction, the latest
+        journal["revisions_before"].setdefault(str(mine.id), _revision_state(mine))
         mine.changes = {**mine.changes, **changes}
         mine.base_version = entry.version
         mine.created_at = now
@@ -631,9 +809,79 @@ def _write_update(
     return False
 
 
+def _revision_state(revision: Revision) -> dict[str, Any]:
+    return {
+        "changes": revision.changes,
+        "base_version": revision.base_version,
+        "created_at": revision.created_at.isoformat() if revision.created_at else None,
+    }
+
+
 def text_value(value: object) -> str:
     """A stored value as a CSV cell holds it (for messages)."""
     return _text(value)
+
+
+def default_source_name(path: Any) -> str:
+    """A source's name from its path: the file's name, or its folder's when the file is a package's
+    descriptor or an index (`…/hsds-acme/datapackage.json` -> `hsds-acme`, not `datapackage`)."""
+    from pathlib import Path
+
+    path = Path(path).resolve() if str(path) else Path(path)
+    if path.is_dir():
+        return slug(path.name)
+    if path.name.lower() == "datapackage.json" or path.stem.lower() in ("index", "datapackage", "elements", "data"):
+        return slug(path.parent.name) or slug(path.stem)
+    return slug(path.stem)
+
+
+def file_hash(path: Any) -> str:
+    """SHA-256 of the file (of every CSV of an HSDS package's folder, in name order)."""
+    import hashlib
+    from pathlib import Path
+
+    path = Path(path)
+    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    if path.is_file() and path.name.lower() == "datapackage.json":
+        files = [path, *sorted(path.parent.glob("*.csv"))]
+    digest = hashlib.sha256()
+    for file in files:
+        with file.open("rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def package_licence(path: Any) -> tuple[str, str]:
+    """The licence (id or URL) and attribution a Frictionless data package declares beside the file
+    (an HSDS package's datapackage.json), or ("", "")."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    descriptor = (
+        path if path.name == "datapackage.json" else (path if path.is_dir() else path.parent) / "datapackage.json"
+    )
+    try:
+        data = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "", ""
+    licences = data.get("licenses") if isinstance(data, dict) else None
+    if not isinstance(licences, list) or not licences or not isinstance(licences[0], dict):
+        return "", ""
+    first = licences[0]
+    licence = str(first.get("name") or first.get("id") or first.get("path") or "").strip()[:200]
+    credits = [c.get("title") for c in data.get("contributors") or [] if isinstance(c, dict) and c.get("title")]
+    return licence, "; ".join(str(c) for c in credits)[:300]
+
+
+def _columns_match(stored: SourceMapping, columns: dict[str, None]) -> bool:
+    """Whether a file's columns are those the stored mapping was made for (most of them there)."""
+    known = [c for c in stored.columns if not c.startswith(("location.", "address.", "attributes.", "identifier."))]
+    if not known:
+        return True
+    present = sum(1 for c in known if c in columns)
+    return present / len(known) >= 0.8
 
 
 def run_import(
@@ -645,39 +893,76 @@ def run_import(
     dry_run: bool = False,
     publish: bool = False,
     offline: bool | None = None,
+    force: bool = False,
+    taxonomy: Any = None,
+    who: str = "",
+    progress: Any = None,
 ) -> ImportReport:
-    """Import `path` (format `fmt`) as source `source`; raises `InputError` when it cannot be read.
+    """Import `path` (format `fmt`) as source `source`; raises `InputError` when it cannot be read,
+    `ImportRefused` when the run stopped before writing (most rows fail, or not the same source).
 
-    Without `mapping`, the source's stored mapping (from its last import) is used, else one is
-    guessed from the columns (`report.mapping` holds the mapping used, for the person to save).
+    A given `mapping` may be partial: the columns it does not name are guessed from their headers
+    and values. Without one, the source's stored mapping (from its last import) is used when the
+    file's columns are the ones it was made for, else one is guessed (`report.mapping` holds the
+    mapping used, for the person to save).
     """
     from pathlib import Path
 
     from atlas.imports.mapping import guess
-    from atlas.imports.readers import read
+    from atlas.imports.readers import read, read_taxonomy
 
     path = Path(path)
-    name = source or (mapping.source if mapping else "") or slug(path.stem if path.is_file() else path.name)
+    name = source or (mapping.source if mapping else "") or default_source_name(path)
     name = name[:100] or "import"
     rows, detected = read(path, fmt)
-    if mapping is None:
-        with store.reading() as s:
-            stored = s.scalar(select(ImportSource.mapping).where(ImportSource.name == name))
-        if stored:
-            mapping = SourceMapping.from_dict(stored, f"the stored mapping of {name}")
-        else:  # a first pass for the columns only (the file is streamed twice, never held whole)
-            columns: dict[str, None] = {}
-            for raw in rows:
-                columns.update(dict.fromkeys(raw.values))
-            mapping = guess(columns, fmt, name)
-            rows, detected = read(path, fmt)
+    columns: dict[str, None] = {}
+    samples: dict[str, list[Any]] = {}
+    total = 0
+    for raw in rows:  # a first pass for the columns only (the file is streamed twice, never held whole)
+        total += 1
+        for column, value in raw.values.items():
+            columns.setdefault(column, None)
+            kept = samples.setdefault(column, [])
+            if len(kept) < 50 and value not in (None, "", []):
+                kept.append(value)
+    rows, detected = read(path, fmt)
+    if progress is not None:
+        rows = _counted(rows, progress, total)
+    with store.reading() as s:
+        stored_dict = s.scalar(select(ImportSource.mapping).where(ImportSource.name == name))
+    stored = SourceMapping.from_dict(stored_dict, f"the stored mapping of {name}") if stored_dict else None
+    if stored is not None and not force and not _columns_match(stored, columns):
+        raise ImportRefused(
+            f"the source {name!r} was imported before from a file with other columns "
+            f"({', '.join(list(stored.columns)[:6])}…): nothing written. Is this another directory? "
+            "Give it its own name with --source NAME (or --force if the source changed its columns)"
+        )
+    if mapping is None and stored is not None:
+        mapping = stored
+    mapping = guess(columns, fmt, name, base=mapping, samples=samples)
+    if not mapping.licence:
+        mapping.licence, attribution = package_licence(path)
+        mapping.attribution = mapping.attribution or attribution
+    if taxonomy is not None:
+        mapping.taxonomy = {**mapping.taxonomy, **read_taxonomy(Path(taxonomy))}
     mapping.source = name
     report = ImportReport(name, fmt, dry_run, publish, detected=detected, mapping=mapping)
     incoming = list(map_rows(rows, mapping, name, report))
-    geocode_missing(incoming, offline)
+    geocode_missing(incoming, offline, progress)
     validate(incoming, mapping, str(path))
     for item in incoming:
         item.record = {}  # validated into `data`: the raw record is no longer needed
-    plan_and_apply(store, incoming, report, mapping, fmt, dry_run, publish)
+    import getpass
+
+    try:
+        user = who or getpass.getuser()
+    except (KeyError, OSError):
+        user = who or "unknown"
+    info = {
+        "author": f"{user} as import:{name}"[:200],
+        "file": str(path),
+        "file_hash": "" if dry_run else file_hash(path),
+    }
+    plan_and_apply(store, incoming, report, mapping, fmt, dry_run, publish, force, info)
     report.rows = [i.result for i in incoming]
     return report

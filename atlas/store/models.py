@@ -20,6 +20,8 @@
   that hold across app replicas.
 - `meta`: small counters, e.g. the revision of the published data the app caches by.
 - `import_sources`: the directories the atlas imports from (`atlas import`), with their mapping.
+- `import_runs`: every run of an import, its undo or its publication: who, when, the file's hash,
+  the counts, and what it changed (so that a run can be undone).
 - `source_links`: which entry a source's row became (many per entry: a merged entry keeps the
   links of both), with the values last imported, so that a re-import touches only what changed.
 - `duplicate_pairs`: two entries the matcher thinks are one, waiting for a moderator (merge or
@@ -266,6 +268,31 @@ class ImportSource(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
     last_run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_summary: Mapped[dict | None] = mapped_column(JSON)  # counts per action of the last run
+    licence: Mapped[str] = mapped_column(Text, default="")  # the source's licence (SPDX id or URL); "" unknown
+    attribution: Mapped[str] = mapped_column(Text, default="")  # the credit the licence asks for
+
+
+IMPORT_RUN_KINDS = ("import", "undo", "publish")
+
+
+class ImportRun(Base):
+    """One run of `atlas import` (or its undo, or the publication of its rows): when, who, which file,
+    what it counted, and (`journal`) what it changed, so that `atlas import undo` can revert it."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(Integer, ForeignKey("import_sources.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # import | undo | publish
+    of_run: Mapped[int | None] = mapped_column(Integer)  # undo, publish: the run acted on
+    undone_by: Mapped[int | None] = mapped_column(Integer)  # import: the run that reverted it
+    author: Mapped[str] = mapped_column(Text)  # who ran it (the system user) and as what ("import:<source>")
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    file: Mapped[str] = mapped_column(Text, default="")  # the file's name, as given
+    file_hash: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the file (of an HSDS package's CSVs)
+    format: Mapped[str] = mapped_column(String(20), default="")
+    counts: Mapped[dict] = mapped_column(JSON)  # the summary's counts
+    journal: Mapped[dict] = mapped_column(JSON)  # what the run changed (see atlas.store.imports)
 
 
 class SourceLink(Base):

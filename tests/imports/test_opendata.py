@@ -105,7 +105,7 @@ def test_contact_e_mails_are_never_exported(store: Store, db_url: str, tmp_path:
     item = next(i for i in store.queue().items if i.entry_id == sent.entry_id)
     store.approve(item.revision_id, item.version, "mod@example.org")
     gogo = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "gogocarto_elements.json"
-    run_import(store, gogo, "gogocarto", "transiscope", publish=True)
+    run_import(store, gogo, "gogocarto", "transiscope", publish=True, force=True)  # no mapping: most rows fail
     frame = store.published_atlas().frame
     blobs = [opendata.to_jsonld(frame, store.source_pages()), opendata.hsds_zip(frame)]
     for fmt in ("csv", "hsds", "jsonld"):
