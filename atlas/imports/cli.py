@@ -10,8 +10,10 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from atlas import config
+from atlas.imports import sync
 from atlas.imports.mapping import MappingError, SourceMapping
 from atlas.imports.readers import FORMATS, InputError
+from atlas.imports.remote import is_url, path_or_url, run_url
 from atlas.imports.run import ImportReport, run_import
 from atlas.store.engine import describe
 
@@ -26,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "of the same source only touches what changed. Exit codes: 0 every row handled, 1 some rows with "
         "problems (listed), 2 unusable input.",
     )
-    imp.add_argument("path", type=Path, help="the file (or, for HSDS, the folder or its datapackage.json)")
+    imp.add_argument("path", type=path_or_url, help="the file (or, for HSDS, the folder or its datapackage.json)")
     imp.add_argument("--format", required=True, choices=FORMATS)
     imp.add_argument("--source", default="", help="the source's name (default: the mapping's, else the file's name)")
     imp.add_argument("--mapping", type=Path, help="the source's YAML mapping (default: its last one, else a guess)")
@@ -44,11 +46,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     dedup.add_argument("--report", type=Path, help="write the pairs as JSON to this file")
     dedup.add_argument("--url", help="database URL (default: the configured one)")
     dedup.set_defaults(func=run_dedup)
+    sync.register(sub)  # `atlas sync`: the sources imported from a URL, again
 
 
 def run(args: argparse.Namespace) -> int:
     from atlas.store import open_store
 
+    if is_url(args.path):  # `atlas import https://…`: fetched politely, conditionally (atlas.imports.remote)
+        return run_url(args, print_report)
     url = args.url or config.database_url()
     try:
         mapping = SourceMapping.load(args.mapping) if args.mapping else None

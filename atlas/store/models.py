@@ -266,6 +266,10 @@ class ImportSource(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
     last_run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_summary: Mapped[dict | None] = mapped_column(JSON)  # counts per action of the last run
+    # fetched from a URL (`atlas import https://…`, `atlas sync`): where, and the validators of its last answer
+    url: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
 
 class SourceLink(Base):
