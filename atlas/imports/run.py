@@ -673,6 +673,6 @@ def run_import(
     validate(incoming, mapping, str(path))
     for item in incoming:
         item.record = {}  # validated into `data`: the raw record is no longer needed
+    report.rows = [i.result for i in incoming]  # before: the source's stored last_summary counts them
     plan_and_apply(store, incoming, report, mapping, fmt, dry_run, publish)
-    report.rows = [i.result for i in incoming]
     return report

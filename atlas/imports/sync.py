@@ -143,3 +143,74 @@ def run(args: argparse.Namespace) -> int:
         payload = [r.to_json() for r in results]
         args.report.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return max((r.exit_code for r in results), default=0)
+
+
+# -- the sources at a glance (the Moderate page's Sources tab) ---------------------------------------
+
+
+@dataclass
+class SourceOverview:
+    name: str
+    format: str
+    url: str  # "" for a source imported from a file
+    last_run_at: Any
+    last_summary: dict[str, int]
+    entries: int  # entries linked to the source
+    pending: int  # of them, waiting for a moderator
+    gone: int  # rows the source no longer has (entries kept, flagged)
+
+    def next_step(self) -> tuple[str, dict[str, int]]:
+        """What a curator should do next: an i18n key and its values."""
+        if self.pending:
+            return "sources_next_review", {"n": self.pending}
+        if self.gone:
+            return "sources_next_gone", {"n": self.gone}
+        return ("sources_next_sync", {}) if self.url else ("sources_next_file", {})
+
+
+def overview(store: Store) -> list[SourceOverview]:
+    """Every import source with its last run and how many of its entries wait or went."""
+    from sqlalchemy import case, func
+
+    from atlas.store.models import Entry, SourceLink
+
+    with store.reading() as s:
+        counts = {
+            row.source_id: row
+            for row in s.execute(
+                select(
+                    SourceLink.source_id,
+                    func.count().label("entries"),
+                    func.sum(case((Entry.state == "pending", 1), else_=0)).label("pending"),
+                    func.sum(case((SourceLink.gone_since.is_not(None), 1), else_=0)).label("gone"),
+                )
+                .join(Entry, Entry.id == SourceLink.entry_id)
+                .group_by(SourceLink.source_id)
+            )
+        }
+        sources = s.execute(
+            select(
+                ImportSource.id,
+                ImportSource.name,
+                ImportSource.format,
+                ImportSource.url,
+                ImportSource.last_run_at,
+                ImportSource.last_summary,
+            ).order_by(ImportSource.name)
+        ).all()
+    found = []
+    for source in sources:
+        count = counts.get(source.id)
+        found.append(
+            SourceOverview(
+                source.name,
+                source.format,
+                source.url or "",
+                source.last_run_at,
+                dict(source.last_summary or {}),
+                int(count.entries) if count else 0,
+                int(count.pending or 0) if count else 0,
+                int(count.gone or 0) if count else 0,
+            )
+        )
+    return found
