@@ -144,7 +144,7 @@ def import_url(
             return RemoteReport(name, url, client.requests - before, time.monotonic() - started)
         raise
     with tempfile.TemporaryDirectory(prefix="atlas-import-") as folder:
-        path = Path(folder) / f"{name}{SUFFIXES[fmt]}"
+        path = Path(folder) / f"download{SUFFIXES[fmt]}"  # not the source's name: it may hold a "/"
         path.write_bytes(response.body)
         report = run_import(store, path, fmt, name, mapping, dry_run, publish, offline)
     if not dry_run:

@@ -240,3 +240,18 @@ def test_a_source_name_comes_from_the_url() -> None:
     assert remote.name_of("https://data.example.org/") == "data-example-org"
     assert remote.is_url("HTTPS://x.org/a.csv") and not remote.is_url("data/a.csv")
     assert isinstance(remote.path_or_url("data/a.csv"), Path)
+
+
+def test_a_file_of_the_mednum_standard_is_synchronised_from_its_url(site: Site, empty_store: Store) -> None:
+    from tests.imports.test_mednum import CHARENTE
+
+    site.put("/charente.json", CHARENTE.read_bytes(), 1_700_000_000)
+    first = remote.import_url(empty_store, f"{site.base}/charente.json", "mednum")
+    assert first.report is not None and first.report.summary()["error"] == 0
+    assert first.report.summary()["rows"] == 188
+    before = dump(empty_store)
+    site.log.clear()
+    (again,) = sync(empty_store)
+    assert again.remote is not None and again.remote.not_modified and again.exit_code == 0
+    assert [(r[0], r[1]) for r in site.log if r[0] != "/robots.txt"] == [("/charente.json", 304)]
+    assert dump(empty_store) == before
