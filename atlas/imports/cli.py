@@ -28,7 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "of the same source only touches what changed. Exit codes: 0 every row handled, 1 some rows with "
         "problems (listed), 2 unusable input.",
     )
-    imp.add_argument("path", type=path_or_url, help="the file (or, for HSDS, the folder or its datapackage.json)")
+    imp.add_argument(
+        "path",
+        type=path_or_url,
+        help="the file (or, for HSDS, the folder or its datapackage.json), or its http(s) URL (see `atlas sync`)",
+    )
     imp.add_argument("--format", required=True, choices=FORMATS)
     imp.add_argument("--source", default="", help="the source's name (default: the mapping's, else the file's name)")
     imp.add_argument("--mapping", type=Path, help="the source's YAML mapping (default: its last one, else a guess)")
