@@ -1006,6 +1006,39 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "form_msg_email": {"en": "This is not an e-mail address.", "fr": "Ce n'est pas une adresse e-mail."},
     "form_msg_other": {"en": "This value cannot be accepted.", "fr": "Cette valeur ne peut pas être acceptée."},
+    # the Moderate page's Sources tab (atlas/ui/moderate_sources.py)
+    "moderate_tab_sources": {"en": "Sources", "fr": "Sources"},
+    "sources_help": {
+        "en": "The directories the atlas imports from (atlas import, atlas sync): read-only.",
+        "fr": "Les annuaires que l'atlas importe (atlas import, atlas sync) : en lecture seule.",
+    },
+    "sources_empty": {"en": "No source has been imported yet.", "fr": "Aucune source n'a encore été importée."},
+    "sources_col_name": {"en": "Source", "fr": "Source"},
+    "sources_col_format": {"en": "Format", "fr": "Format"},
+    "sources_col_origin": {"en": "From", "fr": "Provenance"},
+    "sources_col_last_run": {"en": "Last run", "fr": "Dernier import"},
+    "sources_col_last_counts": {"en": "Last run's rows", "fr": "Lignes du dernier import"},
+    "sources_col_entries": {"en": "Entries", "fr": "Fiches"},
+    "sources_col_pending": {"en": "Waiting", "fr": "En attente"},
+    "sources_col_next": {"en": "Next step", "fr": "Prochaine étape"},
+    "sources_file": {"en": "a file", "fr": "un fichier"},
+    "sources_counts": {
+        "en": "{rows} rows: {new} new, {update} updated, {error} errors, {gone} gone",
+        "fr": "{rows} lignes : {new} nouvelles, {update} modifiées, {error} erreurs, {gone} disparues",
+    },
+    "sources_next_review": {
+        "en": "review its {n} waiting entries (Queue tab)",
+        "fr": "examiner ses {n} fiches en attente (onglet File d'attente)",
+    },
+    "sources_next_gone": {
+        "en": "check its {n} entries no longer in the source",
+        "fr": "vérifier ses {n} fiches absentes de la source",
+    },
+    "sources_next_sync": {"en": "nothing: atlas sync keeps it current", "fr": "rien : atlas sync la tient à jour"},
+    "sources_next_file": {
+        "en": "import the file again when it changes",
+        "fr": "réimporter le fichier quand il change",
+    },
 }
 
 

@@ -82,6 +82,7 @@ class Response:
     charset: str  # "" when the server did not say
     body: bytes
     location: str = ""  # a redirect's target (absolute), when the status is a redirect
+    headers: tuple[tuple[str, str], ...] = ()  # the answer's headers (names as sent), for validators (ETag…)
 
 
 # -- addresses ---------------------------------------------------------------------------------------
@@ -419,7 +420,10 @@ class SafeFetcher:
         except (OSError, ValueError) as exc:
             raise FetchError(url, f"{exc.__class__.__name__}: {exc}") from None
         content_type = message.get_content_type().lower() if message.get("Content-Type") else ""
-        return Response(url, status, content_type, message.get_content_charset() or "", b"".join(chunks))
+        body = b"".join(chunks)
+        return Response(
+            url, status, content_type, message.get_content_charset() or "", body, "", tuple(message.items())
+        )
 
     def get(self, url: str, *, max_bytes: int | None = None) -> Response:
         """The page at `url`, redirects followed (each hop checked), all within one deadline."""

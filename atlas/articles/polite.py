@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 import urllib.robotparser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from atlas import __version__
@@ -76,15 +76,16 @@ class PoliteClient:
         """Refused when `url` may not be fetched (see `atlas.safefetch`); connects to nothing."""
         self.fetcher.check(url)
 
-    def get(self, url: str) -> Response:
-        """The page at `url` (redirects followed); FetchError (or Disallowed, Refused) when there is none."""
+    def get(self, url: str, headers: Sequence[tuple[str, str]] = ()) -> Response:
+        """The page at `url` (redirects followed); FetchError (or Disallowed, Refused) when there is none.
+        `headers` are added to every hop's request (a conditional GET's validators)."""
         for _ in range(MAX_REDIRECTS + 1):
             if not is_http(url):
                 raise FetchError(url, "not an http(s) URL", permanent=True)
             self.check(url)  # before robots.txt: nothing at all is asked of a refused host
             if not self.allowed(url):
                 raise Disallowed(url)
-            response, location = self._request(url)
+            response, location = self._request(url, headers)
             if location is None:
                 assert response is not None
                 return response
@@ -141,13 +142,13 @@ class PoliteClient:
             if wait > 0:
                 self.sleep(wait)
 
-    def _request(self, url: str) -> tuple[Response | None, str | None]:
+    def _request(self, url: str, headers: Sequence[tuple[str, str]] = ()) -> tuple[Response | None, str | None]:
         """One GET: (response, None), or (None, redirect location); FetchError otherwise."""
         host = urlsplit(url).netloc
         self._wait_turn(host)
         try:
             self.requests += 1
-            response = self.fetcher.request(url)
+            response = self.fetcher.request(url, headers=headers)
         finally:
             self._last[host] = self.clock()
         if response.location:

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from atlas import config
+from atlas.imports import sync
 from atlas.imports.mapping import MappingError, SourceMapping, scrub
 from atlas.imports.readers import FORMATS, InputError
+from atlas.imports.remote import is_url, run_url
 from atlas.imports.run import ImportRefused, ImportReport, run_import
 from atlas.store.engine import describe
 
@@ -31,7 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "publishes a reviewed run's pending rows. Exit codes: 0 every row handled, 1 some rows with problems "
         "(listed), 2 unusable input or a stopped run. See docs/data/importing.md.",
     )
-    imp.add_argument("path", help="the file (or, for HSDS, the folder or its datapackage.json); or undo, publish, runs")
+    imp.add_argument(
+        "path",
+        help="the file (or, for HSDS, the folder or its datapackage.json), or its http(s) URL (see `atlas sync`); "
+        "or undo, publish, runs",
+    )
     imp.add_argument("target", nargs="?", help="with undo, publish or runs: the source's name")
     imp.add_argument("--format", choices=FORMATS, help="the file's format (required for an import)")
     imp.add_argument(
@@ -58,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     dedup.add_argument("--report", type=Path, help="write the pairs as JSON to this file")
     dedup.add_argument("--url", help="database URL (default: the configured one)")
     dedup.set_defaults(func=run_dedup)
+    sync.register(sub)  # `atlas sync`: the sources imported from a URL, again
 
 
 def _user() -> str:
@@ -72,6 +79,8 @@ def _user() -> str:
 def run(args: argparse.Namespace) -> int:
     from atlas.store import open_store
 
+    if is_url(args.path):  # `atlas import https://…`: fetched politely, conditionally (atlas.imports.remote)
+        return run_url(args, print_report)
     url = args.url or config.database_url()
     if args.path in ("undo", "publish", "runs") and not Path(args.path).exists():
         return run_on_runs(args, url)

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 import ijson
 
-FORMATS = ("csv", "geojson", "gogocarto", "hsds", "jsonld")
+FORMATS = ("csv", "geojson", "gogocarto", "hsds", "jsonld", "mednum")  # mednum: atlas.imports.mednum
 MAX_LINE = 4 * 1024 * 1024  # bytes of one CSV line (a quoted cell may span lines; each is bounded)
 MAX_VALUE = 20_000  # characters kept of one value (the schema keeps 2,000 and says so)
 MAX_BYTES = 1024 * 1024 * 1024  # a file larger than this is refused outright (ATLAS_IMPORT_MAX_BYTES)
@@ -688,6 +688,10 @@ def read(path: Path, fmt: str) -> tuple[Iterator[RawRow], dict[str, str]]:
         return rows, detected
     if fmt == "hsds":
         return read_hsds(path), {}
+    if fmt == "mednum":  # the French standard of digital-inclusion places
+        from atlas.imports.mednum import read_mednum
+
+        return read_mednum(path)
     if path.is_dir():
         raise InputError(f"{path}: a folder; give the {fmt} file")
     reader = {"geojson": read_geojson, "gogocarto": read_gogocarto, "jsonld": read_jsonld}[fmt]

@@ -963,6 +963,7 @@ def run_import(
         "file": str(path),
         "file_hash": "" if dry_run else file_hash(path),
     }
+    report.rows = [i.result for i in incoming]  # before: the source's stored last_summary counts them
     plan_and_apply(store, incoming, report, mapping, fmt, dry_run, publish, force, info)
     report.rows = [i.result for i in incoming]
     return report

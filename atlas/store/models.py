@@ -270,6 +270,10 @@ class ImportSource(Base):
     last_summary: Mapped[dict | None] = mapped_column(JSON)  # counts per action of the last run
     licence: Mapped[str] = mapped_column(Text, default="")  # the source's licence (SPDX id or URL); "" unknown
     attribution: Mapped[str] = mapped_column(Text, default="")  # the credit the licence asks for
+    # fetched from a URL (`atlas import https://…`, `atlas sync`): where, and the validators of its last answer
+    url: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
 
 IMPORT_RUN_KINDS = ("import", "undo", "publish")

@@ -37,6 +37,7 @@ from atlas.ui.loaders import current_snapshot, current_store
 from atlas.ui.moderate_articles import render_articles
 from atlas.ui.moderate_common import editable_fields, label_key, shown_value
 from atlas.ui.moderate_duplicates import render_duplicates
+from atlas.ui.moderate_sources import render_sources
 from atlas.ui.state import Key, item_key
 
 PAGE_SIZE = 10  # queue items a page
@@ -57,8 +58,10 @@ def render() -> None:
         return
     problem = auth.secret_problem()
     if problem:  # a cookie anyone could sign: nobody is signed in, nobody may start to
-        said = t(f"moderate_secret_{problem}", lang)
-        st.error(t("moderate_sign_in_refused", lang, problem=said), icon=":material/key_off:")
+        st.error(
+            t("moderate_sign_in_refused", lang, problem=t(f"moderate_secret_{problem}", lang)),
+            icon=":material/key_off:",
+        )
         return
     if not auth.signed_in():
         st.markdown(t("moderate_sign_in_intro", lang))
@@ -487,5 +490,6 @@ TABS: list[tuple[str, Callable[[Store, str], None]]] = [
     ("moderate_tab_entries", render_entries),
     ("moderate_tab_duplicates", render_duplicates),
     ("moderate_tab_articles", render_articles),
+    ("moderate_tab_sources", render_sources),  # read-only: atlas/ui/moderate_sources.py
     ("moderate_tab_audit", render_audit),
 ]
