@@ -1,0 +1,413 @@
+"""The published atlas as every web route reads it: one immutable snapshot per data revision.
+
+For the routes' authors (API, OGC, HSDS, entry pages, feeds, sitemap, oEmbed):
+
+    from atlas.web.published import published, Query
+
+    snap = published()              # the current `Published` snapshot (never None, never raises)
+    snap.revision                   # the data revision it was built from (use it in ETags)
+    snap.etag("path", "query")      # a weak ETag for this revision and the parts you give
+    snap.last_modified              # the newest change of any published entry (aware UTC datetime)
+    snap.live                       # False: the database is unreachable and this is the last copy
+    snap.frame                      # every published entry, public columns only, sorted by id
+    snap.entry("alpha-civic")       # one entry's public record (dict) or None
+    snap.record(row)                # the public record of a row of `snap.frame` (or of `snap.select(...)`)
+    snap.select(Query(countries=("FR",), q="lyon"))   # the rows passing the page's own filters
+    snap.updated_at("alpha-civic")  # the entry's last change (from the revision history)
+    snap.articles                   # the published articles, newest first (`atlas.articles.model.Article`)
+    snap.article("lyon-lab")        # one article or None
+    snap.mentioning("alpha-civic")  # the articles that mention an entry
+    snap.article_record(article)    # an article's public fields (dict)
+    snap.source_pages("alpha-civic")# the entry's pages in the directories it was imported from
+    snap.licence                    # the data's licence (`atlas.opendata.Licence`)
+
+What is in it: published entries only (pending, rejected, withdrawn and duplicate entries never
+are: the store gives only `state == "published"`), with the columns of the atlas files
+(`atlas.data.FRAME_COLUMNS`) and `updated_at`; nothing else. Submitters' contacts, notes and
+moderators' names live in other tables and are never read here.
+
+Where it comes from: the configured source, opened once per process exactly as the page opens it
+(`atlas.sources.configured_source`: the database, migrated and seeded from the data folder on its
+first start, or the data folder itself, read-only, with `ATLAS_SOURCE=files`). The source's
+revision is asked at most every `CHECK_EVERY` seconds (one primary-key read); a new revision is
+loaded once, then shared by every request. When the database cannot be reached the last snapshot
+stays in use (`live=False`); before any, the data folder's files are served.
+
+Tests and benchmarks point the process at a source of their own with `use(source)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from atlas import config
+from atlas.articles.model import Article
+from atlas.data import FRAME_COLUMNS, SEARCH_COLUMN
+from atlas.filters import Bounds, Filters, filter_mask
+from atlas.opendata import Licence, data_licence
+from atlas.schema import SCHEMAS
+from atlas.sources import AtlasSource, CsvFolder, SourceUnavailable, configured_source
+
+CHECK_EVERY = 2.0  # seconds between two checks of the source's revision
+UPDATED = "updated_at"
+PUBLIC_COLUMNS = (*FRAME_COLUMNS, UPDATED)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a web route asks for: the page's filters (`atlas.filters.Filters`) plus `updated_since`.
+
+    `bbox` is (min lon, min lat, max lon, max lat), as in GeoJSON and OGC APIs.
+    """
+
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    q: str = ""
+    bbox: tuple[float, float, float, float] | None = None
+    updated_since: dt.datetime | None = None
+
+    def filters(self) -> Filters:
+        bounds: Bounds | None = None
+        if self.bbox is not None:
+            west, south, east, north = self.bbox
+            bounds = (south, west, north, east)
+        return Filters(
+            countries=self.countries,
+            categories=self.categories,
+            kinds=self.kinds,
+            statuses=self.statuses,
+            query=self.q,
+            bounds=bounds,
+            regions=self.regions,
+        )
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _coordinate(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def iso(moment: dt.datetime) -> str:
+    """An aware datetime as RFC 3339 in UTC with a `Z` (seconds precision)."""
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Published:
+    """One revision of the published atlas (see the module's docstring). Never modify `frame`."""
+
+    revision: str
+    frame: pd.DataFrame
+    articles: tuple[Article, ...] = ()
+    mentions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    licence: Licence = field(default_factory=data_licence)
+    live: bool = True
+    loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    _by_id: Mapping[str, int] = field(default_factory=dict, repr=False)
+    _articles_by_id: Mapping[str, Article] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        revision: str,
+        frame: pd.DataFrame,
+        updated: Mapping[str, dt.datetime],
+        articles: list[Article],
+        pages: Mapping[str, list[str]] | None = None,
+        live: bool = True,
+        default_time: dt.datetime | None = None,
+    ) -> Published:
+        """The snapshot of an atlas frame (`Atlas.frame`), its entries' last changes and its articles."""
+        fallback = default_time or EPOCH
+        frame = frame[[*FRAME_COLUMNS, SEARCH_COLUMN]].sort_values("id", kind="stable").reset_index(drop=True)
+        stamps = [updated.get(i, fallback) for i in frame["id"]]
+        frame[UPDATED] = (
+            pd.to_datetime(pd.Series(stamps, dtype=object), utc=True)
+            if stamps
+            else pd.Series([], dtype="datetime64[ns, UTC]")
+        )
+        ids = set(frame["id"])
+        mentions: dict[str, list[str]] = {}
+        for article in articles:
+            for entry_id in dict.fromkeys((*article.organisations, *article.odcs)):
+                if entry_id in ids:
+                    mentions.setdefault(entry_id, []).append(article.id)
+        return cls(
+            revision=revision,
+            frame=frame,
+            articles=tuple(articles),
+            mentions={k: tuple(v) for k, v in mentions.items()},
+            pages={k: tuple(v) for k, v in (pages or {}).items() if k in ids},
+            licence=data_licence(),
+            live=live,
+            _by_id={str(i): n for n, i in enumerate(frame["id"])},
+            _articles_by_id={a.id: a for a in articles},
+        )
+
+    # -- entries ----------------------------------------------------------------------------------
+
+    @property
+    def last_modified(self) -> dt.datetime:
+        """The newest change of any published entry (the load time when there are none)."""
+        if self.frame.empty:
+            return self.loaded_at
+        newest = self.frame[UPDATED].max()
+        return newest.to_pydatetime() if not pd.isna(newest) else self.loaded_at
+
+    def etag(self, *parts: str) -> str:
+        """A weak ETag for this revision and `parts` (the route and its normalised query)."""
+        digest = hashlib.blake2b("\0".join((self.revision, *parts)).encode("utf-8", "surrogatepass"), digest_size=12)
+        return f'W/"{digest.hexdigest()}"'
+
+    def has(self, entry_id: str) -> bool:
+        return entry_id in self._by_id
+
+    def entry(self, entry_id: str) -> dict[str, Any] | None:
+        """The public record of a published entry, or None."""
+        position = self._by_id.get(entry_id)
+        return None if position is None else self.record(self.frame.iloc[position])
+
+    def updated_at(self, entry_id: str) -> dt.datetime | None:
+        position = self._by_id.get(entry_id)
+        return None if position is None else self.frame[UPDATED].iloc[position].to_pydatetime()
+
+    def select(self, query: Query | None = None) -> pd.DataFrame:
+        """The entries passing `query` (the page's filters, and `updated_since`), in id order."""
+        if query is None:
+            return self.frame
+        mask = filter_mask(self.frame, query.filters())
+        if query.updated_since is not None:
+            mask &= (self.frame[UPDATED] >= pd.Timestamp(query.updated_since)).to_numpy()
+        return self.frame if mask.all() else self.frame[mask]
+
+    @staticmethod
+    def record(row: Mapping[Any, Any] | pd.Series) -> dict[str, Any]:
+        """The public fields of one row of `frame`: plain strings, numbers or None (JSON as is)."""
+        stamp = row[UPDATED]
+        return {
+            "id": _text(row["id"]),
+            "kind": _text(row["kind"]),
+            "name": _text(row["name"]),
+            "aliases": [a for a in _text(row["aliases"]).split("|") if a.strip()],
+            "category": _text(row["category"]),
+            "country": _text(row["country"]),
+            "country_name_en": _text(row["country_name_en"]),
+            "country_name_fr": _text(row["country_name_fr"]),
+            "city": _text(row["city"]),
+            "address": _text(row["address"]),
+            "lat": _coordinate(row["lat"]),
+            "lon": _coordinate(row["lon"]),
+            "geo_precision": _text(row["geo_precision"]),
+            "geo_source": _text(row["geo_source"]),
+            "website": _text(row["website"]),
+            "description_en": _text(row["description_en"]),
+            "description_fr": _text(row["description_fr"]),
+            "status": _text(row["status"]),
+            "opened": _text(row["opened"]),
+            "source": _text(row["source"]),
+            "updated_at": iso(stamp.to_pydatetime()) if isinstance(stamp, pd.Timestamp) else None,
+        }
+
+    def records(self, rows: pd.DataFrame) -> list[dict[str, Any]]:
+        """`record` of every row of `rows` (a slice of `frame`)."""
+        return [self.record(r) for r in rows.to_dict("records")]
+
+    def source_pages(self, entry_id: str) -> tuple[str, ...]:
+        return self.pages.get(entry_id, ())
+
+    # -- articles ---------------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        return self._articles_by_id.get(article_id)
+
+    def mentioning(self, entry_id: str) -> list[Article]:
+        """The published articles that mention the entry, newest first."""
+        return [self._articles_by_id[a] for a in self.mentions.get(entry_id, ())]
+
+    def article_record(self, article: Article) -> dict[str, Any]:
+        """An article's public fields (its editorial notes and body are not among them)."""
+        return {
+            "id": article.id,
+            "title_en": article.title_en,
+            "title_fr": article.title_fr,
+            "summary_en": article.summary_en,
+            "summary_fr": article.summary_fr,
+            "source": article.source,
+            "author": article.author,
+            "published": article.published,
+            "published_precision": article.published_precision,
+            "topics": list(article.topics),
+            "organisations": [i for i in article.organisations if i in self._by_id],
+            "odcs": [i for i in article.odcs if i in self._by_id],
+            "places": [
+                {
+                    "name": p.name,
+                    "country": p.country,
+                    "role": p.role,
+                    "lat": p.lat,
+                    "lon": p.lon,
+                    "geo_precision": p.geo_precision,
+                }
+                for p in article.places
+            ],
+        }
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+
+def _file_times(folder: Path) -> dict[str, dt.datetime]:
+    """Kind -> the modification time of its CSV file (a folder of files keeps no history)."""
+    times = {}
+    for kind, schema in SCHEMAS.items():
+        try:
+            times[kind] = dt.datetime.fromtimestamp((folder / schema.filename).stat().st_mtime, dt.UTC)
+        except OSError:
+            continue
+    return times
+
+
+def _entry_times(source: AtlasSource) -> dict[str, dt.datetime]:
+    """Entry id -> its last change: the newest applied revision (or the row's own date)."""
+    from sqlalchemy import func, select
+
+    from atlas.store.models import Entry, Revision
+    from atlas.store.source import DatabaseSource
+
+    if not isinstance(source, DatabaseSource):
+        return {}
+    stamp = func.max(func.coalesce(Revision.decided_at, Revision.created_at))
+    with source.store.reading() as s:
+        times = {i: t for i, t in s.execute(select(Entry.id, Entry.updated_at).where(Entry.state == "published"))}
+        rows = s.execute(
+            select(Revision.entry_id, stamp)
+            .join(Entry, Entry.id == Revision.entry_id)
+            .where(Entry.state == "published", Revision.status == "applied")
+            .group_by(Revision.entry_id)
+        )
+        for entry_id, moment in rows:
+            if isinstance(moment, str):  # SQLite without the column type (an aggregate): parse it
+                moment = dt.datetime.fromisoformat(moment)
+            if moment is not None and moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.UTC)
+            if moment is not None and (entry_id not in times or moment > times[entry_id]):
+                times[entry_id] = moment
+    return times
+
+
+def load(source: AtlasSource, revision: str | None = None, live: bool = True) -> Published:
+    """A snapshot of everything `source` publishes (at `revision`, asked when not given)."""
+    from atlas.store.source import DatabaseSource
+
+    revision = revision if revision is not None else source.revision()
+    atlas = source.load()
+    frame = atlas.frame
+    kinds = frame.groupby("kind")["id"].agg(frozenset)
+    articles, _problems = source.articles(kinds.get("organisation", frozenset()), kinds.get("odc", frozenset()))
+    pages: dict[str, list[str]] = {}
+    if isinstance(source, DatabaseSource):
+        times = _entry_times(source)
+        pages = source.store.source_pages()
+    else:
+        folder = source.folder if isinstance(source, CsvFolder) else None
+        by_kind = _file_times(folder) if folder is not None else {}
+        times = {str(i): by_kind[k] for i, k in zip(frame["id"], frame["kind"], strict=True) if k in by_kind}
+    return Published.build(revision, frame, times, articles, pages, live=live)
+
+
+class Reader:
+    """Keeps the current snapshot of a source, asking its revision at most every `interval` seconds."""
+
+    def __init__(
+        self,
+        opener: Callable[[], AtlasSource],
+        interval: float = CHECK_EVERY,
+        clock: Callable[[], float] = time.monotonic,
+        fallback: Callable[[], AtlasSource] | None = None,
+    ) -> None:
+        self._opener = opener
+        self._fallback = fallback or (lambda: CsvFolder(config.data_dir()))
+        self._interval = interval
+        self._clock = clock
+        self._source: AtlasSource | None = None
+        self._snapshot: Published | None = None
+        self._checked = -math.inf
+        self._lock = threading.Lock()
+
+    def current(self) -> Published:
+        snapshot = self._snapshot
+        if snapshot is not None and self._clock() - self._checked < self._interval:
+            return snapshot
+        with self._lock:
+            if self._snapshot is not None and self._clock() - self._checked < self._interval:
+                return self._snapshot
+            self._snapshot = self._refresh(self._snapshot)
+            self._checked = self._clock()
+            return self._snapshot
+
+    def _refresh(self, previous: Published | None) -> Published:
+        try:
+            if self._source is None:
+                self._source = self._opener()
+            revision = self._source.revision()
+            if previous is not None and previous.live and previous.revision == revision:
+                return previous
+            return load(self._source, revision)
+        except SourceUnavailable:
+            if previous is not None:
+                return previous if not previous.live else _replace_live(previous, False)
+            fallback = self._fallback()
+            return load(fallback, f"files:{fallback.revision()}", live=False)
+
+
+def _replace_live(snapshot: Published, live: bool) -> Published:
+    from dataclasses import replace
+
+    return replace(snapshot, live=live)
+
+
+_reader_lock = threading.Lock()
+_reader: Reader | None = None
+
+
+def published() -> Published:
+    """The published atlas at its current revision (the configured source, opened on first use)."""
+    global _reader
+    reader = _reader
+    if reader is None:
+        with _reader_lock:
+            if _reader is None:
+                _reader = Reader(configured_source)
+            reader = _reader
+    return reader.current()
+
+
+def use(source: AtlasSource | None, interval: float = CHECK_EVERY) -> None:
+    """Serve `source` from now on in this process (tests, benchmarks); None: the configured source again."""
+    global _reader
+    with _reader_lock:
+        _reader = None if source is None else Reader(lambda: source, interval=interval)
