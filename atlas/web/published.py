@@ -21,6 +21,9 @@ For the routes' authors (API, OGC, HSDS, entry pages, feeds, sitemap, oEmbed):
     snap.source_pages("alpha-civic")# the entry's pages in the directories it was imported from
     snap.licence                    # the data's licence (`atlas.opendata.Licence`)
 
+    peek()                          # the snapshot if no revision check is due (no I/O), else None:
+                                    # `snap = peek() or await run_in_threadpool(published)` in async routes
+
 What is in it: published entries only (pending, rejected, withdrawn and duplicate entries never
 are: the store gives only `state == "published"`), with the columns of the atlas files
 (`atlas.data.FRAME_COLUMNS`) and `updated_at`; nothing else. Submitters' contacts, notes and
@@ -358,6 +361,13 @@ class Reader:
         self._checked = -math.inf
         self._lock = threading.Lock()
 
+    def peek(self) -> Published | None:
+        """The snapshot when no check of the source is due (no I/O at all), else None."""
+        snapshot = self._snapshot
+        if snapshot is not None and self._clock() - self._checked < self._interval:
+            return snapshot
+        return None
+
     def current(self) -> Published:
         snapshot = self._snapshot
         if snapshot is not None and self._clock() - self._checked < self._interval:
@@ -404,6 +414,13 @@ def published() -> Published:
                 _reader = Reader(configured_source)
             reader = _reader
     return reader.current()
+
+
+def peek() -> Published | None:
+    """`published()` when it would do no I/O (no revision check due), else None: an async route
+    calls `published()` in a worker thread only then, so the event loop never waits on the database."""
+    reader = _reader
+    return reader.peek() if reader is not None else None
 
 
 def use(source: AtlasSource | None, interval: float = CHECK_EVERY) -> None:
