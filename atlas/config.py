@@ -144,3 +144,13 @@ def form_geocoder() -> str:
     """
     value = (os.environ.get("ATLAS_FORM_GEOCODER") or "").strip().lower()
     return "online" if value == "online" else "offline"
+
+
+def public_url() -> str:
+    """The atlas's public address (`ATLAS_PUBLIC_URL`, e.g. `https://atlas.example.org/`), used to
+    write the absolute links of the entry pages, feeds, sitemap and oEmbed; always ends with `/`.
+    Empty when unset or not an http(s) URL: the routes then use the address of each request."""
+    value = (os.environ.get("ATLAS_PUBLIC_URL") or "").strip()
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~\-/]*)?", value):
+        return ""
+    return value if value.endswith("/") else value + "/"
