@@ -11,6 +11,7 @@ For the routes' authors (API, OGC, HSDS, entry pages, feeds, sitemap, oEmbed):
     snap.live                       # False: the database is unreachable and this is the last copy
     snap.frame                      # every published entry, public columns only, sorted by id
     snap.entry("alpha-civic")       # one entry's public record (dict) or None
+    snap.rows("alpha-civic")        # its row of `frame`, as a one-row frame (for `atlas.opendata` mappings)
     snap.record(row)                # the public record of a row of `snap.frame` (or of `snap.select(...)`)
     snap.select(Query(countries=("FR",), q="lyon"))   # the rows passing the page's own filters
     snap.updated_at("alpha-civic")  # the entry's last change (from the revision history)
@@ -193,6 +194,11 @@ class Published:
         """The public record of a published entry, or None."""
         position = self._by_id.get(entry_id)
         return None if position is None else self.record(self.frame.iloc[position])
+
+    def rows(self, entry_id: str) -> pd.DataFrame:
+        """The entry's row of `frame` as a one-row frame (no rows when it is not published)."""
+        position = self._by_id.get(entry_id)
+        return self.frame.iloc[[] if position is None else [position]]
 
     def updated_at(self, entry_id: str) -> dt.datetime | None:
         position = self._by_id.get(entry_id)
