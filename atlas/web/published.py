@@ -114,9 +114,10 @@ def _coordinate(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def iso(moment: dt.datetime) -> str:
-    """An aware datetime as RFC 3339 in UTC with a `Z` (seconds precision)."""
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def iso(moment: dt.datetime, precise: bool = False) -> str:
+    """An aware datetime as RFC 3339 in UTC with a `Z` (to the second; `precise`: to the microsecond)."""
+    moment = moment.astimezone(dt.UTC)
+    return (moment if precise else moment.replace(microsecond=0)).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,8 @@ class Published:
             "status": _text(row["status"]),
             "opened": _text(row["opened"]),
             "source": _text(row["source"]),
-            "updated_at": iso(stamp.to_pydatetime()) if isinstance(stamp, pd.Timestamp) else None,
+            # to the microsecond: `updated_since` with this value gives this entry and the later ones only
+            "updated_at": iso(stamp.to_pydatetime(), precise=True) if isinstance(stamp, pd.Timestamp) else None,
         }
 
     def records(self, rows: pd.DataFrame) -> list[dict[str, Any]]:
