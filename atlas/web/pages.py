@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -110,8 +110,10 @@ def feed_path(lang: str, query: Mapping[str, str] | None = None) -> str:
     return "feeds/entries.atom" + (f"?{urlencode(params, quote_via=quote, safe=',')}" if params else "")
 
 
-def css_url() -> str:
-    return assets.own_url("page.css", folder=STATIC_WEB)
+def css_url(base: str) -> str:
+    """The stylesheet's address from the server's root (under the atlas's base path, if any): the
+    same host as the page whatever `ATLAS_PUBLIC_URL` says, as `style-src 'self'` requires."""
+    return urlsplit(base).path.rstrip("/") + assets.own_url("page.css", folder=STATIC_WEB)
 
 
 # -- responses ----------------------------------------------------------------------------------------
@@ -178,7 +180,7 @@ def _frame(base: str, lang: str, path_of: Any, snap: Published) -> dict[str, Any
         "lang": lang,
         "site_name": t("app_title", lang),
         "home": map_url(base, lang),
-        "css": css_url(),
+        "css": css_url(base),
         "feed_url": absolute(base, feed_path(lang)),
         "feed_title": t("web_feed_entries_title", lang),
         "feed_link": t("web_feed_entries_link", lang),
