@@ -989,10 +989,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "fr": "Suivre les entrées nouvelles et modifiées (flux Atom)",
     },
     "web_feed_articles_link": {"en": "Follow the articles (Atom feed)", "fr": "Suivre les articles (flux Atom)"},
-    "web_bad_parameter": {
-        "en": "This parameter is unknown or its value cannot be used: {parameters}",
-        "fr": "Ce paramètre est inconnu ou sa valeur est inutilisable : {parameters}",
-    },
     "share_follow": {
         "en": "Follow this view: the Atom feed of its new and changed entries, for a feed reader:",
         "fr": "Suivre cette vue : le flux Atom de ses entrées nouvelles et modifiées, pour un lecteur de flux :",

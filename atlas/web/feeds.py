@@ -1,8 +1,9 @@
 """Atom 1.0 feeds (RFC 4287) of the published atlas, for feed readers and aggregators.
 
     /feeds/entries.atom      new and changed published entries, newest change first; filtered
-                             like the page and the API (?country=SN&category=digital_mediation,
-                             region, kind, status, q; lang=fr for the French texts)
+                             exactly as the API's entries (`atlas.web.api.query_of`: country,
+                             region, category, kind, status, q, bbox, updated_since), with
+                             lang=fr for the French texts; a bad parameter is a problem+json 400
     /feeds/articles.atom     the published articles, newest first (?lang=fr)
 
 An entry of the atlas appears once, at its last change (`updated`); a reader sees it again when it
@@ -25,20 +26,20 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from atlas.articles.model import Article
-from atlas.categories import CATEGORY_IDS, category_label
-from atlas.countries import is_country_code
+from atlas.categories import category_label
 from atlas.filters import Filters
 from atlas.i18n import t
-from atlas.regions import is_region_code
-from atlas.schema import KINDS, ODC_STATUSES
-from atlas.urlstate import MAX_QUERY, UrlState, share_url
+from atlas.urlstate import UrlState, share_url
 from atlas.web import pages
+from atlas.web.api import FILTERS, query_of
+from atlas.web.http import Params, Problem, problem_response
 from atlas.web.published import UPDATED, Published, Query, published
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 FEED_SIZE = 100  # entries in a feed: the most recent changes
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
 @dataclass(frozen=True)
@@ -127,62 +128,16 @@ def atom(feed: Feed) -> bytes:
 
 # -- the routes -----------------------------------------------------------------------------------
 
-FILTERS = ("country", "region", "category", "kind", "status", "q")
-_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
-
-class BadParameter(ValueError):
-    """A query parameter the feed does not take, or a value it cannot use."""
-
-
-def _values(request: Request, name: str) -> list[str]:
-    return [v.strip() for raw in request.query_params.getlist(name) for v in raw.split(",") if v.strip()]
-
-
-def feed_query(request: Request, allowed: tuple[str, ...] = (*FILTERS, "lang")) -> tuple[Query, str]:
-    """The filters and language of a feed's address: the parameter names and values of the page's
-    links and of the API (`country=SN,FR`, `category=…`, `region`, `kind`, `status`, `q`, `lang`).
-    An unknown parameter or an unusable value raises `BadParameter` (a 400, not a silent feed of all)."""
-    unknown = sorted(set(request.query_params) - set(allowed))
-    bad = [f"{name}" for name in unknown]
-    lang = request.query_params.get("lang", "en")
-    if lang not in ("en", "fr"):
-        bad.append(f"lang={lang}")
-    checks = {
-        "country": lambda v: is_country_code(v.upper()) and v.isalpha(),
-        "region": is_region_code,
-        "category": lambda v: v in CATEGORY_IDS,
-        "kind": lambda v: v in KINDS,
-        "status": lambda v: v in ODC_STATUSES,
-    }
-    chosen: dict[str, tuple[str, ...]] = {}
-    for name, check in checks.items():
-        values = _values(request, name)
-        bad += [f"{name}={v}" for v in values if not check(v)]
-        chosen[name] = tuple(dict.fromkeys(v.upper() if name == "country" else v for v in values))
-    q = request.query_params.get("q", "").strip()
-    if len(q) > MAX_QUERY or any(ord(c) < 32 for c in q):
-        bad.append("q")
-    if bad:
-        raise BadParameter(", ".join(bad)[:300])
-    query = Query(
-        countries=chosen["country"],
-        regions=chosen["region"],
-        categories=chosen["category"],
-        kinds=chosen["kind"],
-        statuses=chosen["status"],
-        q=q,
-    )
-    return query, lang
-
-
-def _bad_request(lang: str, detail: str) -> Response:
-    return Response(
-        t("web_bad_parameter", lang, parameters=detail),
-        status_code=400,
-        media_type="text/plain; charset=utf-8",
-        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-    )
+def feed_request(request: Request, filters: tuple[str, ...] = FILTERS) -> tuple[Query, str, str]:
+    """The filters (checked exactly as the API checks them: `atlas.web.api.query_of`), the language
+    (`lang=fr`) and the canonical form of the filters (for the feed's id) of a feed's address.
+    An unknown parameter or an unusable value raises `Problem` (a 400 naming it)."""
+    params = Params(request, (*filters, "lang"))
+    query = query_of(params) if filters else Query()
+    lang = params.choice("lang", ("en", "fr"), "en")
+    canonical = "&".join(f"{k}={v}" for k, v in sorted(params.items) if k != "lang")
+    return query, lang, canonical
 
 
 def _self_url(request: Request, base: str) -> str:
@@ -190,7 +145,7 @@ def _self_url(request: Request, base: str) -> str:
     return pages.absolute(base, request.url.path.lstrip("/")) + (f"?{query}" if query else "")
 
 
-def entries_feed(snap: Published, query: Query, lang: str, base: str, self_url: str) -> Feed:
+def entries_feed(snap: Published, query: Query, lang: str, base: str, self_url: str, canonical: str = "") -> Feed:
     """The feed of the published entries passing `query`, the most recently changed first."""
     rows = snap.select(query)
     rows = rows.sort_values([UPDATED, "id"], ascending=[False, True], kind="stable").head(FEED_SIZE)
@@ -221,7 +176,7 @@ def entries_feed(snap: Published, query: Query, lang: str, base: str, self_url: 
         query=query.q,
     )
     return Feed(
-        id=urn(base, "feed", "entries?" + _canonical(query)),
+        id=urn(base, "feed", "entries?" + canonical),
         title=t("web_feed_entries_title", lang),
         self_url=self_url,
         alternate_url=share_url(base, UrlState(lang=lang, filters=filters)),
@@ -231,18 +186,6 @@ def entries_feed(snap: Published, query: Query, lang: str, base: str, self_url: 
         rights=snap.licence.text(lang),
         items=items,
     )
-
-
-def _canonical(query: Query) -> str:
-    parts = [
-        ("country", query.countries),
-        ("region", query.regions),
-        ("category", query.categories),
-        ("kind", query.kinds),
-        ("status", query.statuses),
-        ("q", (query.q,) if query.q else ()),
-    ]
-    return "&".join(f"{name}={','.join(sorted(values))}" for name, values in parts if values)
 
 
 def article_date(article: Article) -> dt.datetime | None:
@@ -292,15 +235,15 @@ def _feed_headers() -> dict[str, str]:
 
 def entries_route(request: Request) -> Response:
     try:
-        query, lang = feed_query(request)
-    except BadParameter as exc:
-        return _bad_request(request.query_params.get("lang", "en"), str(exc))
+        query, lang, canonical = feed_request(request)
+    except Problem as problem:
+        return problem_response(request, problem)
     snap = published()
     base = pages.site_base(request)
     return pages.cached(
         request,
         snap,
-        lambda: atom(entries_feed(snap, query, lang, base, _self_url(request, base))),
+        lambda: atom(entries_feed(snap, query, lang, base, _self_url(request, base), canonical)),
         ATOM_TYPE,
         headers=_feed_headers(),
     )
@@ -308,9 +251,9 @@ def entries_route(request: Request) -> Response:
 
 def articles_route(request: Request) -> Response:
     try:
-        _query, lang = feed_query(request, allowed=("lang",))
-    except BadParameter as exc:
-        return _bad_request(request.query_params.get("lang", "en"), str(exc))
+        _query, lang, _canonical = feed_request(request, filters=())
+    except Problem as problem:
+        return problem_response(request, problem)
     snap = published()
     base = pages.site_base(request)
     return pages.cached(

@@ -78,6 +78,10 @@ def test_filtered_like_the_page_and_the_api(site: Site) -> None:
     assert [e.title for e in feed.entries] == ["Fresh Approved Org"]
     feed = parsed(site.client.get("/feeds/entries.atom?country=JP"))
     assert feed.entries == [] and feed.feed.updated_parsed is not None
+    feed = parsed(site.client.get("/feeds/entries.atom?bbox=-20,10,-10,20"))  # west, south, east, north
+    assert [e.title for e in feed.entries] == ["ODC <iframe src=javascript:alert(9)>"]  # Dakar
+    feed = parsed(site.client.get("/feeds/entries.atom?updated_since=2100-01-01"))
+    assert feed.entries == []
     # the feed follows the view: its alternate link is the map with the same filters
     feed = parsed(site.client.get("/feeds/entries.atom?country=SN&lang=fr"))
     assert feed.feed.link == "http://testserver/?lang=fr&country=SN"
@@ -90,15 +94,15 @@ def test_each_filter_has_its_own_feed_id(site: Site) -> None:
     assert len(ids) == 3
 
 
-BAD_QUERIES = ["contry=FR", "country=XX", "country=FRA", "category=nope", "kind=person", "status=closed", "lang=de"]
+BAD_QUERIES = ["contry=FR", "country=FRA", "category=nope", "kind=person", "status=closed", "lang=de", "bbox=1,2"]
 
 
-@pytest.mark.parametrize("query", [*BAD_QUERIES, "q=" + "a" * 300])
-def test_a_bad_parameter_is_a_400_that_names_it(site: Site, query: str) -> None:
+@pytest.mark.parametrize("query", [*BAD_QUERIES, "updated_since=yesterday", "q=" + "a" * 300])
+def test_a_bad_parameter_is_a_400_that_names_it_as_the_api_does(site: Site, query: str) -> None:
     response = site.client.get(f"/feeds/entries.atom?{query}")
     assert response.status_code == 400
-    assert response.headers["content-type"] == "text/plain; charset=utf-8"
-    assert query.split("=")[0] in response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["parameter"] == query.split("=")[0]
 
 
 def test_the_articles_feed(site: Site) -> None:
