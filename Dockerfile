@@ -72,7 +72,8 @@ ENV ATLAS_LISTEN=8080 \
     ATLAS_STATIC_ROOT=/srv/atlas/static \
     ATLAS_FRAME_ANCESTORS="'self'" \
     ATLAS_CSP_IMG_EXTRA="" \
-    ATLAS_ROUTE_COOKIE_ATTRIBUTES="Path=/; HttpOnly; SameSite=Lax"
+    ATLAS_ROUTE_COOKIE_ATTRIBUTES="Path=/; HttpOnly; SameSite=Lax" \
+    ATLAS_PROXY_CACHE=/tmp/atlas-proxy-cache
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/_stcore/health"]

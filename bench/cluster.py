@@ -58,12 +58,14 @@ NGINX_SETTINGS = (
     "ATLAS_FRAME_ANCESTORS",
     "ATLAS_CSP_IMG_EXTRA",
     "ATLAS_ROUTE_COOKIE_ATTRIBUTES",
+    "ATLAS_PROXY_CACHE",
 )
 NGINX_DEFAULTS = {
     "ATLAS_SERVER_NAME": "_",
     "ATLAS_FRAME_ANCESTORS": "'self'",
     "ATLAS_CSP_IMG_EXTRA": "",
     "ATLAS_ROUTE_COOKIE_ATTRIBUTES": "Path=/; HttpOnly; SameSite=Lax",
+    "ATLAS_PROXY_CACHE": "/tmp/atlas-proxy-cache",  # the cache of the read routes (make cluster: in its folder)
 }
 # What every replica is given (compose.yaml gives the app services the same names).
 REPLICA_SETTINGS = (
@@ -180,6 +182,7 @@ class Balancer:
             "ATLAS_LISTEN": f"127.0.0.1:{self.port}",
             "ATLAS_REPLICAS": replicas,
             "ATLAS_STATIC_ROOT": str(static_root),
+            "ATLAS_PROXY_CACHE": str(self.prefix / "cache"),
             **(settings or {}),
         }
         self.conf = self.prefix / "nginx.conf"
