@@ -173,6 +173,16 @@ def _alternates(base: str, path_of: Any) -> list[dict[str, str]]:
     ]
 
 
+def licence_parts(snap: Published, lang: str) -> dict[str, str]:
+    """The licence sentence around the licence's name, so that the template links the name to the
+    licence's text (`rel="license"`) instead of writing its URL out."""
+    licence = snap.licence
+    marker = "\u0000"
+    text = t("licence_line", lang, name=marker, url="", attribution=licence.attribution)
+    before, _, after = text.partition(marker)
+    return {"before": before, "name": licence.name, "after": after, "url": safe_url(licence.url)}
+
+
 def _frame(base: str, lang: str, path_of: Any, snap: Published) -> dict[str, Any]:
     """What every page shares: language, addresses, stylesheet, feed, licence."""
     other = "fr" if lang == "en" else "en"
@@ -184,7 +194,7 @@ def _frame(base: str, lang: str, path_of: Any, snap: Published) -> dict[str, Any
         "feed_url": absolute(base, feed_path(lang)),
         "feed_title": t("web_feed_entries_title", lang),
         "feed_link": t("web_feed_entries_link", lang),
-        "licence_text": snap.licence.text(lang),
+        "licence": licence_parts(snap, lang),
         "other_language": (
             {"href": absolute(base, path_of(other)), "lang": other, "label": t("web_other_language", lang)}
             if path_of
