@@ -23,8 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -122,12 +120,6 @@ def decode_cursor(cursor: str) -> str:
     return text[2:]
 
 
-def _after(rows: pd.DataFrame, entry_id: str) -> int:
-    """The position in `rows` (sorted by id) of the first entry after `entry_id`."""
-    ids = rows["id"].to_numpy(dtype=object)
-    return int(np.searchsorted(ids, entry_id, side="right"))
-
-
 def _wants_geojson(request: Request, params: Params) -> bool:
     chosen = params.choice("format", ("json", "geojson"), "")
     if chosen:
@@ -147,18 +139,17 @@ def list_entries(request: Request, params: Params, snapshot: Published) -> Reply
     geojson = _wants_geojson(request, params)
 
     def build() -> dict[str, Any]:
-        rows = snapshot.select(query)
-        start = _after(rows, after) if after is not None else 0
-        page = rows.iloc[start : start + limit]
-        records = snapshot.records(page)
-        more = start + limit < len(rows)
+        positions = snapshot.positions(query)
+        start = snapshot.after(positions, after) if after is not None else 0
+        records = [snapshot.record_at(int(p)) for p in positions[start : start + limit]]
+        more = start + limit < len(positions)
         next_cursor = encode_cursor(records[-1]["id"]) if more and records else None
         kept = {k: params.all(k) for k in {k for k, _ in params.items} if k != "cursor"}
         links = [{"rel": "self", "href": str(request.url)}]
         if next_cursor:
             links.append({"rel": "next", "href": absolute(request, request.url.path, {**kept, "cursor": next_cursor})})
         common = {
-            "numberMatched": len(rows),
+            "numberMatched": len(positions),
             "numberReturned": len(records),
             "next_cursor": next_cursor,
             "links": links,

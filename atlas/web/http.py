@@ -11,6 +11,7 @@
   matching `If-None-Match`, and keeps recent bodies (`BodyCache`) so a popular query is built
   once per data revision. Bodies are built in a worker thread: the event loop, which also carries
   the page's sessions, never waits for pandas or the database.
+- `ATLAS_API_CACHE`: how many response bodies to keep (default 512; 0: none).
 - With `ATLAS_API_RATE` (requests per second per client address; unset: no limit here, nginx's
   job), a client over it gets 429 with `Retry-After`.
 """
@@ -229,7 +230,7 @@ class BodyCache:
             return body
 
     def put(self, key: str, body: bytes) -> None:
-        if len(body) > self.largest:
+        if len(body) > self.largest or self.entries <= 0:
             return
         with self._lock:
             if key in self._items:
@@ -246,7 +247,12 @@ class BodyCache:
             self._bytes = 0
 
 
-BODIES = BodyCache()
+def _cache_entries() -> int:
+    raw = (os.environ.get("ATLAS_API_CACHE") or "").strip()
+    return int(raw) if raw.isdigit() else 512
+
+
+BODIES = BodyCache(entries=_cache_entries())  # ATLAS_API_CACHE=0: no body kept (benchmarks of the uncached path)
 
 
 class RateLimiter:

@@ -216,14 +216,12 @@ def items(request: Request, params: Params, snapshot: Published) -> Reply:
         q=params.text("q"),
         bbox=_bbox(params),
         updated_since=start,
+        updated_until=end,
     )
 
     def build() -> dict[str, Any]:
-        rows = snapshot.select(query)
-        if end is not None:
-            rows = rows[(rows[UPDATED] <= pd.Timestamp(end)).to_numpy()]
-        page = rows.iloc[offset : offset + limit]
-        features = [feature(r) for r in snapshot.records(page)]
+        positions = snapshot.positions(query)
+        features = [feature(snapshot.record_at(int(p))) for p in positions[offset : offset + limit]]
         kept = {k: params.all(k) for k in {k for k, _ in params.items} if k != "offset"}
         path = request.url.path
         links = [
@@ -235,7 +233,7 @@ def items(request: Request, params: Params, snapshot: Published) -> Reply:
                 "href": absolute(request, f"/ogc/collections/{collection_id}"),
             },
         ]
-        if offset + limit < len(rows):
+        if offset + limit < len(positions):
             links.append(
                 {
                     "rel": "next",
@@ -258,7 +256,7 @@ def items(request: Request, params: Params, snapshot: Published) -> Reply:
             "features": features,
             "links": links,
             "timeStamp": iso(snapshot.loaded_at),
-            "numberMatched": len(rows),
+            "numberMatched": len(positions),
             "numberReturned": len(features),
             "licence": licence_of(snapshot),
         }

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from atlas import config
@@ -70,7 +71,8 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 @dataclass(frozen=True)
 class Query:
-    """What a web route asks for: the page's filters (`atlas.filters.Filters`) plus `updated_since`.
+    """What a web route asks for: the page's filters (`atlas.filters.Filters`) plus the last change's
+    bounds `updated_since` and `updated_until`.
 
     `bbox` is (min lon, min lat, max lon, max lat), as in GeoJSON and OGC APIs.
     """
@@ -83,6 +85,7 @@ class Query:
     q: str = ""
     bbox: tuple[float, float, float, float] | None = None
     updated_since: dt.datetime | None = None
+    updated_until: dt.datetime | None = None  # (inclusive)
 
     def filters(self) -> Filters:
         bounds: Bounds | None = None
@@ -134,6 +137,7 @@ class Published:
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     _by_id: Mapping[str, int] = field(default_factory=dict, repr=False)
     _articles_by_id: Mapping[str, Article] = field(default_factory=dict, repr=False)
+    _columns: Mapping[str, Any] = field(default_factory=dict, repr=False)  # column -> numpy array (records)
 
     @classmethod
     def build(
@@ -171,6 +175,7 @@ class Published:
             live=live,
             _by_id={str(i): n for n, i in enumerate(frame["id"])},
             _articles_by_id={a.id: a for a in articles},
+            _columns=_column_arrays(frame),
         )
 
     # -- entries ----------------------------------------------------------------------------------
@@ -194,7 +199,7 @@ class Published:
     def entry(self, entry_id: str) -> dict[str, Any] | None:
         """The public record of a published entry, or None."""
         position = self._by_id.get(entry_id)
-        return None if position is None else self.record(self.frame.iloc[position])
+        return None if position is None else self.record_at(position)
 
     def rows(self, entry_id: str) -> pd.DataFrame:
         """The entry's row of `frame` as a one-row frame (no rows when it is not published)."""
@@ -209,10 +214,42 @@ class Published:
         """The entries passing `query` (the page's filters, and `updated_since`), in id order."""
         if query is None:
             return self.frame
+        mask = self.mask(query)
+        return self.frame if mask.all() else self.frame[mask]
+
+    def mask(self, query: Query) -> np.ndarray:
+        """Which rows of `frame` pass `query` (a boolean array)."""
         mask = filter_mask(self.frame, query.filters())
         if query.updated_since is not None:
-            mask &= (self.frame[UPDATED] >= pd.Timestamp(query.updated_since)).to_numpy()
-        return self.frame if mask.all() else self.frame[mask]
+            mask &= self._columns[UPDATED] >= _naive_utc(query.updated_since)
+        if query.updated_until is not None:
+            mask &= self._columns[UPDATED] <= _naive_utc(query.updated_until)
+        return mask
+
+    def positions(self, query: Query | None = None) -> np.ndarray:
+        """The positions in `frame` (id order) of the entries passing `query`: a page is a slice of it,
+        its records `record_at(p)` — no frame is copied (the fast path of the API's lists)."""
+        return np.arange(len(self.frame)) if query is None else np.flatnonzero(self.mask(query))
+
+    def after(self, positions: np.ndarray, entry_id: str) -> int:
+        """Where in `positions` the entries after `entry_id` (in id order) begin (for cursors)."""
+        return int(np.searchsorted(positions, np.searchsorted(self._columns["id"], entry_id, side="right")))
+
+    def record_at(self, position: int) -> dict[str, Any]:
+        """The public record of the entry at `position` in `frame` (see `record`)."""
+        c = self._columns
+        lat, lon = c["lat"][position], c["lon"][position]
+        return {
+            "id": c["id"][position],
+            "kind": c["kind"][position],
+            "name": c["name"][position],
+            "aliases": [a for a in c["aliases"][position].split("|") if a.strip()],
+            **{k: c[k][position] for k in _TEXT_AFTER_ALIASES},
+            "lat": None if lat != lat else float(lat),
+            "lon": None if lon != lon else float(lon),
+            **{k: c[k][position] for k in _TEXT_AFTER_COORDINATES},
+            "updated_at": c["updated_iso"][position],
+        }
 
     @staticmethod
     def record(row: Mapping[Any, Any] | pd.Series) -> dict[str, Any]:
@@ -240,12 +277,14 @@ class Published:
             "opened": _text(row["opened"]),
             "source": _text(row["source"]),
             # to the microsecond: `updated_since` with this value gives this entry and the later ones only
-            "updated_at": iso(stamp.to_pydatetime(), precise=True) if isinstance(stamp, pd.Timestamp) else None,
+            "updated_at": stamp.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            if isinstance(stamp, pd.Timestamp)
+            else None,
         }
 
     def records(self, rows: pd.DataFrame) -> list[dict[str, Any]]:
-        """`record` of every row of `rows` (a slice of `frame`)."""
-        return [self.record(r) for r in rows.to_dict("records")]
+        """`record` of every row of `rows` (rows of `frame`, in any order, their index kept)."""
+        return [self.record_at(int(i)) for i in rows.index]
 
     def source_pages(self, entry_id: str) -> tuple[str, ...]:
         return self.pages.get(entry_id, ())
@@ -286,6 +325,38 @@ class Published:
                 for p in article.places
             ],
         }
+
+
+def _naive_utc(moment: dt.datetime) -> np.datetime64:
+    return np.datetime64(moment.astimezone(dt.UTC).replace(tzinfo=None), "us")
+
+
+_TEXT_AFTER_ALIASES = ("category", "country", "country_name_en", "country_name_fr", "city", "address")
+_TEXT_AFTER_COORDINATES = (
+    "geo_precision",
+    "geo_source",
+    "website",
+    "description_en",
+    "description_fr",
+    "status",
+    "opened",
+    "source",
+)
+
+
+def _column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
+    """The frame's public columns as numpy arrays of plain values (strings; floats with NaN for none)."""
+    columns: dict[str, Any] = {}
+    for name in ("id", "kind", "name", "aliases", *_TEXT_AFTER_ALIASES, *_TEXT_AFTER_COORDINATES):
+        columns[name] = np.array([_text(v) for v in frame[name].to_numpy(dtype=object)], dtype=object)
+    for name in ("lat", "lon"):
+        values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+        columns[name] = np.where(np.isfinite(values), values, np.nan)
+    stamps = frame[UPDATED].dt.tz_convert("UTC").dt.tz_localize(None)
+    columns[UPDATED] = stamps.to_numpy(dtype="datetime64[us]")
+    # to the microsecond: `updated_since` with this value gives this entry and the later ones only
+    columns["updated_iso"] = np.array(stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").tolist(), dtype=object)
+    return columns
 
 
 # -- loading --------------------------------------------------------------------------------------
