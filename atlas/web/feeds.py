@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -150,7 +151,7 @@ def entries_feed(snap: Published, query: Query, lang: str, base: str, self_url: 
     rows = snap.select(query)
     rows = rows.sort_values([UPDATED, "id"], ascending=[False, True], kind="stable").head(FEED_SIZE)
     items = []
-    for record in snap.records(rows):
+    for record, stamp in zip(snap.records(rows), rows[UPDATED], strict=True):
         entry_id = str(record["id"])
         place = ", ".join(p for p in (record["city"], record[f"country_name_{lang}"]) if p)
         label = t("kind_odc", lang) if record["kind"] == "odc" else category_label(record["category"], lang)
@@ -161,7 +162,7 @@ def entries_feed(snap: Published, query: Query, lang: str, base: str, self_url: 
                 id=urn(base, "entry", entry_id),
                 title=record["name"],
                 link=pages.absolute(base, pages.entry_path(entry_id, lang)),
-                updated=snap.updated_at(entry_id) or snap.last_modified,
+                updated=stamp.to_pydatetime() if not pd.isna(stamp) else snap.last_modified,
                 summary=summary,
                 categories=tuple(c for c in (record["kind"], record["category"], record["country"]) if c),
                 lang=lang,
