@@ -32,7 +32,18 @@ from atlas.categories import CATEGORY_IDS
 from atlas.i18n import LANGS, t
 from atlas.regions import regions
 from atlas.schema import ODC_STATUSES
-from atlas.web.http import GEOJSON, JSON, Params, Reply, absolute, bad_parameter, fallback_route, not_found, read_route
+from atlas.web.http import (
+    GEOJSON,
+    JSON,
+    Params,
+    Reply,
+    absolute,
+    bad_parameter,
+    fallback_route,
+    not_found,
+    read_route,
+    redirect_route,
+)
 from atlas.web.published import Published, Query
 
 HERE = Path(__file__).resolve().parent
@@ -284,5 +295,6 @@ ROUTES: list[BaseRoute] = [
     read_route("/api/v1/articles", list_articles, ("entry",)),
     read_route("/api/v1/articles/{id}", get_article, ()),
     read_route("/api/v1/openapi.json", get_openapi, ()),
+    redirect_route("/api"),
     fallback_route("/api/"),
 ]

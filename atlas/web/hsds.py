@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute
 
 from atlas.categories import CATEGORY_IDS
 from atlas.opendata import _uid, hsds_tables, hsds_version
-from atlas.web.http import Params, Reply, absolute, fallback_route, not_found, read_route
+from atlas.web.http import Params, Reply, absolute, fallback_route, not_found, read_route, redirect_route
 from atlas.web.published import UPDATED, Published, Query, iso
 
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 50, 1000
@@ -205,5 +205,6 @@ ROUTES: list[BaseRoute] = [
         ("search", "page", "per_page", "modified_after", "organization_id", "taxonomy_term_id"),
     ),
     read_route("/hsds/services/{id}", service, ()),
+    redirect_route("/hsds"),
     fallback_route("/hsds/"),
 ]

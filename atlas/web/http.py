@@ -380,3 +380,15 @@ def fallback_route(prefix: str) -> Route:
 
     endpoint.fallback = True  # type: ignore[attr-defined]
     return Route(prefix.rstrip("/") + "/{rest:path}", endpoint, methods=["GET", "HEAD", "OPTIONS"])
+
+
+def redirect_route(path: str) -> Route:
+    """`path` without its trailing slash (`/ogc`) sends to `path/` (`/ogc/`), the query kept."""
+
+    async def endpoint(request: Request) -> Response:
+        query = request.url.query
+        target = request.url.path + "/" + (f"?{query}" if query else "")
+        return Response(status_code=308, headers={**CORS, "Location": target})
+
+    endpoint.fallback = True  # type: ignore[attr-defined]
+    return Route(path, endpoint, methods=["GET", "HEAD", "OPTIONS"])

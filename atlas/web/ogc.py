@@ -30,6 +30,7 @@ from atlas.web.http import (
     parse_bbox,
     parse_moment,
     read_route,
+    redirect_route,
 )
 from atlas.web.published import UPDATED, Published, Query, iso
 
@@ -298,5 +299,6 @@ ROUTES: list[BaseRoute] = [
         "/ogc/collections/{collection}/items", items, ("f", "bbox", "datetime", "limit", "offset", *ITEM_FILTERS)
     ),
     read_route("/ogc/collections/{collection}/items/{feature}", item, ("f",)),
+    redirect_route("/ogc"),
     fallback_route("/ogc/"),
 ]

@@ -365,3 +365,12 @@ def test_files_mode_serves_the_folder_read_only(tmp_path: Path) -> None:
         assert client.get("/api/v1/entries/delta-network").json()["articles"][0]["id"] == "perugia-meeting"
     finally:
         published.use(None)
+
+
+def test_head_and_urls_without_their_slash(api_sqlite: TestClient) -> None:
+    head = api_sqlite.head("/api/v1/entries?country=FR")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
+    for bare in ("/api", "/ogc", "/hsds"):
+        r = api_sqlite.get(f"{bare}?f=json" if bare == "/ogc" else bare, follow_redirects=False)
+        assert r.status_code == 308 and r.headers["location"].startswith(f"{bare}/")
+    assert api_sqlite.get("/ogc?f=json").json()["links"]  # followed
