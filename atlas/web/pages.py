@@ -131,14 +131,14 @@ def cached(
     and the public base): a 304 when the client already has it, the body built only otherwise."""
     tag = snap.etag(site_base(request), request.url.path, str(request.url.query))
     common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, **(headers or {})}
-    if status == 200 and tag in _if_none_match(request):
+    if status == 200 and tag.removeprefix("W/") in _if_none_match(request):
         return Response(status_code=304, headers=common)
     return Response(build(), status_code=status, media_type=media_type, headers=common)
 
 
 def _if_none_match(request: Request) -> set[str]:
     raw = request.headers.get("if-none-match", "")
-    return {part.strip() for part in raw.split(",") if part.strip()}
+    return {part.strip().removeprefix("W/") for part in raw.split(",") if part.strip()}  # weak comparison
 
 
 def html_response(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -204,6 +204,7 @@ def _frame(base: str, lang: str, path_of: Any, snap: Published) -> dict[str, Any
             "open_on_map": t("web_open_on_map", lang),
             "place": t("web_place", lang),
             "status": t("field_status", lang),
+            "opened": t("field_opened", lang),
             "website": t("web_website", lang),
             "last_change": t("web_last_change", lang),
             "sources": t("web_sources", lang),
@@ -268,6 +269,7 @@ def entry_context(snap: Published, record: Mapping[str, Any], base: str, lang: s
             "address": record.get("address") or "",
             "description": description,
             "status": t(f"status_{status}", lang) if record.get("kind") == "odc" and status else "",
+            "opened": str(record.get("opened") or "") if record.get("kind") == "odc" else "",
             "website": safe_url(record.get("website")),
             "map_url": map_url(base, lang, entry=entry_id),
             "country_url": absolute(base, country_path(country, lang)) if country else "",

@@ -222,3 +222,18 @@ def test_an_unchanged_page_is_not_sent_again(site: Site) -> None:
     assert again.status_code == 304 and again.content == b""
     other = site.client.get("/fr/entry/fresh-approved-org", headers={"If-None-Match": etag})
     assert other.status_code == 200  # another page, another tag
+
+
+def test_an_odc_page_gives_its_status_and_opening(site: Site) -> None:
+    page = doc(site.client.get("/fr/entry/odc-xss"))
+    facts = [e.text_content() for e in page.xpath('//dl[@class="facts"]/*')]
+    assert facts[facts.index("Statut") + 1] == "Ouvert"
+    assert facts[facts.index("Ouverture") + 1] == "2020-01"
+    assert page.xpath('//ul[@class="tags"]/li')[0].text == "Orange Digital Center"
+
+
+def test_a_weak_etag_matches_weakly(site: Site) -> None:
+    etag = site.client.get("/country/SN").headers["etag"]
+    assert etag.startswith('W/"')
+    bare = etag.removeprefix("W/")
+    assert site.client.get("/country/SN", headers={"If-None-Match": f'"x", {bare}'}).status_code == 304
