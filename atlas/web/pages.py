@@ -43,6 +43,7 @@ from atlas.schema import SLUG
 from atlas.text import safe_url
 from atlas.urlstate import MAX_ENTRY, UrlState, share_url
 from atlas.web import jsonld
+from atlas.web.http import BODIES
 from atlas.web.published import Published, Query, published
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -128,12 +129,20 @@ def cached(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """`build()`'s body with an ETag of the data revision and the request's address (path, query
-    and the public base): a 304 when the client already has it, the body built only otherwise."""
+    and the public base): a 304 when the client already has it; else the body, built once per
+    revision and address and then kept with the API's bodies (`atlas.web.http.BODIES`)."""
     tag = snap.etag(site_base(request), request.url.path, str(request.url.query))
     common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, **(headers or {})}
     if status == 200 and tag.removeprefix("W/") in _if_none_match(request):
         return Response(status_code=304, headers=common)
-    return Response(build(), status_code=status, media_type=media_type, headers=common)
+    key = f"{media_type} {tag}"
+    body = BODIES.get(key) if status == 200 else None
+    if body is None:
+        built = build()
+        body = built.encode("utf-8") if isinstance(built, str) else built
+        if status == 200:
+            BODIES.put(key, body)
+    return Response(body, status_code=status, media_type=media_type, headers=common)
 
 
 def _if_none_match(request: Request) -> set[str]:
