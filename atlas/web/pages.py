@@ -22,6 +22,7 @@ The helpers at the top (`site_base`, `absolute`, `cached`) serve the feeds and t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -61,6 +62,16 @@ PAGE_HEADERS = {
 }
 CACHE_CONTROL = "public, max-age=60"  # then revalidated with the ETag (cheap: a 304)
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+@cache
+def design_version() -> str:
+    """A digest of the templates and the stylesheet: part of every ETag, so that a new release's
+    pages are not answered with a 304 for the old ones when the data has not changed."""
+    digest = hashlib.sha256()
+    for path in sorted([*TEMPLATES.glob("*.html"), STATIC_WEB / "page.css"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @cache
@@ -131,7 +142,7 @@ def cached(
     """`build()`'s body with an ETag of the data revision and the request's address (path, query
     and the public base): a 304 when the client already has it; else the body, built once per
     revision and address and then kept with the API's bodies (`atlas.web.http.BODIES`)."""
-    tag = snap.etag(site_base(request), request.url.path, str(request.url.query))
+    tag = snap.etag(design_version(), site_base(request), request.url.path, str(request.url.query))
     common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, **(headers or {})}
     if status == 200 and tag.removeprefix("W/") in _if_none_match(request):
         return Response(status_code=304, headers=common)
