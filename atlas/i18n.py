@@ -989,6 +989,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "fr": "Suivre les entrées nouvelles et modifiées (flux Atom)",
     },
     "web_feed_articles_link": {"en": "Follow the articles (Atom feed)", "fr": "Suivre les articles (flux Atom)"},
+    "share_entry_page": {
+        "en": "This entry's own page (readable without the map, for search engines and link previews):",
+        "fr": "La page de cette entrée (lisible sans la carte, pour les moteurs de recherche et les aperçus) :",
+    },
     "share_follow": {
         "en": "Follow this view: the Atom feed of its new and changed entries, for a feed reader:",
         "fr": "Suivre cette vue : le flux Atom de ses entrées nouvelles et modifiées, pour un lecteur de flux :",

@@ -42,9 +42,16 @@ def feed_url(root: str, current: UrlState) -> str:
     return f"{root}feeds/entries.atom" + (f"?{query}" if query else "")
 
 
+def entry_page_url(root: str, entry_id: str, lang: str) -> str:
+    """The entry's own page (`atlas/web/pages.py`): readable without the map, and what search
+    engines and link previews read."""
+    return f"{root}{'fr/' if lang == 'fr' else ''}entry/{quote(entry_id, safe='')}"
+
+
 def render_share(lang: str) -> None:
     """A "Share" button opening the link to this view (to copy), the entry's permalink, the
-    `<iframe>` code of the embeddable map, and the feed that follows this view ("Follow this view")."""
+    `<iframe>` code of the embeddable map, the feed that follows this view ("Follow this view"), and
+    the open entry's own page."""
     current = state.url_state()
     base = page_base()
     with st.popover(t("share", lang), icon=":material/share:"):
@@ -58,3 +65,6 @@ def render_share(lang: str) -> None:
         safe.code(embed_code(share_url(base, embedded, embed=True), t("app_title", lang)))
         st.caption(t("share_follow", lang))
         safe.code(feed_url(site_root(base), current))
+        if current.entry:
+            st.caption(t("share_entry_page", lang))
+            safe.code(entry_page_url(site_root(base), current.entry, lang))

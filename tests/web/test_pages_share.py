@@ -1,5 +1,6 @@
-"""The Streamlit page points to the feeds: "Follow this view" in the Share menu, and the page's own
-script (static/atlas/page.mjs) given the `<link rel="alternate">` of the view's Atom feed."""
+"""The Streamlit page points to the feeds and pages: "Follow this view" and the open entry's page in
+the Share menu, and the page's own script (static/atlas/page.mjs) given the `<link rel="alternate">`
+of the view's Atom feed."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from tests.test_app import component_data
 def test_the_share_menu_follows_the_view_with_its_feed(app) -> None:
     at = app(lang="fr", country="BE", category="training", entry="gamma-skills", view="50,5,7")
     codes = [c.value for c in at.get("code")]
-    assert codes[-1] == "http://localhost:8501/feeds/entries.atom?lang=fr&country=BE&category=training"
+    assert codes[-2] == "http://localhost:8501/feeds/entries.atom?lang=fr&country=BE&category=training"
     assert "Suivre cette vue" in " ".join(c.value for c in at.caption)
+    assert codes[-1] == "http://localhost:8501/fr/entry/gamma-skills"  # the entry's own page
 
 
 def test_the_page_script_names_the_feed_of_the_view(app) -> None:
