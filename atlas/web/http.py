@@ -9,8 +9,9 @@
   or raises `Problem`. The route answers `OPTIONS` (CORS preflight), sends `ETag` (the data
   revision + the path, the query and the media type) and `Cache-Control`, answers 304 to a
   matching `If-None-Match`, and keeps recent bodies (`BodyCache`) so a popular query is built
-  once per data revision. Bodies are built in a worker thread: the event loop, which also carries
-  the page's sessions, never waits for pandas or the database.
+  once per data revision (and compressed once, for clients that accept gzip). Bodies are built
+  in a worker thread: the event loop, which also carries the page's sessions, never waits for
+  pandas or the database.
 - `ATLAS_API_CACHE`: how many response bodies to keep (default 512; 0: none).
 - With `ATLAS_API_RATE` (requests per second per client address; unset: no limit here, nginx's
   job), a client over it gets 429 with `Retry-After`.
@@ -19,6 +20,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import math
 import os
@@ -52,6 +54,8 @@ PREFLIGHT = {
     "Access-Control-Max-Age": "86400",
 }
 MAX_TEXT = 200
+GZIP_FROM = 1024  # bodies from this size are sent gzip-compressed to clients that accept it
+GZIP_KEY = ":gzip"
 
 
 class Problem(Exception):
@@ -345,6 +349,14 @@ def read_route(path: str, handler: Handler, params: Iterable[str] = (), name: st
             if cached is None:
                 cached = await run_in_threadpool(_render, reply)
                 BODIES.put(etag, cached)
+            if len(cached) >= GZIP_FROM and "gzip" in request.headers.get("accept-encoding", "").lower():
+                # compressed once per body and kept (the server's gzip middleware would redo it every time)
+                packed = BODIES.get(etag + GZIP_KEY)
+                if packed is None:
+                    packed = await run_in_threadpool(gzip.compress, cached, 6)
+                    BODIES.put(etag + GZIP_KEY, packed)
+                headers.update({"Content-Encoding": "gzip", "Vary": "Accept, Accept-Language, Accept-Encoding"})
+                cached = packed
             return Response(cached, status_code=reply.status, media_type=reply.media_type, headers=headers)
         except Problem as problem:
             return problem_response(request, problem)

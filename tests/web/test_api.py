@@ -374,3 +374,13 @@ def test_head_and_urls_without_their_slash(api_sqlite: TestClient) -> None:
         r = api_sqlite.get(f"{bare}?f=json" if bare == "/ogc" else bare, follow_redirects=False)
         assert r.status_code == 308 and r.headers["location"].startswith(f"{bare}/")
     assert api_sqlite.get("/ogc?f=json").json()["links"]  # followed
+
+
+def test_large_answers_gzip_compressed_once_for_clients_that_accept_it(api_sqlite: TestClient) -> None:
+    plain = api_sqlite.get("/api/v1/entries", headers={"Accept-Encoding": "identity"})
+    packed = api_sqlite.get("/api/v1/entries", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip" and "Accept-Encoding" in packed.headers["vary"]
+    assert packed.json() == plain.json()  # (httpx decompresses)
+    small = api_sqlite.get("/hsds/", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers  # under 1 KB: as is
