@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import axe
+
 TIMEOUT = 30_000
 
 
@@ -70,3 +72,16 @@ def test_open_on_the_map_opens_the_record(page: Page, small_app) -> None:
     # the page's own script named the Atom feed of the view in the head
     feed = page.locator('link[rel="alternate"][type="application/atom+xml"]')
     expect(feed).to_have_attribute("href", f"{small_app.url}/feeds/entries.atom?lang=fr", timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("path", ["/entry/alpha-civic", "/fr/entry/delta-network", "/fr/country/FR", "/entry/nope"])
+def test_axe_finds_no_violation_on_the_pages(chromium, small_app, path: str) -> None:
+    context = chromium.new_context(viewport={"width": 1000, "height": 900}, bypass_csp=True)  # to inject axe
+    try:
+        page = context.new_page()
+        page.goto(f"{small_app.url}{path}")
+        expect(page.locator("h1")).to_be_visible()
+        violations = axe(page)
+        assert violations == [], violations
+    finally:
+        context.close()
