@@ -237,3 +237,21 @@ def test_a_weak_etag_matches_weakly(site: Site) -> None:
     assert etag.startswith('W/"')
     bare = etag.removeprefix("W/")
     assert site.client.get("/country/SN", headers={"If-None-Match": f'"x", {bare}'}).status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://atlas.example.org", "https://atlas.example.org/"),
+        ("http://127.0.0.1:8080/sub/", "http://127.0.0.1:8080/sub/"),
+        ("", ""),
+        ("javascript:alert(1)", ""),
+        ('https://atlas.example.org/"><script>', ""),
+        ("ftp://atlas.example.org/", ""),
+    ],
+)
+def test_the_public_address_setting(monkeypatch, value: str, expected: str) -> None:
+    from atlas import config
+
+    monkeypatch.setenv("ATLAS_PUBLIC_URL", value)
+    assert config.public_url() == expected
