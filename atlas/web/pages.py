@@ -38,7 +38,7 @@ from starlette.routing import BaseRoute, Route
 from atlas import assets, config
 from atlas.categories import category_label
 from atlas.countries import country_name, is_country_code
-from atlas.i18n import LANGS, t
+from atlas.i18n import t
 from atlas.provenance import mention_items, reader_sources, title_index
 from atlas.schema import SLUG
 from atlas.text import safe_url
@@ -385,10 +385,8 @@ def country_page(request: Request) -> Response:
     code = raw.upper()
     if not (len(raw) == 2 and raw.isalpha() and raw.isascii() and is_country_code(code)):
         return not_found_page(request, lang)
-    if raw != code:  # one address per page: /country/fr → /country/FR
-        return RedirectResponse(
-            "/" + country_path(code, lang), status_code=301, headers={"Cache-Control": "public, max-age=3600"}
-        )
+    if raw != code:  # one address per page: /country/fr → /country/FR (relative: any base path is kept)
+        return RedirectResponse(quote(code), status_code=301, headers={"Cache-Control": "public, max-age=3600"})
     snap = published()
     rows = snap.records(snap.select(Query(countries=(code,))))
     if not rows:
@@ -407,5 +405,3 @@ ROUTES: list[BaseRoute] = [
     Route("/country/{code}", country_page, methods=["GET", "HEAD"]),
     Route("/fr/country/{code}", country_page, methods=["GET", "HEAD"]),
 ]
-
-__all__ = ["LANGS", "ROUTES", "absolute", "cached", "country_path", "entry_path", "site_base"]

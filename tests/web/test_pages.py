@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from urllib.parse import urljoin
 
 import lxml.html
 import pytest
@@ -206,8 +207,11 @@ def test_a_country_page_lists_its_entries_with_links(site: Site) -> None:
 
 def test_country_addresses(site: Site) -> None:
     response = site.client.get("/country/fr", follow_redirects=False)
-    assert response.status_code == 301 and response.headers["location"] == "/country/FR"
-    assert site.client.get("/fr/country/sn", follow_redirects=False).headers["location"] == "/fr/country/SN"
+    assert response.status_code == 301
+    assert urljoin(str(response.url), response.headers["location"]) == "http://testserver/country/FR"
+    french = site.client.get("/fr/country/sn", follow_redirects=False)
+    assert urljoin(str(french.url), french.headers["location"]) == "http://testserver/fr/country/SN"
+    assert site.client.get("/fr/country/sn").url == "http://testserver/fr/country/SN"
     for url in ("/country/XX", "/country/FRA", "/country/JP", "/fr/country/1A", "/country/BE"):  # BE: withdrawn only
         response = site.client.get(url)
         assert response.status_code == 404, url
