@@ -14,6 +14,9 @@ from starlette.routing import BaseRoute
 def routes() -> list[BaseRoute]:
     """Every route the atlas serves beside the page, in the order Starlette should try them."""
     from atlas.web import api, discovery, feeds, hsds, ogc, pages
+    from atlas.web.http import tcp_nodelay_everywhere
+
+    tcp_nodelay_everywhere()  # no 40 ms wait per response on kept-alive connections (see its docstring)
 
     return [
         *pages.ROUTES,  # /entry/{id}, /country/{cc} (and /fr/…)

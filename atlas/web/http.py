@@ -404,3 +404,32 @@ def redirect_route(path: str) -> Route:
 
     endpoint.fallback = True  # type: ignore[attr-defined]
     return Route(path, endpoint, methods=["GET", "HEAD", "OPTIONS"])
+
+
+def tcp_nodelay_everywhere() -> None:
+    """Send small responses without waiting: TCP_NODELAY on every TCP connection the server accepts.
+
+    asyncio sets TCP_NODELAY on accepted connections only when the listening socket was created
+    with `proto=IPPROTO_TCP`; Streamlit binds its own with `socket.socket(family)` (proto 0), so its
+    connections keep Nagle's algorithm. uvicorn writes a response's headers and body separately,
+    and on a kept-alive connection the body then waits for the client's delayed ACK: about 40 ms
+    on every request but the first (measured: 44 ms per request on a reused connection, 1 ms on a
+    new one, for any route, Streamlit's own `/_stcore/health` included). This makes asyncio set
+    the option for any TCP stream socket. Idempotent; called when the routes are built.
+    """
+    import asyncio.base_events as base_events
+    import socket
+
+    current = base_events._set_nodelay  # type: ignore[attr-defined]
+    if getattr(current, "atlas_nodelay", False) or not hasattr(socket, "TCP_NODELAY"):
+        return
+
+    def set_nodelay(sock: socket.socket) -> None:
+        if sock.family in {socket.AF_INET, socket.AF_INET6} and sock.type == socket.SOCK_STREAM:
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                current(sock)
+
+    set_nodelay.atlas_nodelay = True  # type: ignore[attr-defined]
+    base_events._set_nodelay = set_nodelay  # type: ignore[attr-defined]

@@ -52,3 +52,36 @@ def test_the_real_server_answers_the_api(server: AppServer) -> None:
     status, _, body = get(f"{server.url}/_stcore/health")  # the page's server is the same process
     assert status == 200
     assert server.log_errors() == []
+
+
+def test_connections_accepted_on_a_socket_bound_like_streamlits_send_without_delay() -> None:
+    """Streamlit binds its listening socket with `socket.socket(family)` (proto 0), for which asyncio
+    leaves Nagle's algorithm on: every answer on a kept-alive connection waited ~40 ms for the
+    client's delayed ACK. Building the routes makes asyncio set TCP_NODELAY on such connections."""
+    import asyncio
+    import socket
+
+    from atlas.web import routes
+
+    routes()
+
+    async def accepted_nodelay() -> int:
+        listener = socket.socket(family=socket.AF_INET)  # as streamlit's _bind_socket does
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.setblocking(False)
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport) -> None:  # type: ignore[override]
+                sock = transport.get_extra_info("socket")
+                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        _reader, writer = await asyncio.open_connection(*listener.getsockname())
+        value = await asyncio.wait_for(seen, 10)
+        writer.close()
+        server.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0
