@@ -34,8 +34,9 @@ Where it comes from: the configured source, opened once per process exactly as t
 (`atlas.sources.configured_source`: the database, migrated and seeded from the data folder on its
 first start, or the data folder itself, read-only, with `ATLAS_SOURCE=files`). The source's
 revision is asked at most every `CHECK_EVERY` seconds (one primary-key read); a new revision is
-loaded once, then shared by every request. When the database cannot be reached the last snapshot
-stays in use (`live=False`); before any, the data folder's files are served.
+loaded once, then shared by every request; while it loads, requests get the previous one. When the
+database cannot be reached the last snapshot stays in use (`live=False`); before any, the data
+folder's files are served.
 
 Tests and benchmarks point the process at a source of their own with `use(source)`.
 """
@@ -451,12 +452,18 @@ class Reader:
         snapshot = self._snapshot
         if snapshot is not None and self._clock() - self._checked < self._interval:
             return snapshot
-        with self._lock:
+        if snapshot is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return snapshot  # another thread is checking or loading: the last snapshot meanwhile
+        try:
             if self._snapshot is not None and self._clock() - self._checked < self._interval:
                 return self._snapshot
             self._snapshot = self._refresh(self._snapshot)
             self._checked = self._clock()
             return self._snapshot
+        finally:
+            self._lock.release()
 
     def _refresh(self, previous: Published | None) -> Published:
         try:
