@@ -152,7 +152,7 @@ def list_entries(request: Request, params: Params, snapshot: Published) -> Reply
     def build() -> dict[str, Any]:
         positions = snapshot.positions(query)
         start = snapshot.after(positions, after) if after is not None else 0
-        records = [snapshot.record_at(int(p)) for p in positions[start : start + limit]]
+        records = snapshot.records_at(positions[start : start + limit])
         more = start + limit < len(positions)
         next_cursor = encode_cursor(records[-1]["id"]) if more and records else None
         kept = {k: params.all(k) for k in {k for k, _ in params.items} if k != "cursor"}

@@ -222,7 +222,7 @@ def items(request: Request, params: Params, snapshot: Published) -> Reply:
 
     def build() -> dict[str, Any]:
         positions = snapshot.positions(query)
-        features = [feature(snapshot.record_at(int(p))) for p in positions[offset : offset + limit]]
+        features = [feature(r) for r in snapshot.records_at(positions[offset : offset + limit])]
         kept = {k: params.all(k) for k in {k for k, _ in params.items} if k != "offset"}
         path = request.url.path
         links = [

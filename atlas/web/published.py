@@ -234,23 +234,40 @@ class Published:
 
     def after(self, positions: np.ndarray, entry_id: str) -> int:
         """Where in `positions` the entries after `entry_id` (in id order) begin (for cursors)."""
-        return int(np.searchsorted(positions, np.searchsorted(self._columns["id"], entry_id, side="right")))
+        return int(np.searchsorted(positions, self.frame["id"].searchsorted(entry_id, side="right")))
 
     def record_at(self, position: int) -> dict[str, Any]:
         """The public record of the entry at `position` in `frame` (see `record`)."""
+        return self.records_at([position])[0]
+
+    def records_at(self, positions: Any) -> list[dict[str, Any]]:
+        """The public records of the entries at `positions` in `frame`, column by column (a page of
+        the API: nothing of the frame is copied but these rows' values)."""
+        index = np.asarray(positions, dtype=np.intp)
+        if not len(index):
+            return []
         c = self._columns
-        lat, lon = c["lat"][position], c["lon"][position]
-        return {
-            "id": c["id"][position],
-            "kind": c["kind"][position],
-            "name": c["name"][position],
-            "aliases": [a for a in c["aliases"][position].split("|") if a.strip()],
-            **{k: c[k][position] for k in _TEXT_AFTER_ALIASES},
-            "lat": None if lat != lat else float(lat),
-            "lon": None if lon != lon else float(lon),
-            **{k: c[k][position] for k in _TEXT_AFTER_COORDINATES},
-            "updated_at": c["updated_iso"][position],
-        }
+        text = {name: [v if type(v) is str else _text(v) for v in c[name].take(index)] for name in _TEXT_COLUMNS}
+        lat, lon = c["lat"][index], c["lon"][index]
+        stamps = np.datetime_as_string(c[UPDATED][index], unit="us")
+        out = []
+        for n in range(len(index)):
+            record: dict[str, Any] = {
+                "id": text["id"][n],
+                "kind": text["kind"][n],
+                "name": text["name"][n],
+                "aliases": [a for a in text["aliases"][n].split("|") if a.strip()],
+            }
+            for name in _TEXT_AFTER_ALIASES:
+                record[name] = text[name][n]
+            record["lat"] = None if lat[n] != lat[n] else float(lat[n])
+            record["lon"] = None if lon[n] != lon[n] else float(lon[n])
+            for name in _TEXT_AFTER_COORDINATES:
+                record[name] = text[name][n]
+            # to the microsecond: `updated_since` with this value gives this entry and the later ones only
+            record["updated_at"] = f"{stamps[n]}Z"
+            out.append(record)
+        return out
 
     @staticmethod
     def record(row: Mapping[Any, Any] | pd.Series) -> dict[str, Any]:
@@ -285,7 +302,7 @@ class Published:
 
     def records(self, rows: pd.DataFrame) -> list[dict[str, Any]]:
         """`record` of every row of `rows` (rows of `frame`, in any order, their index kept)."""
-        return [self.record_at(int(i)) for i in rows.index]
+        return self.records_at(rows.index.to_numpy())
 
     def source_pages(self, entry_id: str) -> tuple[str, ...]:
         return self.pages.get(entry_id, ())
@@ -345,18 +362,18 @@ _TEXT_AFTER_COORDINATES = (
 )
 
 
+_TEXT_COLUMNS = ("id", "kind", "name", "aliases", *_TEXT_AFTER_ALIASES, *_TEXT_AFTER_COORDINATES)
+
+
 def _column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
-    """The frame's public columns as numpy arrays of plain values (strings; floats with NaN for none)."""
-    columns: dict[str, Any] = {}
-    for name in ("id", "kind", "name", "aliases", *_TEXT_AFTER_ALIASES, *_TEXT_AFTER_COORDINATES):
-        columns[name] = np.array([_text(v) for v in frame[name].to_numpy(dtype=object)], dtype=object)
+    """The frame's public columns for `records_at`: its own arrays (not copied) for the text, numpy
+    arrays for the coordinates (NaN: none) and the last changes (UTC, microseconds)."""
+    columns: dict[str, Any] = {name: frame[name].array for name in _TEXT_COLUMNS}
     for name in ("lat", "lon"):
         values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
         columns[name] = np.where(np.isfinite(values), values, np.nan)
     stamps = frame[UPDATED].dt.tz_convert("UTC").dt.tz_localize(None)
     columns[UPDATED] = stamps.to_numpy(dtype="datetime64[us]")
-    # to the microsecond: `updated_since` with this value gives this entry and the later ones only
-    columns["updated_iso"] = np.array(stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").tolist(), dtype=object)
     return columns
 
 
