@@ -65,6 +65,7 @@ from atlas.schema import SCHEMAS
 from atlas.sources import AtlasSource, CsvFolder, SourceUnavailable, configured_source
 
 CHECK_EVERY = 2.0  # seconds between two checks of the source's revision
+KEEP_MATCHES = 64  # queries whose matching positions a snapshot keeps
 UPDATED = "updated_at"
 PUBLIC_COLUMNS = (*FRAME_COLUMNS, UPDATED)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -139,6 +140,7 @@ class Published:
     _by_id: Mapping[str, int] = field(default_factory=dict, repr=False)
     _articles_by_id: Mapping[str, Article] = field(default_factory=dict, repr=False)
     _columns: Mapping[str, Any] = field(default_factory=dict, repr=False)  # column -> numpy array (records)
+    _matches: dict[Query, np.ndarray] = field(default_factory=dict, repr=False, compare=False)  # `positions`
 
     @classmethod
     def build(
@@ -229,8 +231,19 @@ class Published:
 
     def positions(self, query: Query | None = None) -> np.ndarray:
         """The positions in `frame` (id order) of the entries passing `query`: a page is a slice of it,
-        its records `record_at(p)` — no frame is copied (the fast path of the API's lists)."""
-        return np.arange(len(self.frame)) if query is None else np.flatnonzero(self.mask(query))
+        its records `record_at(p)` — no frame is copied (the fast path of the API's lists). The last
+        `KEEP_MATCHES` queries' positions are kept: the next pages of a query (a GIS client walking
+        a layer) do not filter every row again."""
+        if query is None:
+            query = Query()
+        found = self._matches.get(query)
+        if found is None:
+            found = np.arange(len(self.frame)) if query == Query() else np.flatnonzero(self.mask(query))
+            found.flags.writeable = False
+            if len(self._matches) >= KEEP_MATCHES:
+                self._matches.clear()
+            self._matches[query] = found
+        return found
 
     def after(self, positions: np.ndarray, entry_id: str) -> int:
         """Where in `positions` the entries after `entry_id` (in id order) begin (for cursors)."""

@@ -104,3 +104,14 @@ def test_positions_and_records_match_the_frame_filters() -> None:
     assert snapshot.after(positions, "a") == 0 and snapshot.after(positions, "zzz") == len(positions)
     record = snapshot.entry("odc-test-lux")
     assert record is not None and record["city"] == "" and record["status"] == "planned"
+
+
+def test_a_querys_matches_are_kept_for_its_next_pages() -> None:
+    source = Counting(SMALL)
+    source.gate.set()
+    snapshot = Reader(lambda: source).current()
+    first = snapshot.positions(Query(countries=("FR",)))
+    assert snapshot.positions(Query(countries=("FR",))) is first  # not filtered again
+    assert not first.flags.writeable
+    assert list(snapshot.positions(Query(countries=("BE",)))) != list(first)
+    assert len(snapshot.positions()) == len(SMALL_IDS)
