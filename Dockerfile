@@ -74,6 +74,7 @@ ENV ATLAS_LISTEN=8080 \
     ATLAS_CSP_IMG_EXTRA="" \
     ATLAS_ROUTE_COOKIE_ATTRIBUTES="Path=/; HttpOnly; SameSite=Lax" \
     ATLAS_HSTS=""
+    ATLAS_PROXY_CACHE=/tmp/atlas-proxy-cache
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/_stcore/health"]

@@ -46,7 +46,7 @@ js-lint:
 		set -e; for f in static/atlas/*.js static/atlas/*.mjs tests/js/*.js; do node --check "$$f"; done; \
 		$(MAKE) --no-print-directory node_modules/.package-lock.json; \
 		echo "eslint, stylelint"; node_modules/.bin/eslint --max-warnings 0; \
-		node_modules/.bin/stylelint --max-warnings 0 'static/atlas/**/*.css' 'static/contribute/**/*.css'; \
+		node_modules/.bin/stylelint --max-warnings 0 'static/atlas/**/*.css' 'static/contribute/**/*.css' 'static/web/**/*.css'; \
 	fi
 
 # Leaflet, its plugins and the linters from the npm registry, as package-lock.json locks them.

@@ -206,6 +206,16 @@ def form_geocoder() -> str:
     return "online" if value == "online" else "offline"
 
 
+def public_url() -> str:
+    """The atlas's public address (`ATLAS_PUBLIC_URL`, e.g. `https://atlas.example.org/`), used to
+    write the absolute links of the entry pages, feeds, sitemap and oEmbed; always ends with `/`.
+    Empty when unset or not an http(s) URL: the routes then use the address of each request."""
+    value = (os.environ.get("ATLAS_PUBLIC_URL") or "").strip()
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~\-/]*)?", value):
+        return ""
+    return value if value.endswith("/") else value + "/"
+
+
 def fetch_allow_hosts() -> list[str]:
     """Hosts that `atlas.safefetch` may fetch from although they are not public addresses, for
     trials and tests only: `ATLAS_FETCH_ALLOW_HOSTS`, comma-separated `HOST` or `HOST:PORT`
@@ -298,6 +308,23 @@ SETTINGS: tuple[Setting, ...] = (
         "`issuer|subject` (the token's `iss` and `sub`); see [Deployment security](../deployment-security.md)",
     ),
     Setting(
+        "ATLAS_PUBLIC_URL",
+        "the address each request came to",
+        "the atlas's public address (`https://atlas.example.org/`): the start of every absolute URL the entry "
+        "pages, feeds, sitemap, oEmbed and Share menu write",
+    ),
+    Setting(
+        "ATLAS_API_CACHE",
+        "`512`",
+        "how many answers of the read API and pages the server keeps per data revision (`0`: none)",
+    ),
+    Setting(
+        "ATLAS_API_RATE",
+        "unset (no limit in the app)",
+        "requests a second per client address the read routes answer before `429` (behind nginx, its "
+        "`limit_req` does this)",
+    ),
+    Setting(
         "ATLAS_FETCH_ALLOW_HOSTS",
         "none",
         "for trials and tests only: comma-separated `HOST` or `HOST:PORT` the fetcher may reach although they are "
@@ -341,6 +368,12 @@ SETTINGS: tuple[Setting, ...] = (
         "empty (plain HTTP allowed)",
         "behind HTTPS: the `Strict-Transport-Security` value nginx sends (`max-age=31536000; includeSubDomains`); "
         "set, it also marks every cookie `Secure`",
+        "deploy",
+    ),
+    Setting(
+        "ATLAS_PROXY_CACHE",
+        "`/tmp/atlas-proxy-cache`",
+        "the folder of nginx's cache of the read routes (writable by nginx's user)",
         "deploy",
     ),
     Setting("ATLAS_HTTP_PORT", "`8080`", "the port compose publishes nginx on", "deploy"),

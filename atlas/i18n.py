@@ -1039,6 +1039,80 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "import the file again when it changes",
         "fr": "réimporter le fichier quand il change",
     },
+    # -- the server-rendered pages, feeds and sitemap (atlas/web/pages.py, feeds.py, discovery.py)
+    "web_open_on_map": {"en": "Open on the map", "fr": "Ouvrir sur la carte"},
+    "web_other_language": {"en": "Français", "fr": "English"},
+    "web_sources": {"en": "Sources", "fr": "Sources"},
+    "web_place": {"en": "Place", "fr": "Lieu"},
+    "web_last_change": {"en": "Last change", "fr": "Dernière modification"},
+    "web_website": {"en": "Website", "fr": "Site web"},
+    "web_entries": {"en": "Entries", "fr": "Entrées"},
+    "web_no_source": {"en": "No source is recorded.", "fr": "Aucune source n'est indiquée."},
+    "web_entry_summary": {
+        "en": "{name}: {category} in {place}, on the Social Tech Atlas.",
+        "fr": "{name} : {category} à {place}, dans l'Atlas de la Social Tech.",
+    },
+    "web_country_title": {"en": "{country} on the Social Tech Atlas", "fr": "{country} dans l'Atlas de la Social Tech"},
+    "web_country_summary": {
+        "en": "{n} published entries in {country}: organisations and Orange Digital Centers.",
+        "fr": "{n} entrées publiées pour ce pays ({country}) : organisations et Orange Digital Centers.",
+    },
+    "web_country_link": {"en": "Every entry in {country}", "fr": "Toutes les entrées : {country}"},
+    "web_not_found_title": {"en": "Page not found", "fr": "Page introuvable"},
+    "web_not_found_text": {
+        "en": "There is no published entry or country page at this address.",
+        "fr": "Aucune entrée publiée ni page de pays ne se trouve à cette adresse.",
+    },
+    "web_back_to_atlas": {"en": "Back to the atlas", "fr": "Retour à l'atlas"},
+    "web_feed_entries_title": {
+        "en": "Social Tech Atlas: new and changed entries",
+        "fr": "Atlas de la Social Tech : entrées nouvelles et modifiées",
+    },
+    "web_feed_articles_title": {"en": "Social Tech Atlas: articles", "fr": "Atlas de la Social Tech : articles"},
+    "web_feed_entries_link": {
+        "en": "Follow the new and changed entries (Atom feed)",
+        "fr": "Suivre les entrées nouvelles et modifiées (flux Atom)",
+    },
+    "web_feed_articles_link": {"en": "Follow the articles (Atom feed)", "fr": "Suivre les articles (flux Atom)"},
+    "share_entry_page": {
+        "en": "This entry's own page (readable without the map, for search engines and link previews):",
+        "fr": "La page de cette entrée (lisible sans la carte, pour les moteurs de recherche et les aperçus) :",
+    },
+    "share_follow": {
+        "en": "Follow this view: the Atom feed of its new and changed entries, for a feed reader:",
+        "fr": "Suivre cette vue : le flux Atom de ses entrées nouvelles et modifiées, pour un lecteur de flux :",
+    },
+    "api_page_title": {
+        "en": "Social Tech Atlas: open data API",
+        "fr": "Atlas de la Social Tech : API de données ouvertes",
+    },
+    "api_page_intro": {
+        "en": "The published atlas for programs and GIS software: JSON, GeoJSON, OGC API – Features and "
+        "Open Referral HSDS, no key needed. Data licence: {licence}. Examples:",
+        "fr": "L'atlas publié pour les programmes et les logiciels SIG : JSON, GeoJSON, OGC API – Features et "
+        "Open Referral HSDS, sans clé. Licence des données : {licence}. Exemples :",
+    },
+    "api_example_country": {"en": "Entries in France, ten a page", "fr": "Les entrées en France, dix par page"},
+    "api_example_search": {
+        "en": "Search (accents and case ignored)",
+        "fr": "Recherche (sans tenir compte des accents ni de la casse)",
+    },
+    "api_example_geojson": {"en": "Orange Digital Centers as GeoJSON", "fr": "Les Orange Digital Centers en GeoJSON"},
+    "api_example_entry": {
+        "en": "One entry, with its sources and articles",
+        "fr": "Une entrée, avec ses sources et ses articles",
+    },
+    "api_example_articles": {"en": "The articles", "fr": "Les articles"},
+    "api_example_ogc": {
+        "en": "OGC API – Features (add it to QGIS or ArcGIS by this URL)",
+        "fr": "OGC API – Features (à ajouter dans QGIS ou ArcGIS par cette adresse)",
+    },
+    "api_example_hsds": {"en": "Open Referral HSDS 3.0 organisations", "fr": "Organisations Open Referral HSDS 3.0"},
+    "api_example_openapi": {
+        "en": "The OpenAPI description of every interface",
+        "fr": "La description OpenAPI de toutes les interfaces",
+    },
+    "api_page_other_language": {"en": "Cette page en français", "fr": "This page in English"},
 }
 
 

@@ -59,6 +59,7 @@ NGINX_SETTINGS = (
     "ATLAS_CSP_IMG_EXTRA",
     "ATLAS_ROUTE_COOKIE_ATTRIBUTES",
     "ATLAS_HSTS",  # empty: plain HTTP; behind HTTPS: the Strict-Transport-Security value (Secure cookies)
+    "ATLAS_PROXY_CACHE",
 )
 NGINX_DEFAULTS = {
     "ATLAS_SERVER_NAME": "_",
@@ -66,6 +67,7 @@ NGINX_DEFAULTS = {
     "ATLAS_CSP_IMG_EXTRA": "",
     "ATLAS_ROUTE_COOKIE_ATTRIBUTES": "Path=/; HttpOnly; SameSite=Lax",
     "ATLAS_HSTS": "",
+    "ATLAS_PROXY_CACHE": "/tmp/atlas-proxy-cache",  # the cache of the read routes (make cluster: in its folder)
 }
 # What every replica is given (compose.yaml gives the app services the same names).
 REPLICA_SETTINGS = (
@@ -182,6 +184,7 @@ class Balancer:
             "ATLAS_LISTEN": f"127.0.0.1:{self.port}",
             "ATLAS_REPLICAS": replicas,
             "ATLAS_STATIC_ROOT": str(static_root),
+            "ATLAS_PROXY_CACHE": str(self.prefix / "cache"),
             **(settings or {}),
         }
         self.conf = self.prefix / "nginx.conf"

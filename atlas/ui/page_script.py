@@ -1,7 +1,8 @@
 """The page's own script (static/atlas/page.mjs), mounted on every page as a Streamlit component.
 
 Streamlit writes `<html lang="en">` whatever the page's language and has no element for skip
-links or for naming a component's frame; `page.mjs` does these in the page (st.components.v2
+links, for naming a component's frame or for the `<link rel="alternate">` of the view's Atom feed;
+`page.mjs` does these in the page (st.components.v2
 runs a component's module in the page itself, not in a frame). The module is a real file with its
 lint (`make js-lint`); this file only reads it and hands it the page's texts.
 """
@@ -15,6 +16,7 @@ import streamlit as st
 
 from atlas import assets
 from atlas.i18n import t
+from atlas.ui import share, state
 
 KEY = "atlas_page"  # the component's key: page.css hides its (empty) element by it
 MAP_BOX = "atlas_map_box"  # key of the container around the map: its frame is named by page.mjs
@@ -43,6 +45,11 @@ def mount(lang: str) -> None:
                 {"target": DOWNLOADS_ANCHOR, "label": t("skip_to_downloads", lang)},
             ],
             "frames": [{"selector": f".st-key-{MAP_BOX} iframe", "label": t("map_frame_title", lang)}],
+            # the feed of this view's new and changed entries, for feed readers (atlas/web/feeds.py)
+            "feed": {
+                "href": share.feed_url(share.site_root(share.page_base()), state.url_state()),
+                "title": t("web_feed_entries_title", lang),
+            },
         },
         height="content",
     )

@@ -379,6 +379,8 @@ class FormKey(StrEnum):
     # the form's own
     SESSION_ID = "_form_session"  # a random id: submissions are counted per session
     TARGET = "_form_target"  # "" (a new entry) or the id of the entry being corrected
+    CHALLENGE = "form_challenge"  # (seed, bits) of the proof of work the store asked for, under pressure
+    PROOF = "form_proof"  # the answer the page's script found
     LOADED = "_form_loaded"  # the target whose values the widgets hold
     DRAFTS = "_form_drafts"  # target -> FormDraft put aside
     POSITION = "_form_position"  # the entry's position (atlas.contribute.Position) or None
@@ -542,6 +544,30 @@ def form_attempted() -> bool:
 def mark_attempted() -> None:
     """Send button callback: from now on, an empty required field is shown as an error."""
     st.session_state[FormKey.ATTEMPTED] = True
+
+
+def form_challenge() -> tuple[str, int] | None:
+    """The proof of work this visitor was asked for (seed, bits), while the queue is under pressure."""
+    asked = st.session_state.get(FormKey.CHALLENGE)
+    return (str(asked[0]), int(asked[1])) if asked else None
+
+
+def set_form_challenge(seed_bits: tuple[str, int] | None) -> None:
+    """A new proof of work to find (or none); any answer found for an earlier one is dropped."""
+    st.session_state.pop(FormKey.PROOF, None)
+    if seed_bits is None:
+        st.session_state.pop(FormKey.CHALLENGE, None)
+    else:
+        st.session_state[FormKey.CHALLENGE] = seed_bits
+
+
+def form_proof() -> str:
+    """The answer to the proof of work the page's script found ("" until then)."""
+    return str(st.session_state.get(FormKey.PROOF) or "")
+
+
+def set_form_proof(value: str) -> None:
+    st.session_state[FormKey.PROOF] = value
 
 
 def form_sent() -> FormSent | None:

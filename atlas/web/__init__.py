@@ -13,4 +13,16 @@ from starlette.routing import BaseRoute
 
 def routes() -> list[BaseRoute]:
     """Every route the atlas serves beside the page, in the order Starlette should try them."""
-    return []
+    from atlas.web import api, discovery, feeds, hsds, ogc, pages
+    from atlas.web.http import tcp_nodelay_everywhere
+
+    tcp_nodelay_everywhere()  # no 40 ms wait per response on kept-alive connections (see its docstring)
+
+    return [
+        *pages.ROUTES,  # /entry/{id}, /country/{cc} (and /fr/…)
+        *feeds.ROUTES,  # /feeds/entries.atom, /feeds/articles.atom
+        *discovery.ROUTES,  # /sitemap.xml, /robots.txt, /oembed
+        *api.ROUTES,  # /api/, /api/v1/… (the JSON read API)
+        *ogc.ROUTES,  # /ogc/… (OGC API – Features)
+        *hsds.ROUTES,  # /hsds/… (Open Referral HSDS API 3.0)
+    ]

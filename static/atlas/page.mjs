@@ -5,10 +5,12 @@
  *  - <html lang> follows the page's language (Streamlit always writes "en");
  *  - the atlas's stylesheet (page.css) is added once;
  *  - skip links, first in the keyboard order, jump to parts of the page (the table and downloads);
- *  - frames get a name people understand (the map's frame is otherwise named after its library).
+ *  - frames get a name people understand (the map's frame is otherwise named after its library);
+ *  - a <link rel="alternate" type="application/atom+xml"> names the Atom feed of the view's
+ *    filters, for feed readers and browsers that offer to follow a page.
  *
  * data: {lang, css: URL of page.css, skips: [{target: element id, label}],
- *        frames: [{selector: CSS selector of iframes, label}]}
+ *        frames: [{selector: CSS selector of iframes, label}], feed: {href, title}}
  * Labels are the project's own texts (atlas/i18n.py), set with textContent / setAttribute.
  */
 export default function (component) {
@@ -24,6 +26,19 @@ export default function (component) {
         link.href = data.css;
         link.setAttribute('data-atlas-page', '');
         doc.head.appendChild(link);
+    }
+
+    if (data.feed && data.feed.href) {
+        let feed = doc.querySelector('link[data-atlas-feed]');
+        if (!feed) {
+            feed = doc.createElement('link');
+            feed.rel = 'alternate';
+            feed.type = 'application/atom+xml';
+            feed.setAttribute('data-atlas-feed', '');
+            doc.head.appendChild(feed);
+        }
+        feed.href = data.feed.href;
+        feed.title = data.feed.title || '';
     }
 
     let nav = doc.getElementById(SKIPS_ID);

@@ -98,12 +98,14 @@ def test_the_share_control_gives_the_link_to_this_view_and_the_embed_code(page: 
     idle(page)
     page.get_by_role("button", name=re.compile("Partager")).click()
     codes = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode")
-    expect(codes).to_have_count(3, timeout=TIMEOUT)
-    link, entry, embed = (c.inner_text().strip() for c in codes.all())
+    expect(codes).to_have_count(5, timeout=TIMEOUT)
+    link, entry, embed, feed, entry_page = (c.inner_text().strip() for c in codes.all())
     assert link.startswith(small_app.url + "/?lang=fr&region=155") and "entry=gamma-skills" in link
     assert entry == small_app.url + "/?lang=fr&entry=gamma-skills"
     assert embed.startswith(f'<iframe src="{small_app.url}/?lang=fr&amp;region=155') and "embed=true" in embed
     assert 'width="600" height="450"' in embed
+    assert feed == small_app.url + "/feeds/entries.atom?lang=fr&region=155"  # "Follow this view"
+    assert entry_page == small_app.url + "/fr/entry/gamma-skills"
     page.goto(entry)  # the permalink opens the record
     expect(page.get_by_text("Une école de code de test à Liège.").first).to_be_visible(timeout=TIMEOUT)
 

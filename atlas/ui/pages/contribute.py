@@ -371,7 +371,7 @@ def _send_button(
         "contact": values["contact"].strip(),
         "note": values["note"],
         **_visitor(),
-        "proof": str(st.session_state.get(PROOF) or ""),
+        "proof": state.form_proof(),
     }
     try:
         if target:
@@ -395,8 +395,7 @@ def _send_button(
     except UNREACHABLE:
         st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
     else:
-        st.session_state.pop(CHALLENGE, None)
-        st.session_state.pop(PROOF, None)
+        state.set_form_challenge(None)
         state.set_form_sent(FormSent(done.revision_id, done.entry_id, bool(target)))
         st.rerun()
 
@@ -416,8 +415,6 @@ def _visitor() -> dict[str, str]:
 
 # -- the proof of work, when the moderators' queue is under pressure ---------------------------
 
-CHALLENGE = "form_challenge"  # (seed, bits) the store asked for
-PROOF = "form_proof"  # the answer the page's script found
 PROOF_COMPONENT = "form_proof_work"
 
 
@@ -434,26 +431,23 @@ def _ask_proof(store: Store, lang: str) -> None:
     except UNREACHABLE:
         st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
         return
-    st.session_state.pop(PROOF, None)
-    if challenge is None:  # the pressure went down meanwhile: sending again will do
-        st.session_state.pop(CHALLENGE, None)
-    else:
-        st.session_state[CHALLENGE] = (challenge.seed, challenge.bits)
+    # None: the pressure went down meanwhile, and sending again will do
+    state.set_form_challenge(None if challenge is None else (challenge.seed, challenge.bits))
     st.rerun()
 
 
 def _solved() -> None:
     value = state.component_trigger(PROOF_COMPONENT, "solved")
     if value:
-        st.session_state[PROOF] = value
+        state.set_form_proof(str(value))
 
 
 def _proof(lang: str) -> None:
     """While a proof is asked: the script that finds it, and where the person stands."""
-    asked = st.session_state.get(CHALLENGE)
+    asked = state.form_challenge()
     if not asked:
         return
-    if st.session_state.get(PROOF):
+    if state.form_proof():
         st.info(t("contribute_proof_ready", lang), icon=":material/check:")
         return
     seed, bits = asked
