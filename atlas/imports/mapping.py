@@ -327,15 +327,40 @@ _BY_HEADER = {header: target for target, headers in HEADERS.items() for header i
 _ATLAS_FILE_COLUMNS = frozenset(("id", "name", "country", "lat", "lon", "geo_precision", "source"))
 
 
+# Headers of French public open data name a column by a short word and what it is of: "lib_fs" (the
+# label of a France services: its name), "lib_com" (the commune's label: the town), "id_fs" (its
+# identifier), "adresse_commune", "adresse_code_postal" (parts of the address).
+_PLACE_WORDS = frozenset(("com", "commune", "ville", "city", "localite", "town", "municipality"))
+_LABEL_WORDS = frozenset(("lib", "libelle", "label", "nom", "name", "denomination"))
+_ADDRESS_WORDS = frozenset(("adresse", "address"))
+_ID_WORDS = frozenset(("id", "identifiant", "identifier"))
+
+
+def _by_first_word(key: str) -> str | None:
+    head, _, rest = key.partition(" ")
+    if not rest:
+        return None
+    if rest in _PLACE_WORDS and head in _LABEL_WORDS | _ADDRESS_WORDS:
+        return "city"
+    if head in _ADDRESS_WORDS:
+        return {"postcode": "postcode", "country": "country", "city": "city"}.get(_BY_HEADER.get(rest, ""), "address")
+    if head in ("lib", "libelle") and " " not in rest:
+        return "name"
+    if head in _ID_WORDS and " " not in rest:
+        return "source_id"
+    return None
+
+
 def guess_column(column: str) -> str | None:
-    """The field a column's header names, if it is a common one ("Code postal" -> postcode)."""
+    """The field a column's header names, if it is a common one ("Code postal" -> postcode, "lib_com" ->
+    city)."""
     if column in FIELDS and column not in ("id", "description", "url"):
         return column
     key = fold_key(column.replace("_", " "))
     if key in _BY_HEADER:
         return _BY_HEADER[key]
     last = fold_key(column.rsplit(".", 1)[-1].replace("_", " "))
-    return _BY_HEADER.get(last)
+    return _BY_HEADER.get(last) or _by_first_word(key)
 
 
 def guess(
