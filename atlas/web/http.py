@@ -420,8 +420,8 @@ def tcp_nodelay_everywhere() -> None:
     import asyncio.base_events as base_events
     import socket
 
-    current = base_events._set_nodelay  # type: ignore[attr-defined]
-    if getattr(current, "atlas_nodelay", False) or not hasattr(socket, "TCP_NODELAY"):
+    current = getattr(base_events, "_set_nodelay", None)  # private: a Python without it is left as it is
+    if current is None or getattr(current, "atlas_nodelay", False) or not hasattr(socket, "TCP_NODELAY"):
         return
 
     def set_nodelay(sock: socket.socket) -> None:
