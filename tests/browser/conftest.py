@@ -1,24 +1,21 @@
 """Start the real app on a free local port and drive it with Playwright in Debian's Chromium.
 
 Without Chromium or the locally fetched Leaflet files (`make assets`) these tests are
-skipped — except in CI (CI=true), where a missing prerequisite is a failure.
+skipped — except in CI (CI=true), where a missing prerequisite is a failure (tests/support.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from atlas.assets import local_assets_present
 from bench.server import AppServer
+from tests.support import AXE, CHROMIUM, require
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,18 +27,10 @@ ARGS = [
 MAP_FRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
 
 
-def _require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
-    _require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (.ci/run installs it)")
-    _require(local_assets_present(), "Leaflet files are not fetched (run `make assets`)")
+    require("chromium")
+    require("leaflet")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -127,14 +116,12 @@ def browser_contexts(chromium) -> Iterator[list]:
 
 # -- axe-core -------------------------------------------------------------------------------------
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def axe(page, frame=None) -> list[dict]:
     """axe-core's violations on `page` (or in one of its frames), each with its nodes (targets)."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci)")
+    require("axe-core")
     target = frame or page
     target.add_script_tag(path=str(AXE))
     return target.evaluate(

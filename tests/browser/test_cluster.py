@@ -26,9 +26,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from atlas.store import open_store
 from atlas.store.store import Store
-from bench.cluster import Cluster, available
+from bench.cluster import Cluster
 from tests.browser.conftest import FIXTURES, MAP_FRAME
-from tests.cluster.conftest import require
+from tests.support import require
 
 TIMEOUT = 60_000  # generous: on a busy 2-core machine three browsers, two replicas and nginx share it
 # What the page records of Content-Security-Policy violations, in every frame (and the top page).
@@ -62,8 +62,8 @@ NEW_ORG = {
 @pytest.fixture(scope="module")
 def cluster(chromium) -> Iterator[Cluster]:
     """Two replicas of the small fixture atlas on one PostgreSQL, behind nginx."""
-    why = available()
-    require(why is None, why or "")
+    require("nginx")
+    require("postgresql")
     with Cluster(2, data_dir=FIXTURES / "small_atlas") as running:
         yield running
 

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import AXE, MAP_FRAME, axe, idle
+from tests.browser.conftest import MAP_FRAME, axe, idle
+from tests.support import require
 
 TIMEOUT = 30_000
 
@@ -181,8 +182,7 @@ def test_the_atlas_embedded_in_a_partner_page(page: Page, small_app, partner: st
 @pytest.mark.parametrize("path", ["/?entry=delta-network", "/?lang=fr&entry=delta-network", "/contribute", "/about"])
 def test_axe_finds_no_serious_or_critical_violation(page: Page, small_app, path: str) -> None:
     """Page level (the map frame's own content is the map's: reported, not judged, here)."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci)")
+    require("axe-core")
     page.goto(small_app.url + path)
     expect(page.locator("h1").first).to_be_visible(timeout=TIMEOUT)
     if path.startswith("/?"):
