@@ -66,10 +66,12 @@ run: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# The tests on TEST_WORKERS processes (pytest-xdist; the browser tests share one: docs/development.md).
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
 	@$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Regenerate the bundled coordinates with the project's own geocoder (offline gazetteer + cache).
 data: $(STAMP)

@@ -22,12 +22,17 @@ WATCHED = ("var", "data", "static")  # the working tree's folders no test may wr
 NOT_WATCHED = ("static/generated", "static/vendor")  # written by `make assets` and by the app's start
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under tests/browser/ is a `browser` test (`-m browser`, `-m "not browser"`)."""
+    """Every test under tests/browser/ is a `browser` test (`-m browser`, `-m "not browser"`), and
+    they all run in one process."""
     browser = ROOT / "tests" / "browser"
     for item in items:
         if browser in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
+            # one pytest-xdist worker runs them all (`--dist loadgroup`): one Chromium, one server of
+            # each kind, and no two browsers fighting for a small machine's cores
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def tree_state(root: Path = ROOT) -> dict[str, tuple[int, int]]:

@@ -98,3 +98,16 @@ def require(tool: str, *, present: bool | None = None) -> None:
         raise ValueError(f"require({tool!r}): not a known tool ({', '.join(TOOLS)}); pass present=")
     if not present:
         missing(tool)
+
+
+def gazetteer_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests keep the offline gazetteer's index (built once: tens of seconds): pytest's cache
+    folder, so later runs skip the build; without the cache (`-p no:cacheprovider`), one folder for the
+    whole run, shared by pytest-xdist's workers (the index is saved atomically)."""
+    cache = getattr(request.config, "cache", None)
+    if cache is not None:
+        return Path(cache.mkdir("atlas-geocoding"))
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "atlas-geocoding"
+    folder.mkdir(exist_ok=True)
+    return folder

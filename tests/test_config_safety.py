@@ -32,6 +32,7 @@ from atlas.geocoding import gazetteer as gazetteer_module
 from atlas.geocoding.gazetteer import Gazetteer, index_path
 from atlas.geocoding.online import OnlineError, OnlineSource, source_from_env
 from atlas.geocoding.pipeline import Geocoder
+from tests.support import gazetteer_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -98,8 +99,7 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture(scope="module")
 def index_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The stored gazetteer index, in the folder the geocoding tests use (built once, then reused)."""
-    cache = getattr(request.config, "cache", None)
-    return Path(cache.mkdir("atlas-geocoding")) if cache else tmp_path_factory.mktemp("atlas-geocoding")
+    return gazetteer_folder(request, tmp_path_factory)
 
 
 @pytest.fixture()
