@@ -193,8 +193,7 @@ def test_typed_text_survives_a_lost_connection(page: Page, form_app: FormApp) ->
     sockets: list = []
 
     def relay(socket) -> None:  # the page's connection to its server, through Playwright
-        socket.connect_to_server()
-        sockets.append(socket)
+        sockets.append((socket, socket.connect_to_server()))
 
     page.route_web_socket(re.compile(r"/_stcore/stream$"), relay)
     _open_form(page, form_app.url)
@@ -202,8 +201,9 @@ def test_typed_text_survives_a_lost_connection(page: Page, form_app: FormApp) ->
     _type(page, "Description in English", "Typed before the connection dropped.")
     idle(page)
     with page.expect_websocket(timeout=TIMEOUT):  # the page connects again
-        for socket in sockets:
-            socket.close()  # the connection drops
+        for page_side, server_side in sockets:  # the connection drops, on both ends
+            server_side.close()
+            page_side.close()
     idle(page)
     expect(_box(page, "Name *")).to_have_value("Lambda Commons", timeout=TIMEOUT)
     expect(_box(page, "Description in English")).to_have_value("Typed before the connection dropped.")
