@@ -206,7 +206,9 @@ def test_typed_text_survives_a_lost_connection(page: Page, form_app: FormApp) ->
             page_side.close()
     idle(page)
     expect(_box(page, "Name *")).to_have_value("Lambda Commons", timeout=TIMEOUT)
-    expect(_box(page, "Description in English")).to_have_value("Typed before the connection dropped.")
+    expect(_box(page, "Description in English")).to_have_value(  # (the page is drawn again after the reconnection)
+        "Typed before the connection dropped.", timeout=TIMEOUT
+    )
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Thank you!")).to_be_visible(timeout=TIMEOUT)
     assert [i.name for i in _pending(form_app) if i.name == "Lambda Commons"] == ["Lambda Commons"]
