@@ -66,11 +66,13 @@ run: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# The tests on TEST_WORKERS processes (pytest-xdist; the browser tests share one: docs/develop/index.md).
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory docs
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The documentation site (docs/, mkdocs.yml): built strictly (a broken link fails) into build/site/.
 docs: $(STAMP)

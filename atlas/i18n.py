@@ -1113,6 +1113,17 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "fr": "La description OpenAPI de toutes les interfaces",
     },
     "api_page_other_language": {"en": "Cette page en français", "fr": "This page in English"},
+    # -- a database filled from another folder (issue 22) -----------------------------------
+    "seeded_elsewhere": {
+        "en": "This atlas's database was first filled from another folder than the one the atlas is set to "
+        "serve: the map may show sample or test entries instead of the atlas. To start again from the atlas's "
+        "own data, give it a new, empty database (for the default one, delete var/atlas.sqlite3).",
+        "fr": "La base de cet atlas a d'abord été remplie depuis un autre dossier que celui qu'il doit servir : "
+        "la carte peut montrer des entrées d'exemple ou de test au lieu de l'atlas. Pour repartir de ses "
+        "propres données, donnez-lui une base neuve et vide (pour celle par défaut, supprimez var/atlas.sqlite3).",
+    },
+    "seeded_from_folder": {"en": "Filled from: {folder}", "fr": "Remplie depuis : {folder}"},
+    "seeded_serving_folder": {"en": "Set to serve: {folder}", "fr": "Dossier à servir : {folder}"},
 }
 
 

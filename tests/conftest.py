@@ -1,16 +1,93 @@
 """Settings every test starts from: its own database, never the developer's `var/atlas.sqlite3`;
-and `app`, the map page under AppTest on the small fixture atlas."""
+and `app`, the map page under AppTest on the small fixture atlas.
+
+No test leaves a trace in the working tree: `_working_tree_untouched` fails the run when anything
+under var/, data/ or static/ (but static/generated/ and static/vendor/, which `make assets` and the
+app's start write) was created, changed or removed while the tests ran. Tests write under tmp_path.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+WATCHED = ("var", "data", "static")  # the working tree's folders no test may write into
+NOT_WATCHED = ("static/generated", "static/vendor")  # written by `make assets` and by the app's start
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ is a `browser` test (`-m browser`, `-m "not browser"`), and
+    they all run in one process."""
+    browser = ROOT / "tests" / "browser"
+    for item in items:
+        if browser in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+            # one pytest-xdist worker runs them all (`--dist loadgroup`): one Chromium, one server of
+            # each kind, and no two browsers fighting for a small machine's cores
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def tree_state(root: Path = ROOT) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every file and folder under the watched folders of `root`."""
+    state: dict[str, tuple[int, int]] = {}
+    for top in WATCHED:
+        base = root / top
+        if not base.exists():
+            continue
+        for folder, dirs, files in os.walk(base):
+            here = Path(folder)
+            dirs[:] = [d for d in dirs if (here / d).relative_to(root).as_posix() not in NOT_WATCHED]
+            for path in [here, *(here / f for f in files)]:
+                try:
+                    info = path.lstat()
+                except FileNotFoundError:  # removed while listed
+                    continue
+                state[path.relative_to(root).as_posix()] = (0 if path is here else info.st_size, info.st_mtime_ns)
+    return state
+
+
+def tree_changes(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    """What changed between two `tree_state`s, one line a path."""
+    return sorted(
+        [f"created: {p}" for p in after.keys() - before.keys()]
+        + [f"removed: {p}" for p in before.keys() - after.keys()]
+        + [f"changed: {p}" for p in before.keys() & after.keys() if before[p] != after[p]]
+    )
+
+
+_first_seen: dict[str, str] = {}  # changed path -> the test after which this process first saw it
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _working_tree_untouched() -> Iterator[None]:
+    """Fail the run when a test created, changed or removed anything under var/, data/ or static/."""
+    before = tree_state()
+    yield
+    changes = tree_changes(before, tree_state())
+    if changes:
+        lines = [f"  {c}   (first seen after {_first_seen.get(c.split(': ', 1)[1], '?')})" for c in changes]
+        pytest.fail(
+            "the tests wrote into the working tree (write under tmp_path instead):\n" + "\n".join(lines),
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _note_tree_writes(request: pytest.FixtureRequest, _working_tree_untouched: None) -> Iterator[None]:
+    """Name, for the report above, the test after which a change was first seen (with several
+    processes, maybe a test that ran at the same time in another one)."""
+    before = tree_state()
+    yield
+    for change in tree_changes(before, tree_state()):
+        _first_seen.setdefault(change.split(": ", 1)[1], request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)

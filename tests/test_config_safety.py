@@ -24,6 +24,7 @@ import pytest
 from geopy.exc import ConfigurationError, GeocoderAuthenticationFailure, GeocoderServiceError
 from streamlit.testing.v1 import AppTest
 
+from atlas import config
 from atlas.cli import main
 from atlas.data import load_atlas
 from atlas.export import export_frame, to_csv, to_geojson
@@ -31,10 +32,12 @@ from atlas.geocoding import gazetteer as gazetteer_module
 from atlas.geocoding.gazetteer import Gazetteer, index_path
 from atlas.geocoding.online import OnlineError, OnlineSource, source_from_env
 from atlas.geocoding.pipeline import Geocoder
+from tests.support import gazetteer_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 SMALL = ROOT / "tests" / "fixtures" / "small_atlas"
+DEFAULT = ROOT / "var" / "atlas.sqlite3"  # the database `make run` serves
 SECRET = "sekret-123"
 ENV_SECRETS = ("ATLAS_GEOCODER", "ATLAS_GEOCODER_API_KEY", "ATLAS_GEOCODER_USER_AGENT", "ATLAS_GEOCODE_OFFLINE")
 PROXY_VARS = (
@@ -56,9 +59,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture()
-def no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_secrets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No ATLAS_* setting at all (nor a proxy): the app's defaults, except that its default database
+    (var/atlas.sqlite3 in the working tree, which `make run` serves) is one in tmp_path."""
     for name in [n for n in os.environ if n.startswith("ATLAS_")] + list(PROXY_VARS):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(config, "DEFAULT_DATABASE", tmp_path / "var" / "atlas.sqlite3")
 
 
 @pytest.fixture()
@@ -93,8 +99,7 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture(scope="module")
 def index_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The stored gazetteer index, in the folder the geocoding tests use (built once, then reused)."""
-    cache = getattr(request.config, "cache", None)
-    return Path(cache.mkdir("atlas-geocoding")) if cache else tmp_path_factory.mktemp("atlas-geocoding")
+    return gazetteer_folder(request, tmp_path_factory)
 
 
 @pytest.fixture()
@@ -134,12 +139,22 @@ def run_app(monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
 # --- the app -----------------------------------------------------------------------------------------
 
 
-def test_the_app_runs_without_any_secret(no_secrets, monkeypatch):
+def test_the_app_runs_without_any_secret(no_secrets, monkeypatch, tmp_path):
     assert not [n for n in os.environ if n.startswith("ATLAS_")]
     at = run_app(monkeypatch)
     assert not at.exception, at.exception
     assert any("7 of 7 entries shown" in m.value for m in at.markdown)
     assert not (ROOT / ".streamlit" / "secrets.toml").exists(), "the app must not need a secrets file"
+    assert config.database_url() == f"sqlite:///{tmp_path / 'var' / 'atlas.sqlite3'}"  # the default, moved
+
+
+def test_the_default_database_of_the_working_tree_is_left_alone(no_secrets, monkeypatch):
+    """The run above uses the default database's place moved into tmp_path: `make test` followed by
+    `make run` must not serve the test atlas (7 entries) from var/atlas.sqlite3."""
+    before = DEFAULT.stat().st_mtime_ns if DEFAULT.exists() else None
+    at = run_app(monkeypatch)
+    assert not at.exception, at.exception
+    assert (DEFAULT.stat().st_mtime_ns if DEFAULT.exists() else None) == before
 
 
 def test_the_key_is_not_rendered(with_key, monkeypatch):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -39,6 +38,7 @@ from atlas.map.update import encode_mask
 from atlas.text import escape, safe_url
 from atlas.ui.map_events import clicked_row
 from bench.generate import generate
+from tests.support import require
 
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS = ROOT / "tests" / "js" / "decode_points.js"
@@ -85,10 +85,8 @@ class Decoder:
 
 @pytest.fixture(scope="module")
 def decoder() -> Iterator[Decoder]:
-    if NODE is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is not installed: the JavaScript contract test cannot run in CI")
-        pytest.skip("node is not installed")
+    require("node", present=NODE is not None)
+    assert NODE is not None
     d = Decoder(NODE)
     yield d
     d.close()

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pandas as pd
 import pycountry
-import pytest
 
 from atlas.regions import CLDR_FILE, CLDR_PACKAGE, REGIONS_FILE, build, countries_in, dumps, region_name, regions
+from tests.support import require
 
 
 def test_the_committed_table_is_what_the_locked_cldr_package_gives() -> None:
-    if not CLDR_FILE.exists():
-        if os.environ.get("CI"):
-            pytest.fail("node_modules/cldr-core is missing (npm ci)")
-        pytest.skip("node_modules/cldr-core is missing (npm ci)")
+    require("cldr-core", present=CLDR_FILE.exists())
     version = json.loads(CLDR_PACKAGE.read_text(encoding="utf-8"))["version"]
     table = json.loads(CLDR_FILE.read_text(encoding="utf-8"))["supplemental"]["territoryContainment"]
     expected = dumps(build(table, f"cldr-core {version} (npm), supplemental/territoryContainment.json"))

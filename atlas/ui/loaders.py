@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from atlas import config
 from atlas.articles.model import Article
 from atlas.data import Atlas
 from atlas.sources import AtlasSource, CsvFolder, SourceUnavailable, configured_source
+from atlas.store.models import Meta
 from atlas.store.source import DatabaseSource
-from atlas.store.store import Store
+from atlas.store.store import SEEDED, Store
 
 KEEP = 2  # revisions kept in memory: the current one, and the previous for sessions mid-rerun
 
@@ -62,6 +64,29 @@ def current_store() -> Store | None:
     """The database behind the app, or None when the app serves a folder of files."""
     source = current_source()
     return source.store if isinstance(source, DatabaseSource) else None
+
+
+@st.cache_resource(show_spinner=False)
+def _seeded_from(url: str) -> str:
+    """The folder the database was first filled from ("" when it never was), read once per process."""
+    store = current_store()
+    if store is None:
+        return ""
+    with store.reading() as s:
+        row = s.get(Meta, SEEDED)
+        return row.value if row is not None else ""
+
+
+def seeded_elsewhere() -> str | None:
+    """The folder the database was first filled from when it is not the folder the app is set to serve
+    (`ATLAS_DATA_DIR`, default data/): a database filled by a test run or a trial. None otherwise."""
+    try:
+        folder = _seeded_from(config.database_url())
+    except (SourceUnavailable, SQLAlchemyError):
+        return None
+    if not folder or Path(folder).resolve() == config.data_dir().resolve():
+        return None
+    return folder
 
 
 @st.cache_resource(show_spinner=False, max_entries=KEEP)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas import config
 from atlas.i18n import t
 from atlas.schema import Problem
 from atlas.ui import safe
-from atlas.ui.loaders import Snapshot
+from atlas.ui.loaders import Snapshot, seeded_elsewhere
 from atlas.ui.state import clear_filters, ignored_params
 from atlas.urlstate import shown_ignored
 
@@ -35,7 +36,9 @@ def render_notices(problems: list[Problem | str], lang: str) -> None:
 
 
 def render_source_notice(data: Snapshot, lang: str) -> None:
-    """Say so when the data shown is not live (the database cannot be reached right now)."""
+    """Say so when the data shown is not live (the database cannot be reached right now), or comes from
+    a database first filled from another folder than the one the app is set to serve."""
+    render_seed_notice(lang)
     if data.live:
         return
     if data.as_of is None:
@@ -43,6 +46,19 @@ def render_source_notice(data: Snapshot, lang: str) -> None:
     else:
         st.warning(t("source_unavailable", lang), icon="⚠️")
         safe.small(t("source_as_of", lang) + " " + data.as_of.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def render_seed_notice(lang: str) -> None:
+    """The database was seeded from another folder (a test run's or a trial's sample): the map may show
+    those entries instead of the atlas. The folders are configuration, shown as plain text."""
+    folder = seeded_elsewhere()
+    if folder is None:
+        return
+    safe.notice(
+        t("seeded_elsewhere", lang),
+        [t("seeded_from_folder", lang, folder=folder), t("seeded_serving_folder", lang, folder=config.data_dir())],
+        icon="⚠️",
+    )
 
 
 def render_summary(shown: pd.DataFrame, full: pd.DataFrame, lang: str) -> None:

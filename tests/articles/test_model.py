@@ -10,6 +10,7 @@ import pytest
 from atlas.articles.model import load_articles
 from atlas.articles.summarise import split_sentences
 from atlas.config import PROJECT_ROOT
+from tests.support import require
 
 GOOD = """---
 id: {id}
@@ -129,8 +130,7 @@ def test_duplicate_ids_and_missing_folder(tmp_path: Path) -> None:
 
 def ids(name: str) -> set[str]:
     path = PROJECT_ROOT / "data" / name
-    if not path.exists():
-        pytest.skip(f"data/{name} not there")
+    require(f"data/{name}: bundled with the repository (a checkout without it is incomplete)", present=path.exists())
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["id"] for row in csv.DictReader(handle)}
 

@@ -23,12 +23,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas.store import open_store
 from atlas.store.store import Store
-from bench.cluster import Cluster, available
-from tests.browser.conftest import FIXTURES, MAP_FRAME
-from tests.cluster.conftest import require
+from bench.cluster import Cluster
+from tests.browser.conftest import FIXTURES, MAP_FRAME, quiet
+from tests.support import require
 
 TIMEOUT = 60_000  # generous: on a busy 2-core machine three browsers, two replicas and nginx share it
 # What the page records of Content-Security-Policy violations, in every frame (and the top page).
@@ -62,8 +63,8 @@ NEW_ORG = {
 @pytest.fixture(scope="module")
 def cluster(chromium) -> Iterator[Cluster]:
     """Two replicas of the small fixture atlas on one PostgreSQL, behind nginx."""
-    why = available()
-    require(why is None, why or "")
+    require("nginx")
+    require("postgresql")
     with Cluster(2, data_dir=FIXTURES / "small_atlas") as running:
         yield running
 
@@ -155,35 +156,35 @@ def on_two_replicas(new_visitor, cluster: Cluster) -> tuple[Visitor, Visitor, di
     pytest.fail("16 new visitors all went to one replica: the affinity key does not spread them")
 
 
+# Whether any of the page's map frames (the same origin, through nginx) shows `[selector, text]`:
+# while a rerun replaces the map, the old frame and the new one are both in the page.
+IN_A_MAP_FRAME = """([selector, text]) => Array.from(document.querySelectorAll('iframe')).some(f => {
+    let doc = null;
+    try { doc = f.contentDocument; } catch (e) { return false; }
+    if (!doc || !String(f.src).includes('/component/streamlit_folium')) { return false; }
+    return Array.from(doc.querySelectorAll(selector)).some(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && e.innerText.includes(text);
+    });
+})"""
+
+
+def _shows(page: Page, selector: str, text: str, seconds: float) -> bool:
+    try:
+        page.wait_for_function(IN_A_MAP_FRAME, arg=[selector, text], timeout=seconds * 1000)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def map_draws(page: Page, seconds: float = TIMEOUT / 1000) -> bool:
     """Whether markers (or clusters) come to be drawn in the page's map frame."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "/component/streamlit_folium" in frame.url:
-                try:
-                    if frame.locator(".atlas-pin, .marker-cluster").first.is_visible(timeout=1000):
-                        return True
-                except Exception:  # not drawn yet, or gone
-                    continue
-        page.wait_for_timeout(500)
-    return False
+    return _shows(page, ".atlas-pin, .marker-cluster", "", seconds)
 
 
 def legend_shows(page: Page, text: str, seconds: float = TIMEOUT / 1000) -> bool:
-    """Whether the map's legend comes to show `text` (in whichever map frame the page now has: while
-    a rerun replaces the map, the old frame and the new one are both in the page)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "/component/streamlit_folium" in frame.url:
-                try:
-                    if text in frame.locator(".atlas-legend").inner_text(timeout=1000):
-                        return True
-                except Exception:  # not drawn yet, or gone
-                    continue
-        page.wait_for_timeout(500)
-    return False
+    """Whether the map's legend comes to show `text` (in whichever map frame the page now has)."""
+    return _shows(page, ".atlas-legend", text, seconds)
 
 
 def replica_index(cluster: Cluster, upstream: str) -> int:
@@ -253,7 +254,8 @@ def test_every_page_satisfies_the_content_security_policy(cluster: Cluster, visi
     for path, title in (("/contribute", "Add or correct"), ("/about", "About the data"), ("/moderate", "Moderat")):
         page.goto(cluster.url + path)
         expect(page.get_by_role("heading", name=re.compile(title)).first).to_be_visible(timeout=TIMEOUT)
-        page.wait_for_timeout(1000)  # late requests (fonts, icons) would be refused by now
+        page.wait_for_load_state("networkidle")  # late requests (fonts, icons) would be refused by now
+        quiet(page)
     page.goto(cluster.url)  # back to the map, in the same tab
     expect(frame.locator(".atlas-pin, .marker-cluster").first).to_be_visible(timeout=TIMEOUT)
     assert visitor.errors() == []
@@ -321,20 +323,17 @@ def test_a_killed_replica_costs_a_reconnect_and_nothing_else(cluster: Cluster, v
 
     assert cluster.balancer is not None
     logged = len(cluster.balancer.access_log())
-    cluster.kill(replica_index(cluster, replicas["a"]))
-
+    page, route = a.page, a.route()
     # A's page notices, reconnects through nginx, which skips the dead replica, and reruns there with
     # its filters as they were
-    page, route = a.page, a.route()
-    deadline = time.monotonic() + TIMEOUT / 1000
-    while not any(
-        "/_stcore/health" in line and line.endswith(f" route={route}") and f"{replicas['b']} route=" in line
-        for line in cluster.balancer.access_log()[logged:]
-    ):
-        assert time.monotonic() < deadline, "A's page did not reconnect through the balancer"
-        page.wait_for_timeout(250)
+    with page.expect_response(lambda r: "/_stcore/health" in r.url and r.ok, timeout=TIMEOUT):
+        cluster.kill(replica_index(cluster, replicas["a"]))
     expect(page.get_by_test_id("stSidebar").get_by_role("combobox").first).to_be_enabled(timeout=TIMEOUT)
     expect(page.get_by_text(re.compile(r"2 of \d entries shown"))).to_be_visible(timeout=TIMEOUT)
+    assert any(  # (the rerun came after the health check: nginx has logged it)
+        "/_stcore/health" in line and line.endswith(f" route={route}") and f"{replicas['b']} route=" in line
+        for line in cluster.balancer.access_log()[logged:]
+    ), "A's page did not reconnect through the balancer to the other replica"
     page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.click()
     page.get_by_role("option", name=re.compile("Belgium")).click()
     page.keyboard.press("Escape")

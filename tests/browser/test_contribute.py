@@ -18,7 +18,8 @@ from atlas.geocoding.gazetteer import Gazetteer, index_path
 from atlas.store import open_store
 from atlas.store.store import Store
 from bench.server import AppServer
-from tests.browser.conftest import FIXTURES, MAP_FRAME
+from tests.browser.conftest import FIXTURES, MAP_FRAME, frames, idle, quiet, warm_up
+from tests.support import gazetteer_folder
 
 TIMEOUT = 30_000
 
@@ -39,8 +40,7 @@ class FormApp:
 @pytest.fixture(scope="module")
 def gazetteer_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The offline gazetteer's index, built once and kept in pytest's cache folder."""
-    cache = getattr(request.config, "cache", None)
-    folder = Path(cache.mkdir("atlas-geocoding")) if cache else tmp_path_factory.mktemp("atlas-geocoding")
+    folder = gazetteer_folder(request, tmp_path_factory)
     path = folder / index_path().name
     Gazetteer.load_or_build(path)
     return path
@@ -48,8 +48,11 @@ def gazetteer_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
 
 def _form_app(data: str, chromium, tmp_path_factory, gazetteer_index: Path) -> Iterator[FormApp]:
     app = FormApp(data, tmp_path_factory.mktemp(f"form-{data}"), gazetteer_index)
-    yield app
-    app.server.stop()
+    try:
+        warm_up(chromium, app.url)
+        yield app
+    finally:
+        app.server.stop()
     assert app.server.log_errors() == [], app.server.log_tail()
 
 
@@ -187,14 +190,25 @@ def test_a_click_on_the_small_map_moves_the_pin(page: Page, form_app: FormApp) -
 
 
 def test_typed_text_survives_a_lost_connection(page: Page, form_app: FormApp) -> None:
+    sockets: list = []
+
+    def relay(socket) -> None:  # the page's connection to its server, through Playwright
+        sockets.append((socket, socket.connect_to_server()))
+
+    page.route_web_socket(re.compile(r"/_stcore/stream$"), relay)
     _open_form(page, form_app.url)
     _fill_good(page, "Lambda Commons")
     _type(page, "Description in English", "Typed before the connection dropped.")
-    page.context.set_offline(True)
-    page.wait_for_timeout(3000)
-    page.context.set_offline(False)
+    idle(page)
+    with page.expect_websocket(timeout=TIMEOUT):  # the page connects again
+        for page_side, server_side in sockets:  # the connection drops, on both ends
+            server_side.close()
+            page_side.close()
+    idle(page)
     expect(_box(page, "Name *")).to_have_value("Lambda Commons", timeout=TIMEOUT)
-    expect(_box(page, "Description in English")).to_have_value("Typed before the connection dropped.")
+    expect(_box(page, "Description in English")).to_have_value(  # (the page is drawn again after the reconnection)
+        "Typed before the connection dropped.", timeout=TIMEOUT
+    )
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Thank you!")).to_be_visible(timeout=TIMEOUT)
     assert [i.name for i in _pending(form_app) if i.name == "Lambda Commons"] == ["Lambda Commons"]
@@ -235,7 +249,7 @@ def test_hostile_input_is_shown_back_as_literal_text(page: Page, hostile_form_ap
     for label, limit in (("Description in French", 2000), ("Street address", 300)):
         _box(page, label).fill("é" * 1_000_000)
         _box(page, label).press("Tab")
-        page.wait_for_timeout(1000)
+        idle(page)
         assert len(_box(page, label).input_value()) <= limit
     _type(page, "Website", "")
     _type(page, "Other names", "Tab\there\x1b[31m red")
@@ -271,7 +285,7 @@ def test_a_hostile_entry_is_corrected_as_literal_text(page: Page, hostile_form_a
     _type(page, "City", "Lyon")
     expect(page.get_by_text("before: <b>Bold</b>ville", exact=True)).to_be_visible(timeout=TIMEOUT)
     assert page.locator("main b, main svg[onload], main img[src=x]").count() == 0
-    page.wait_for_timeout(500)
+    quiet(page)
     assert dialogs == [] and page.blocked_requests == []
 
 
@@ -294,8 +308,8 @@ def _shoot(page: Page, folder: Path, name: str) -> None:
         ("middle", "m.scrollHeight / 2 - m.clientHeight / 2"),
         ("bottom", "m.scrollHeight"),
     ):
-        page.get_by_test_id("stMain").evaluate(f"m => m.scrollTo(0, {where})")
-        page.wait_for_timeout(400)
+        page.get_by_test_id("stMain").evaluate(f"m => m.scrollTo({{top: {where}, behavior: 'instant'}})")
+        frames(page)
         page.screenshot(path=folder / f"{name}-{part}.png")
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from playwright.sync_api import Page, expect
 
 from atlas.opendata import data_licence
-from tests.browser.conftest import MAP_FRAME, ROOT
+from tests.browser.conftest import MAP_FRAME, ROOT, quiet
 from tests.browser.failing_page import SECRET
 
 TIMEOUT = 30_000
@@ -53,7 +53,7 @@ def test_hostile_link_parameters_render_nothing_and_fetch_nothing(page: Page, ho
     listed = page.get_by_test_id("stText").filter(has_text="lang=")
     for name, value in HOSTILE_LINK.items():
         expect(listed).to_contain_text(name if "@" in name else f"{name}={value}")
-    page.wait_for_timeout(1500)  # time for any image to be asked for
+    quiet(page)  # the run drawn, any image it holds asked for
     assert page.evaluate(RENDERED, OWN_LINKS) == []
     assert page.blocked_requests == []
 
@@ -82,7 +82,7 @@ def test_hostile_data_and_articles_render_nothing_and_fetch_nothing(page: Page, 
     ]
     for text in card:  # (the title is also the name of a button in the record's "Mentioned in")
         expect(page.get_by_text(text, exact=True).first).to_be_visible()
-    page.wait_for_timeout(1500)
+    quiet(page)
     assert page.evaluate(RENDERED, OWN_LINKS) == []
     assert page.blocked_requests == []
 

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from atlas.data import load_atlas
 from atlas.filters import Filters, apply_filters
-from tests.browser.conftest import FIXTURES, MAP_FRAME
+from tests.browser.conftest import FIXTURES, MAP_FRAME, map_settled
 
 TIMEOUT = 30_000
 
@@ -91,7 +91,7 @@ def test_a_search_keeps_the_view_and_a_country_frames_the_result(page: Page, sma
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".atlas-pin, .marker-cluster").first).to_be_visible(timeout=TIMEOUT)
     iframe = page.locator(MAP_FRAME).element_handle()
-    page.wait_for_timeout(600)  # the first framing is done (the link's view)
+    map_settled(page)  # the first update applied: the link's view
     lat, lon = _center(iframe)
     assert abs(lat - 46.5) < 0.05 and abs(lon - 2.5) < 0.05
 

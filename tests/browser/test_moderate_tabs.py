@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from atlas.i18n import t
 from atlas.store.store import Store
-from tests.browser.conftest import MAP_FRAME, axe, idle
+from tests.browser.conftest import MAP_FRAME, axe, drawn, frames, idle, images_settled
 from tests.browser.moderation import MOD1, MOD2, TIMEOUT, Site, csv_rows, submit, visit
 from tests.browser.test_hostile_markdown import OWN_LINKS, RENDERED
 from tests.test_moderate_articles import LINK, a_draft, link_of
@@ -131,7 +131,7 @@ def test_a_hostile_draft_is_shown_literally_rewritten_and_published(chromium, br
     card.get_by_text(t("draft_text", "en")).click()  # the extracted text, on demand
     expect(card.get_by_text(HOSTILE_TEXT, exact=False)).to_be_visible(timeout=TIMEOUT)
     idle(page)
-    page.wait_for_timeout(1500)  # time for any image to be asked for
+    images_settled(page)  # any image the page holds was asked for
     assert page.evaluate(RENDERED, [LINK]) == []  # "Open the original article" is ours
     assert page.blocked_requests == []
 
@@ -170,7 +170,7 @@ def test_a_hostile_draft_is_shown_literally_rewritten_and_published(chromium, br
     expect(article.last.get_by_text(re.compile("Les Réparateurs Lyonnais"))).to_be_visible()
     expect(panel.get_by_text("Fondation Imaginaire")).to_have_count(0)
     idle(page)
-    page.wait_for_timeout(1500)
+    images_settled(page)
     assert page.evaluate(RENDERED, OWN_LINKS) == []
     assert page.blocked_requests == []
 
@@ -180,8 +180,8 @@ def _shoot(page: Page, folder: Path, name: str) -> None:
     main = page.get_by_test_id("stMain")
     height, screen = main.evaluate("m => [m.scrollHeight, m.clientHeight]")
     for n in range(min(8, -(-height // screen))):
-        main.evaluate(f"m => m.scrollTo(0, {n * screen})")
-        page.wait_for_timeout(300)
+        main.evaluate(f"m => m.scrollTo({{top: {n * screen}, behavior: 'instant'}})")
+        frames(page)
         page.screenshot(path=folder / f"{name}-{n + 1}.png")
     main.evaluate("m => m.scrollTo(0, 0)")
 
@@ -205,14 +205,14 @@ def test_both_tabs_pass_axe_and_are_photographed(chromium, browser_contexts, sit
         page = visit(chromium, browser_contexts, site, MOD1, lang=lang, viewport=DESKTOP)
         _tab(page, "moderate_tab_duplicates", lang)
         expect(page.locator(f".st-key-mod_pair_{pair}")).to_be_visible(timeout=TIMEOUT)
-        page.wait_for_timeout(1000)  # the data frame's first draw
+        drawn(page)  # the data frame's first draw
         assert _serious(axe(page), f"duplicates {lang}") == []
         _shoot(page, folder, f"duplicates-{lang}")
 
         _tab(page, "moderate_tab_articles", lang)
         _pick(page, "mod_draft", f"Alpha Civic Lab opens a repair café in Lyon ({aid})")
         expect(page.locator(f".st-key-mod_draft_{aid}")).to_be_visible(timeout=TIMEOUT)
-        page.wait_for_timeout(1000)
+        drawn(page)
         assert _serious(axe(page), f"articles {lang}") == []
         _shoot(page, folder, f"articles-{lang}")
         assert page.blocked_requests == []

@@ -10,7 +10,18 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.server import AppServer
-from tests.browser.conftest import AXE, AXE_TAGS, FIXTURES, MAP_FRAME
+from tests.browser.conftest import (
+    AXE_TAGS,
+    FIXTURES,
+    MAP_FRAME,
+    frames,
+    idle,
+    map_settled,
+    map_state,
+    take_map,
+    warm_up,
+)
+from tests.support import AXE, require
 
 TIMEOUT = 30_000
 
@@ -24,8 +35,11 @@ LABELS = """f => Array.from(f.contentWindow.document.querySelectorAll('.atlas-la
 def tiles_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
     """The app with its default base map: OpenStreetMap tiles (which the tests' browser cannot reach)."""
     app = AppServer(FIXTURES / "small_atlas", tmp_path_factory.mktemp("tiles"), env={"ATLAS_ASSETS": "local"})
-    yield app
-    app.stop()
+    try:
+        warm_up(chromium, app.url)
+        yield app
+    finally:
+        app.stop()
 
 
 def _map(page: Page, url: str):
@@ -36,14 +50,15 @@ def _map(page: Page, url: str):
 
 
 def _labels_at(page: Page, iframe, lat: float, lon: float, zoom: int) -> list[dict]:
-    page.wait_for_timeout(600)  # the map's first framing is done (it frames again after 300 ms)
+    map_settled(page)  # the first update applied, the first framing made
+    take_map(iframe)  # (and not made again over the view set here)
     iframe.evaluate(f"f => f.contentWindow.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
     page.wait_for_function(
         f"f => f.contentWindow.map.getZoom() === {zoom} && f.contentWindow.document.querySelector('.atlas-label')",
         arg=iframe,
         timeout=TIMEOUT,
     )
-    page.wait_for_timeout(200)
+    map_settled(page)
     return iframe.evaluate(LABELS)
 
 
@@ -91,6 +106,19 @@ def test_default_tiles_are_openstreetmap_with_the_outlines_and_names_when_they_f
 
 
 SCROLL_TOP = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+# the page's scroll position, unchanged over 5 consecutive frames (a fling has stopped)
+SCROLL_STILL = """key => {
+    const top = document.querySelector('[data-testid="stMain"]').scrollTop;
+    const same = window[key + 'top'] === top;
+    window[key + 'top'] = top;
+    window[key] = same ? (window[key] || 0) + 1 : 0;
+    return window[key] >= 5;
+}"""
+_scrolls = iter(range(1_000_000))
+
+
+def _scroll_still(page: Page) -> None:
+    page.wait_for_function(SCROLL_STILL, arg=f"__still{next(_scrolls)}", polling="raf", timeout=TIMEOUT)
 
 
 @pytest.fixture()
@@ -109,29 +137,26 @@ def _swipe(page: Page, x: float, y: float, dy: float) -> None:
     """One finger on (x, y) moved up by `dy` pixels, as a touch screen sends it."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-    for k in range(1, 11):
+    for k in range(1, 11):  # one move a frame, as a finger
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - dy * k / 10}]})
-        page.wait_for_timeout(30)
+        frames(page, 1)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    last = None
-    while (now := page.evaluate(SCROLL_TOP)) != last:  # until the page's fling has stopped
-        last = now
-        page.wait_for_timeout(300)
+    _scroll_still(page)  # the page's fling has stopped
 
 
 def _two_fingers(page: Page, x: float, y: float, dx: float) -> None:
-    """Two fingers 60 px apart moved right together by `dx` pixels."""
+    """Two fingers 60 px apart moved right together by `dx` pixels (over the map)."""
     cdp = page.context.new_cdp_session(page)
 
     def points(shift: float) -> list[dict]:
         return [{"x": x - 30 + shift, "y": y, "id": 1}, {"x": x + 30 + shift, "y": y, "id": 2}]
 
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
-    for k in range(1, 11):
+    for k in range(1, 11):  # one move a frame, as fingers
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(dx * k / 10)})
-        page.wait_for_timeout(30)
+        frames(page, 1)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    page.wait_for_timeout(600)
+    map_settled(page)  # the drag and its inertia are over
 
 
 def test_on_a_phone_a_swipe_scrolls_the_page_and_a_tap_opens_the_marker(phone: Page, small_app) -> None:
@@ -139,7 +164,8 @@ def test_on_a_phone_a_swipe_scrolls_the_page_and_a_tap_opens_the_marker(phone: P
     expect(frame.locator(".leaflet-control-layers")).not_to_have_class(re.compile("expanded"))  # folded
     assert frame.locator(".atlas-legend details").evaluate("d => d.open") is False
     phone.locator(MAP_FRAME).scroll_into_view_if_needed()
-    phone.wait_for_timeout(300)
+    _scroll_still(phone)
+    map_settled(phone)
     box = phone.locator(MAP_FRAME).bounding_box()
     assert box is not None
     before, centre = phone.evaluate(SCROLL_TOP), iframe.evaluate("f => f.contentWindow.map.getCenter()")
@@ -169,11 +195,14 @@ def test_no_filter_moves_the_view_while_the_view_is_a_filter(page: Page, small_a
     expect(page).to_have_url(re.compile(r"inview=1"), timeout=TIMEOUT)
     iframe.evaluate("f => f.contentWindow.map.setView([45.76, 4.84], 11)")  # zoom onto Lyon
     expect(page.get_by_text("1 of 7 entries shown (1 organisations, 0 ODCs)")).to_be_visible(timeout=TIMEOUT)
+    idle(page)
+    map_settled(page)
+    before = map_state(page)
     sidebar.get_by_test_id("stMultiSelect").first.click()  # a country elsewhere: would frame Perugia
     page.get_by_role("option", name=re.compile("^Italy")).click()
     page.keyboard.press("Escape")
     expect(page.get_by_text(re.compile(r"^0 of 7 entries shown"))).to_be_visible(timeout=TIMEOUT)
-    page.wait_for_timeout(1_000)
+    map_settled(page, before)  # the map applied the empty result (and did not move)
     centre = iframe.evaluate(  # (the same frame: an empty result no longer remakes the map)
         "f => { const m = f.contentWindow.map; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }"
     )
@@ -197,9 +226,11 @@ def test_clusters_are_named_and_the_map_frame_passes_axe(page: Page, small_app) 
     """axe-core inside the map's frame. Markers that lie closer than 24 px apart fail axe's
     target-size; WCAG 2.5.8 exempts them (a target's place is essential on a map), so that rule
     is waived for markers alone; each marker still takes a 24 px click."""
+    require("axe-core")
     frame, iframe = _map(page, small_app.url)
     expect(frame.locator(".leaflet-control-zoom-in")).to_have_attribute("aria-label", "Zoom in")
-    page.wait_for_timeout(1_000)
+    map_settled(page)
+    take_map(iframe)  # (its first framing is not made again over the view set below)
     target = iframe.content_frame()
     target.add_script_tag(path=str(AXE))
     violations = target.evaluate(
@@ -245,11 +276,13 @@ def _intersects(a: dict, b: dict) -> bool:
 
 def test_show_on_map_keeps_the_places_clear_of_the_overlays_and_above_the_rings(page: Page, small_app) -> None:
     frame, iframe = _map(page, small_app.url)
+    map_settled(page)
+    before = map_state(page)
     card = page.get_by_test_id("stVerticalBlock").filter(has_text="A test meeting in Umbria").last
     card.get_by_role("button", name="Show on map").click()
     expect(frame.locator(".atlas-place")).to_have_count(1, timeout=TIMEOUT)
     expect(frame.locator(".atlas-hl")).to_have_count(1)
-    page.wait_for_timeout(800)  # the framing
+    map_settled(page, before)  # the framing on the place and the entry is done
     overlays = [frame.locator(s).bounding_box() for s in (".atlas-legend", ".leaflet-top.leaflet-left")]
     overlays += [frame.locator(".leaflet-top.leaflet-right .leaflet-control").first.bounding_box()]
     for marker in (frame.locator(".atlas-place").first, frame.locator(".atlas-hl").first):
@@ -298,10 +331,12 @@ def test_the_french_map_speaks_french(page: Page, small_app) -> None:
 
 def test_a_click_on_an_article_place_shows_it_with_its_articles(page: Page, small_app) -> None:
     frame, _ = _map(page, small_app.url)
+    map_settled(page)
+    before = map_state(page)
     card = page.get_by_test_id("stVerticalBlock").filter(has_text="A test meeting in Umbria").last
     card.get_by_role("button", name="Show on map").click()
     expect(frame.locator(".atlas-place")).to_have_count(1, timeout=TIMEOUT)
-    page.wait_for_timeout(800)
+    map_settled(page, before)  # framed on the place
     frame.locator(".atlas-place").first.click()
     panel = page.get_by_text("Articles that name this place")
     expect(panel).to_be_visible(timeout=TIMEOUT)

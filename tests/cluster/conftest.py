@@ -7,22 +7,12 @@ tests' Chromium: one Playwright per test session).
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from bench.cluster import available
-
-
-def require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"cluster tests cannot run in CI: {reason}")
-    pytest.skip(reason)
+from tests.support import require
 
 
 @pytest.fixture(scope="session")
 def can_cluster() -> None:
-    why = available()
-    require(why is None, why or "")
+    require("nginx")
+    require("postgresql")

@@ -9,7 +9,6 @@ import base64
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ import yaml
 
 from bench import cluster
 from bench.cluster import NGINX_DEFAULTS, NGINX_SETTINGS, REPLICA_SETTINGS, TEMPLATE, UPSTREAMS_SCRIPT, Balancer
-from tests.cluster.conftest import require
+from tests.support import require
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
@@ -63,8 +62,7 @@ def test_rendering_refuses_a_missing_setting() -> None:
 def test_the_image_renders_what_make_cluster_renders() -> None:
     """The nginx image sources 15-atlas-upstreams.envsh, then runs envsubst over the template with
     every variable of its environment (its 20-envsubst-on-templates.sh): the same text results."""
-    envsubst = shutil.which("envsubst")
-    require(envsubst is not None, "envsubst is not installed (Debian package gettext-base)")
+    require("envsubst")
     settings = {**NGINX_DEFAULTS, **compose_web_settings()}
     script = (
         f". {UPSTREAMS_SCRIPT} && "
@@ -94,7 +92,7 @@ def nginx_folder() -> Iterator[Path]:
 
 @pytest.mark.parametrize("variant", ["make cluster", "compose"])
 def test_nginx_accepts_the_rendered_configuration(variant: str, nginx_folder: Path) -> None:
-    require(cluster.nginx_binary() is not None, "nginx is not installed (Debian package nginx)")
+    require("nginx")
     tmp_path = nginx_folder
     if variant == "compose":
         # the replicas' names resolve only inside compose's network: nginx -t resolves them here

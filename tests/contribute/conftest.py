@@ -14,6 +14,7 @@ from atlas.geocoding import gazetteer as gazetteer_module
 from atlas.geocoding.gazetteer import Gazetteer, index_path
 from atlas.store import open_store
 from atlas.store.store import Store
+from tests.support import gazetteer_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -23,8 +24,7 @@ SMALL = ROOT / "tests" / "fixtures" / "small_atlas"
 @pytest.fixture(scope="session")
 def gazetteer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gazetteer]:
     """The real gazetteer, built once and kept in pytest's cache folder (shared with the geocoding tests)."""
-    cache = getattr(request.config, "cache", None)
-    folder = Path(cache.mkdir("atlas-geocoding")) if cache else tmp_path_factory.mktemp("atlas-geocoding")
+    folder = gazetteer_folder(request, tmp_path_factory)
     instance = Gazetteer.load_or_build(folder / index_path().name)
     previous, gazetteer_module._instance = gazetteer_module._instance, instance
     yield instance

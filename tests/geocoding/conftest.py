@@ -11,6 +11,7 @@ import pytest
 
 from atlas.geocoding import gazetteer as gazetteer_module
 from atlas.geocoding.gazetteer import Gazetteer, index_path
+from tests.support import gazetteer_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,8 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def index_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder holding the stored gazetteer index (pytest's cache, so later sessions skip the build)."""
-    cache = getattr(request.config, "cache", None)
-    return Path(cache.mkdir("atlas-geocoding")) if cache else tmp_path_factory.mktemp("atlas-geocoding")
+    return gazetteer_folder(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

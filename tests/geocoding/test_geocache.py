@@ -61,7 +61,7 @@ def test_killed_writer_leaves_a_sound_cache_with_every_committed_answer(tmp_path
     while last < 300:
         last = int(child.stdout.readline())
     child.send_signal(signal.SIGKILL)  # mid-write: it never stops writing by itself
-    child.wait()
+    child.wait(timeout=30)
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     cache = GeoCache(path)

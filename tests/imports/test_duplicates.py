@@ -91,7 +91,7 @@ def test_two_moderators_on_one_pair(store: Store, db_url: str) -> None:
     pair = imported_pair(store)
     stores = [open_store(db_url) for _ in range(2)]
     outcomes: list[str] = []
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)
 
     def decide(s: Store, merge: bool) -> None:
         barrier.wait()
@@ -108,7 +108,8 @@ def test_two_moderators_on_one_pair(store: Store, db_url: str) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread is still running after 120 s"
     assert sorted(outcomes) == ["done", "refused"]
     assert store.duplicate_pair(pair.pair_id).status in ("merged", "not_same")
     for s in stores:

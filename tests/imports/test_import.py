@@ -188,7 +188,7 @@ def test_two_imports_at_once_create_each_entry_once(store: Store, db_url: str, t
     stores = [open_store(db_url) for _ in range(2)]
     reports: list = []
     errors: list = []
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)
 
     def go(s: Store) -> None:
         try:
@@ -201,7 +201,8 @@ def test_two_imports_at_once_create_each_entry_once(store: Store, db_url: str, t
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread is still running after 120 s"
     assert errors == []
     assert sorted(r.summary()["unchanged"] for r in reports) == [0, 3]
     assert count(store, SourceLink) == 3 and count(store, Entry, Entry.name == "Repair Café Lyon 7e") == 1

@@ -15,6 +15,7 @@ import pytest
 from atlas.store import open_store
 from atlas.store.store import Limits, Store
 from bench.pg import TemporaryPostgres, available
+from tests.support import require
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 _names = itertools.count()
@@ -22,10 +23,7 @@ _names = itertools.count()
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[TemporaryPostgres]:
-    if not available():
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed: .ci/run installs Debian's postgresql package")
-        pytest.skip("PostgreSQL is not installed (Debian package postgresql)")
+    require("postgresql", present=available())
     with TemporaryPostgres() as server:
         yield server
 

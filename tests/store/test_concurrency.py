@@ -25,7 +25,7 @@ GENEROUS = Limits(per_session=10_000, per_client=10_000, pending_per_hour=10_000
 
 def _run_threads(count: int, work) -> list[BaseException]:
     errors: list[BaseException] = []
-    start = threading.Barrier(count)
+    start = threading.Barrier(count, timeout=60)
 
     def run(i: int) -> None:
         start.wait()
@@ -39,6 +39,7 @@ def _run_threads(count: int, work) -> list[BaseException]:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread is still running after 120 s"
     return errors
 
 
