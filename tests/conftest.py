@@ -50,7 +50,9 @@ def tree_state(root: Path = ROOT) -> dict[str, tuple[int, int]]:
                     info = path.lstat()
                 except FileNotFoundError:  # removed while listed
                     continue
-                state[path.relative_to(root).as_posix()] = (0 if path is here else info.st_size, info.st_mtime_ns)
+                # a folder by its existence only: its time changes with its entries, which are listed
+                # themselves (and with static/generated/ appearing, which the app's first start makes)
+                state[path.relative_to(root).as_posix()] = (0, 0) if path is here else (info.st_size, info.st_mtime_ns)
     return state
 
 

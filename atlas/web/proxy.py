@@ -43,6 +43,12 @@ TRUSTED_PEER = "127.0.0.1"  # what uvicorn trusts by default; st.context reports
 LOST_PEER = "unknown"  # FORWARDED_ALLOW_IPS=*: uvicorn rewrote any peer, and the real one is lost
 
 
+# The read routes of atlas/web (the API, the entry and country pages, feeds, discovery): public and
+# cookie-less, so that any replica, and nginx's cache, can answer them (the same list as the nginx
+# template's location for them).
+READ_ROUTES = re.compile(r"^/(api|ogc|hsds|entry|fr|country|feeds)(/|$)|^/(sitemap\.xml|robots\.txt|oembed)$")
+
+
 def visitor_token(value: object) -> str:
     """The visitor cookie's value when it is one of ours in form, else ""."""
     return value if isinstance(value, str) and VISITOR_TOKEN.fullmatch(value) else ""
@@ -109,7 +115,7 @@ class VisitorMiddleware:
         trusted = config.trusted_proxies() if self.trusted is None else self.trusted
         scope = dict(scope)
         scope["client"] = resolve_client(scope.get("client"), _forwarded_for(scope), trusted)
-        if scope["type"] != "http" or self._has_cookie(scope):
+        if scope["type"] != "http" or self._has_cookie(scope) or READ_ROUTES.match(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         secure = scope.get("scheme") == "https"

@@ -19,8 +19,8 @@ from atlas.web.proxy import VISITOR_COOKIE
 from bench.cluster import Cluster, available
 from tests.browser.conftest import FIXTURES
 from tests.browser.test_contribute import TIMEOUT, _fill_good, _open_form, gazetteer_index
-from tests.cluster.conftest import require
 from tests.store.records import new_org
+from tests.support import require
 
 __all__ = ["gazetteer_index"]  # the fixture, used here too
 
@@ -28,7 +28,7 @@ __all__ = ["gazetteer_index"]  # the fixture, used here too
 @pytest.fixture(scope="module")
 def cluster(chromium, gazetteer_index: Path) -> Iterator[Cluster]:
     why = available()
-    require(why is None, why or "")
+    require("the cluster (nginx, PostgreSQL): " + (why or ""), present=why is None)
     folder = Path(tempfile.mkdtemp(prefix="atlas-limits-cluster-"))
     (folder / "replica-0").mkdir(parents=True)
     shutil.copyfile(gazetteer_index, folder / "replica-0" / gazetteer_index.name)  # found beside its cache

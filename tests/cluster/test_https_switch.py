@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from atlas.web.proxy import VISITOR_COOKIE, VisitorMiddleware
-from bench.cluster import Balancer, nginx_binary, render
+from bench.cluster import Balancer, render
 from tests.cluster.conftest import require
 from tests.cluster.test_proxy_headers import echo, serve
 
@@ -38,7 +38,7 @@ def test_the_template_has_the_switch_off_by_default() -> None:
 
 @pytest.mark.parametrize("hsts", ["", HSTS])
 def test_hsts_and_secure_cookies_follow_the_switch(hsts: str, nginx_folder: Path) -> None:
-    require(nginx_binary() is not None, "nginx is not installed (Debian package nginx)")
+    require("nginx")
     with serve(VisitorMiddleware(echo, trusted=1)) as url:
         balancer = Balancer(url.removeprefix("http://"), nginx_folder / "nginx", settings={"ATLAS_HSTS": hsts})
         balancer.start()

@@ -59,6 +59,7 @@ def test_connections_accepted_on_a_socket_bound_like_streamlits_send_without_del
     leaves Nagle's algorithm on: every answer on a kept-alive connection waited ~40 ms for the
     client's delayed ACK. Building the routes makes asyncio set TCP_NODELAY on such connections."""
     import asyncio
+    import concurrent.futures
     import socket
 
     from atlas.web import routes
@@ -84,4 +85,7 @@ def test_connections_accepted_on_a_socket_bound_like_streamlits_send_without_del
         server.close()
         return value
 
-    assert asyncio.run(accepted_nodelay()) != 0
+    # In a thread of its own: a test of the same worker may have left an event loop running in this one
+    # (Playwright's sync API does), and asyncio.run refuses to start under it.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, accepted_nodelay()).result(timeout=60) != 0
