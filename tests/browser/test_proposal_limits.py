@@ -4,6 +4,7 @@ work that the page's own script finds, after which the proposal goes through."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,7 +72,10 @@ def test_a_busy_queue_asks_the_browser_for_a_proof_of_work(page: Page, limits_ap
     _open_form(page, limits_app.url)
     _fill_good(page, "Proposal Under Pressure")
     _send(page)
-    expect(page.get_by_text("your browser is doing a short computation")).to_be_visible(timeout=TIMEOUT)
+    # The page asks its script for the proof: the "working" notice, or already the "ready" one when the
+    # script was faster than this check (a quiet machine finds 18 bits in well under a second).
+    asked = re.compile(r"your browser is doing a short computation|Ready: send your proposal again\.")
+    expect(page.get_by_text(asked)).to_be_visible(timeout=TIMEOUT)
     started = time.monotonic()
     expect(page.get_by_text("Ready: send your proposal again.")).to_be_visible(timeout=60_000)
     print(f"proof of work found in the page in about {time.monotonic() - started:.1f} s")
