@@ -261,22 +261,18 @@ class Published:
             return []
         c = self._columns
         text = {name: [v if type(v) is str else _text(v) for v in c[name].take(index)] for name in _TEXT_COLUMNS}
-        lat, lon = c["lat"][index], c["lon"][index]
+        coordinates = {name: c[name][index] for name in _COORDINATES}
         stamps = np.datetime_as_string(c[UPDATED][index], unit="us")
         out = []
         for n in range(len(index)):
-            record: dict[str, Any] = {
-                "id": text["id"][n],
-                "kind": text["kind"][n],
-                "name": text["name"][n],
-                "aliases": [a for a in text["aliases"][n].split("|") if a.strip()],
-            }
-            for name in _TEXT_AFTER_ALIASES:
-                record[name] = text[name][n]
-            record["lat"] = None if lat[n] != lat[n] else float(lat[n])
-            record["lon"] = None if lon[n] != lon[n] else float(lon[n])
-            for name in _TEXT_AFTER_COORDINATES:
-                record[name] = text[name][n]
+            record: dict[str, Any] = {}
+            for name in FRAME_COLUMNS:  # the atlas's own columns, in their order
+                if name in _COORDINATES:
+                    value = coordinates[name][n]
+                    record[name] = None if value != value else float(value)
+                else:
+                    record[name] = text[name][n]
+            record["aliases"] = _aliases(record["aliases"])
             # to the microsecond: `updated_since` with this value gives this entry and the later ones only
             record["updated_at"] = f"{stamps[n]}Z"
             out.append(record)
@@ -286,27 +282,10 @@ class Published:
     def record(row: Mapping[Any, Any] | pd.Series) -> dict[str, Any]:
         """The public fields of one row of `frame`: plain strings, numbers or None (JSON as is)."""
         stamp = row[UPDATED]
+        out = {name: _coordinate(row[name]) if name in _COORDINATES else _text(row[name]) for name in FRAME_COLUMNS}
         return {
-            "id": _text(row["id"]),
-            "kind": _text(row["kind"]),
-            "name": _text(row["name"]),
-            "aliases": [a for a in _text(row["aliases"]).split("|") if a.strip()],
-            "category": _text(row["category"]),
-            "country": _text(row["country"]),
-            "country_name_en": _text(row["country_name_en"]),
-            "country_name_fr": _text(row["country_name_fr"]),
-            "city": _text(row["city"]),
-            "address": _text(row["address"]),
-            "lat": _coordinate(row["lat"]),
-            "lon": _coordinate(row["lon"]),
-            "geo_precision": _text(row["geo_precision"]),
-            "geo_source": _text(row["geo_source"]),
-            "website": _text(row["website"]),
-            "description_en": _text(row["description_en"]),
-            "description_fr": _text(row["description_fr"]),
-            "status": _text(row["status"]),
-            "opened": _text(row["opened"]),
-            "source": _text(row["source"]),
+            **out,
+            "aliases": _aliases(_text(row["aliases"])),
             # to the microsecond: `updated_since` with this value gives this entry and the later ones only
             "updated_at": stamp.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             if isinstance(stamp, pd.Timestamp)
@@ -362,27 +341,20 @@ def _naive_utc(moment: dt.datetime) -> np.datetime64:
     return np.datetime64(moment.astimezone(dt.UTC).replace(tzinfo=None), "us")
 
 
-_TEXT_AFTER_ALIASES = ("category", "country", "country_name_en", "country_name_fr", "city", "address")
-_TEXT_AFTER_COORDINATES = (
-    "geo_precision",
-    "geo_source",
-    "website",
-    "description_en",
-    "description_fr",
-    "status",
-    "opened",
-    "source",
-)
+_COORDINATES = ("lat", "lon")
+_TEXT_COLUMNS = tuple(name for name in FRAME_COLUMNS if name not in _COORDINATES)
 
 
-_TEXT_COLUMNS = ("id", "kind", "name", "aliases", *_TEXT_AFTER_ALIASES, *_TEXT_AFTER_COORDINATES)
+def _aliases(text: str) -> list[str]:
+    """A row's `aliases` cell (`|`-separated) as a list of names."""
+    return [a for a in text.split("|") if a.strip()]
 
 
 def _column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
     """The frame's public columns for `records_at`: its own arrays (not copied) for the text, numpy
     arrays for the coordinates (NaN: none) and the last changes (UTC, microseconds)."""
     columns: dict[str, Any] = {name: frame[name].array for name in _TEXT_COLUMNS}
-    for name in ("lat", "lon"):
+    for name in _COORDINATES:
         values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
         columns[name] = np.where(np.isfinite(values), values, np.nan)
     stamps = frame[UPDATED].dt.tz_convert("UTC").dt.tz_localize(None)
