@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas.geocoding.gazetteer import Gazetteer, index_path
 from atlas.store import open_store
@@ -95,15 +95,18 @@ def _type(page: Page, label: str, text: str) -> None:
 
 def _choose(page: Page, label: str, option: str) -> None:
     """Pick `option` in the select box `label` (again if a rerun redrew the list under the click)."""
-    box = page.get_by_role("combobox", name=re.compile(f"^{label}"))
+    box = page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}"))
+    # the select box whose own label is `label` (a rerun can leave a faded copy for a moment: wait it out)
+    select = page.get_by_test_id("stSelectbox").filter(has=box)
     for _ in range(3):
-        page.get_by_test_id("stSelectbox").filter(has_text=label).click()
-        page.keyboard.type(option)  # the list of countries is long: narrow it down
         try:
+            idle(page)
+            select.click()
+            page.keyboard.type(option)  # the list of countries is long: narrow it down
             page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
             expect(box).to_have_value(option, timeout=10_000)
             return
-        except (AssertionError, PlaywrightTimeout):
+        except (AssertionError, PlaywrightError):
             page.keyboard.press("Escape")
     expect(box).to_have_value(option, timeout=TIMEOUT)
 
@@ -140,6 +143,19 @@ def _select_pin(page: Page, suggest: str = "Suggest a correction"):
             continue
     expect(button).to_be_visible()
     return button
+
+
+def _open_correction(page: Page, button, name: str = "Name *") -> None:
+    """Click the detail panel's "Suggest a correction" until its form shows (a click that lands while
+    the record's fragment is being redrawn reaches the old button and does nothing)."""
+    for _ in range(3):
+        try:
+            button.click(timeout=10_000)
+            expect(_box(page, name)).to_be_visible(timeout=10_000)
+            return
+        except (AssertionError, PlaywrightError):
+            idle(page)
+    expect(_box(page, name)).to_be_visible(timeout=TIMEOUT)
 
 
 def _pending(app: FormApp) -> list:
@@ -218,7 +234,7 @@ def test_a_correction_from_the_detail_panel(page: Page, form_app: FormApp) -> No
     page.goto(form_app.url + "/?country=BE")
     button = _select_pin(page)
     expect(page.get_by_text(re.compile(r"^Added on \d{4}-\d\d-\d\d · last changed on"))).to_be_visible()
-    button.click()
+    _open_correction(page, button)
     expect(_box(page, "Name *")).to_have_value("Gamma Skills", timeout=TIMEOUT)
     expect(_box(page, "City")).to_have_value("Liège")
     expect(page.get_by_text("You have not changed anything yet.")).to_be_visible()
@@ -347,7 +363,7 @@ def test_screenshots(chromium, form_app: FormApp, tmp_path: Path, device: str, l
         button.scroll_into_view_if_needed()
         fits()
         page.screenshot(path=folder / f"details-{device}-{lang}.png")
-        button.click()
+        _open_correction(page, button, text["name"])
         _type(page, text["address"], "Rue de la Régence 1")
         expect(page.get_by_text("Rue de la Régence 1").last).to_be_visible(timeout=TIMEOUT)
         fits()
