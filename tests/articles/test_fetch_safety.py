@@ -326,7 +326,8 @@ def test_a_server_sending_a_byte_at_a_time_cannot_hold_a_request_past_its_deadli
         with pytest.raises(FetchError, match=r"within 2 s|longer than 2 s") as late:
             fetcher.get(f"http://{server.host}/page/")
         elapsed = time.monotonic() - started
-    assert 1.9 < elapsed < 4.0, elapsed  # the deadline, not 20 bytes × 1.5 s (30 s with the old client)
+    # the deadline (and the scheduling of a busy machine), not 20 bytes × 1.5 s (30 s with the old client)
+    assert 1.9 < elapsed < 10.0, elapsed
     assert not late.value.permanent  # a slow server may answer at the next run
 
 
@@ -344,7 +345,7 @@ def test_a_run_with_timeout_2_is_not_held_by_a_trickling_page(
         elapsed = time.monotonic() - started
     out = capsys.readouterr().out
     # the page's 2 s and little more (the red-team's run took 62 s); to be tried again at the next run
-    assert code == 1 and "1 failed" in out and "the answer took longer than 2 s" in out and elapsed < 8, (elapsed, out)
+    assert code == 1 and "1 failed" in out and "the answer took longer than 2 s" in out and elapsed < 15, (elapsed, out)
 
 
 def _raw_server(answer: Callable[[socket.socket, bytes], None]) -> tuple[socket.socket, str]:
