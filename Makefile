@@ -33,6 +33,7 @@ lint: $(STAMP) js-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The atlas's own JavaScript and CSS (static/atlas): `node --check`, then ESLint and Stylelint at the
 # versions package-lock.json locks. Without node (or npm) it says so and checks less, except in CI.

@@ -1,4 +1,4 @@
-"""Errors shared by the command-line tools."""
+"""Errors shared across the atlas: by the command-line tools and by the data sources."""
 
 from __future__ import annotations
 
@@ -9,3 +9,7 @@ class UnusableInput(ValueError):
     Commands report it with the file's name and exit with code 2; problems in single rows are
     reported and counted instead, never raised.
     """
+
+
+class SourceUnavailable(RuntimeError):
+    """The source cannot be read right now (say, the database is down); the app keeps its last copy."""

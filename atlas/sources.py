@@ -19,11 +19,8 @@ from typing import Protocol
 from atlas import config
 from atlas.articles.model import Article, load_articles
 from atlas.data import Atlas, load_atlas
+from atlas.errors import SourceUnavailable as SourceUnavailable  # where callers have always found it
 from atlas.schema import SCHEMAS
-
-
-class SourceUnavailable(RuntimeError):
-    """The source cannot be read right now (say, the database is down); the app keeps its last copy."""
 
 
 class AtlasSource(Protocol):

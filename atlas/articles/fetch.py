@@ -19,15 +19,45 @@ import datetime as dt
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from atlas.articles.drafting import Drafter
+from atlas.articles.drafting import ArticleDraft, Drafter, KnownEntry
 from atlas.articles.feed import FeedItem, extract_page, read_feed, since
 from atlas.articles.geocode_places import Geocode
 from atlas.articles.places import PlaceLookup
 from atlas.articles.polite import Disallowed, FetchError, PoliteClient, Refused, is_http
 from atlas.errors import UnusableInput
-from atlas.store.drafts import FeedLedger
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What the ledger remembers of one feed item."""
+
+    status: str  # drafted | failed | gave_up | skipped
+    attempts: int
+    article_id: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A drafted item, as stored."""
+
+    article_id: str
+    candidates: tuple[KnownEntry, ...]  # new pending entries made for this article
+
+
+class FeedLedger(Protocol):
+    """What the fetch needs to remember between runs (the database's side: `atlas.store.drafts.FeedLedger`)."""
+
+    def known_entries(self) -> list[KnownEntry]: ...
+
+    def status(self, feed: str, item: FeedItem) -> ItemState | None: ...
+
+    def record_failure(self, feed: str, item: FeedItem, error: str) -> ItemState: ...
+
+    def record_skipped(self, feed: str, item: FeedItem, reason: str) -> None: ...
+
+    def record_draft(self, feed: str, item: FeedItem, draft: ArticleDraft) -> Recorded | None: ...
 
 
 @dataclass

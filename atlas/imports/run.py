@@ -42,7 +42,8 @@ from atlas.imports.readers import InputError, RawRow
 from atlas.matching import LIKELY, find_duplicates, prepare
 from atlas.schema import SCHEMAS, SLUG, Problem, url_problem, validate_rows
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, ImportRun, ImportSource, Revision, SourceLink
-from atlas.store.store import PUBLISHED_REVISION, Store, _data_of, _same, _text, describe_problem, slug
+from atlas.store.records import cell_text, data_of, same_value
+from atlas.store.store import PUBLISHED_REVISION, Store, describe_problem, slug
 
 IMPORTS = "imports"  # the meta counter an import locks
 ACTIONS = ("new", "update", "unchanged", "duplicate", "error")
@@ -372,7 +373,7 @@ def validate(incoming: list[Incoming], mapping: SourceMapping, label: str) -> No
                 item.result.action = "error"
                 continue
             clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
-            item.data = _data_of({str(k): v for k, v in clean.items()})
+            item.data = data_of({str(k): v for k, v in clean.items()})
             item.valid = not any(p.startswith("kind ") or p.startswith("no category") for p in item.result.problems)
             if not item.valid or (item.kind == "organisation" and not item.data["category"]):
                 item.valid = False
@@ -447,7 +448,7 @@ def plan_and_apply(
                 new_rows.append(item)
                 continue
             item.result.match = link.entry_id
-            changed = {f for f in DATA_FIELDS if not _same(link.data.get(f), item.data.get(f))}
+            changed = {f for f in DATA_FIELDS if not same_value(link.data.get(f), item.data.get(f))}
             item.result.action = "unchanged"
             if changed:
                 changed_rows.append((item, link, changed))
@@ -462,7 +463,7 @@ def plan_and_apply(
             changes = {
                 f: [getattr(entry, f), item.data[f]]
                 for f in sorted(changed)
-                if not _same(getattr(entry, f), item.data[f])
+                if not same_value(getattr(entry, f), item.data[f])
             }
             item.result.action = "update" if changes else "unchanged"
             updates.append((item, entry, link, changes))
@@ -819,7 +820,7 @@ def _revision_state(revision: Revision) -> dict[str, Any]:
 
 def text_value(value: object) -> str:
     """A stored value as a CSV cell holds it (for messages)."""
-    return _text(value)
+    return cell_text(value)
 
 
 def default_source_name(path: Any) -> str:

@@ -24,13 +24,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from atlas import config
 from atlas.articles.polite import FetchError, PoliteClient
+from atlas.imports.console import MAX_LISTED, print_report
 from atlas.imports.mapping import MappingError
 from atlas.imports.readers import InputError
 from atlas.imports.remote import RemoteReport, import_url, new_client
 from atlas.store.models import ImportSource
 from atlas.store.store import Store
-
-MAX_LISTED = 50
 
 
 @dataclass
@@ -85,8 +84,6 @@ def sync(
 
 
 def print_result(result: SyncResult, dry_run: bool) -> None:
-    from atlas.imports.cli import print_report
-
     if result.error:
         print(f"{result.source} ({result.url}): not synchronised: {result.error}")
         return

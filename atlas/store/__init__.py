@@ -9,7 +9,8 @@ from atlas import config
 from atlas.store import migrate
 from atlas.store.engine import make_engine
 from atlas.store.files import LoadReport, load_folder
-from atlas.store.store import Limits, Store
+from atlas.store.limits import Limits
+from atlas.store.store import Store
 
 log = logging.getLogger("atlas.store")
 

@@ -33,22 +33,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from atlas.articles.clean import plain_text
 from atlas.articles.drafting import EXTRACTIVE, MAX_SUMMARY, MAX_TITLE, ArticleDraft, KnownEntry
 from atlas.articles.feed import FeedItem as FeedEntry
+from atlas.articles.fetch import ItemState, Recorded
 from atlas.articles.frontmatter import FrontMatterError, render_front_matter, split_front_matter
 from atlas.articles.model import PRECISIONS, parse_articles
 from atlas.schema import SLUG, Problem
+from atlas.store.errors import AlreadyDecided, InvalidRecord, NotFound, StoreError
 from atlas.store.models import Article, ArticleLink, Entry, FeedItem, Revision
 from atlas.store.models import ArticleDraft as DraftRow
-from atlas.store.store import (
-    AlreadyDecided,
-    InvalidRecord,
-    NotFound,
-    Paged,
-    Store,
-    StoreError,
-    _data_of,
-    _escape_like,
-    slug,
-)
+from atlas.store.records import Paged, data_of
+from atlas.store.store import Store, _escape_like, slug
 from atlas.text import fold_key
 
 MAX_ATTEMPTS = 3
@@ -89,19 +82,6 @@ class Undecided(StoreError):
 
 
 # -- the fetch's side ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItemState:
-    status: str  # drafted | failed | gave_up | skipped
-    attempts: int
-    article_id: str
-
-
-@dataclass(frozen=True)
-class Recorded:
-    article_id: str
-    candidates: tuple[KnownEntry, ...]  # new pending entries made for this article
 
 
 class FeedLedger:
@@ -266,7 +246,7 @@ class FeedLedger:
         }
         clean = self.store._valid("organisation", {**record, "id": "new-entry"}, "", "")
         entry_id = self.store._new_id(s, "organisation", clean)
-        data = _data_of(clean)
+        data = data_of(clean)
         now = self.store.clock()
         entry = Entry(id=entry_id, kind="organisation", state="pending", created_at=now, updated_at=now, **data)
         s.add(entry)

@@ -23,7 +23,8 @@ from atlas.articles.frontmatter import FrontMatterError, parse_front_matter
 from atlas.data import load_file
 from atlas.schema import SCHEMAS, Problem
 from atlas.store.models import DATA_FIELDS, Article, Entry, Revision
-from atlas.store.store import PUBLISHED_REVISION, SEEDED, Store, _data_of, _same, _text
+from atlas.store.records import cell_text, data_of, same_value
+from atlas.store.store import PUBLISHED_REVISION, SEEDED, Store
 
 BATCH = 5_000
 
@@ -57,7 +58,7 @@ def load_folder(
         report.problems += problems
         records: list[dict[Any, Any]] = frame.drop(columns="_line").to_dict("records")
         for record in records:
-            incoming.setdefault(str(record["id"]), (kind, _data_of(record)))
+            incoming.setdefault(str(record["id"]), (kind, data_of(record)))
     texts = _article_texts(folder / "articles", report)
     with store.writing() as s:
         marker = store._meta(s, SEEDED, lock=True)
@@ -86,7 +87,7 @@ def load_folder(
                 new_revisions.append(_revision(entry_id, action, author, changes, now))
                 report.new.append(entry_id)
                 continue
-            changes = {f: [getattr(entry, f), v] for f, v in data.items() if not _same(getattr(entry, f), v)}
+            changes = {f: [getattr(entry, f), v] for f, v in data.items() if not same_value(getattr(entry, f), v)}
             if entry.kind != kind:
                 report.problems.append(
                     Problem(str(folder), None, "id", entry_id, f"is a {entry.kind} in the database; row skipped")
@@ -178,7 +179,7 @@ def export_folder(store: Store, folder: Path) -> dict[str, int]:
         entries = list(s.scalars(select(Entry).where(Entry.state == "published").order_by(Entry.seq)))
         articles = list(s.scalars(select(Article).where(Article.state == "published").order_by(Article.seq)))
     for kind, schema in SCHEMAS.items():
-        rows = [{"id": e.id, **{f: _text(getattr(e, f)) for f in DATA_FIELDS}} for e in entries if e.kind == kind]
+        rows = [{"id": e.id, **{f: cell_text(getattr(e, f)) for f in DATA_FIELDS}} for e in entries if e.kind == kind]
         columns = [c for c in schema.file_columns if c in schema.required or any(r[c] for r in rows)]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

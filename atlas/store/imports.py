@@ -24,8 +24,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from atlas.store.errors import StoreError
 from atlas.store.models import DuplicatePair, Entry, ImportRun, ImportSource, Revision, SourceLink
-from atlas.store.store import PUBLISHED_REVISION, Store, StoreError, _same
+from atlas.store.records import same_value
+from atlas.store.store import PUBLISHED_REVISION, Store
 
 IMPORTS = "imports"  # the meta counter imports lock (atlas.imports.run)
 
@@ -137,7 +139,7 @@ def undo_run(store: Store, source: str, run_id: int | None = None, who: str = ""
             back = {
                 f: [change["after"][f], old]
                 for f, old in change["before"].items()
-                if _same(getattr(entry, f), change["after"][f])
+                if same_value(getattr(entry, f), change["after"][f])
             }
             if not back:
                 continue

@@ -26,8 +26,9 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from atlas.matching import LIKELY, Candidate, find_duplicates, prepare, similar
+from atlas.store.errors import AlreadyDecided, NotFound, StoreError
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, NotSamePair, Revision, SourceLink
-from atlas.store.store import Paged
+from atlas.store.records import Paged, cell_text, data_of, record_of, same_value
 from atlas.text import fold_key
 
 if TYPE_CHECKING:
@@ -82,7 +83,6 @@ def ordered(a: str, b: str) -> tuple[str, str]:
 
 def propose_duplicates(store: Store, dry_run: bool = False, proposed_by: str = "dedup") -> list[ProposedPair]:
     """Likely duplicate pairs among live entries, best first; new ones queued unless `dry_run`."""
-    from atlas.store.store import _text
 
     names = ("id", "name", "aliases", "country", "city", "address", "lat", "lon", "geo_precision", "website")
     with store.reading() as s:
@@ -93,7 +93,7 @@ def propose_duplicates(store: Store, dry_run: bool = False, proposed_by: str = "
     prepared = [prepare(r) for r in records]
     found = []
     for i, j, score, reasons in find_duplicates(prepared, None, LIKELY):
-        a, b = ordered(_text(records[i]["id"]), _text(records[j]["id"]))
+        a, b = ordered(cell_text(records[i]["id"]), cell_text(records[j]["id"]))
         found.append(ProposedPair(a, b, score, reasons, (a, b) not in known))
     if dry_run:
         return found
@@ -126,7 +126,6 @@ def similar_entries(
     `pending` those waiting in the queue too (for moderators: a second submission of a place
     still under review is a duplicate as much as a published one is; the public form shows
     published entries only, never an unreviewed one)."""
-    from atlas.store.store import record_of
 
     if not fold_key(record.get("name")):
         return []
@@ -141,7 +140,6 @@ def similar_entries(
 
 
 def _side(s: Any, entry: Entry) -> dict[str, object]:
-    from atlas.store.store import record_of
 
     sources = s.execute(
         select(SourceLink.external_id, SourceLink.url, SourceLink.source_id).where(SourceLink.entry_id == entry.id)
@@ -156,7 +154,6 @@ def _side(s: Any, entry: Entry) -> dict[str, object]:
 
 
 def _item(s: Any, pair: DuplicatePair, a: Entry, b: Entry) -> PairItem:
-    from atlas.store.store import _same
 
     return PairItem(
         pair_id=pair.id,
@@ -168,7 +165,7 @@ def _item(s: Any, pair: DuplicatePair, a: Entry, b: Entry) -> PairItem:
         created_at=pair.created_at,
         a=_side(s, a),
         b=_side(s, b),
-        differing=tuple(f for f in DATA_FIELDS if not _same(getattr(a, f), getattr(b, f))),
+        differing=tuple(f for f in DATA_FIELDS if not same_value(getattr(a, f), getattr(b, f))),
         kept=pair.kept,
         decided_by=pair.decided_by,
         decided_at=pair.decided_at,
@@ -229,7 +226,6 @@ def merge(
     """Merge the pair into `keep` (one of its two ids); `take` maps a field to the id whose value wins
     (fields not named keep the kept entry's value). One transaction; `AlreadyDecided` if the pair
     was decided (or either entry changed state) meanwhile."""
-    from atlas.store.store import AlreadyDecided, NotFound, StoreError, _data_of, _same, record_of
 
     who = f"moderator:{moderator}"
     try:
@@ -258,7 +254,7 @@ def merge(
             current = record_of(kept)
             clean = store._valid(kept.kind, {**current, **chosen, "id": kept.id}, "", "")
             changes: dict[str, list] = {
-                f: [current[f], v] for f, v in _data_of(clean).items() if not _same(current[f], v)
+                f: [current[f], v] for f, v in data_of(clean).items() if not same_value(current[f], v)
             }
             now = store.clock()
             was_public = kept.state == "published" or other.state == "published"
@@ -305,7 +301,6 @@ def merge(
 
 def not_same(store: Store, pair_id: int, version: int, moderator: str, note: str = "") -> None:
     """The pair's entries are different organisations: remembered, never proposed again."""
-    from atlas.store.store import AlreadyDecided, NotFound
 
     who = f"moderator:{moderator}"
     try:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from atlas.articles.model import Article, parse_articles
 from atlas.data import Atlas
-from atlas.sources import SourceUnavailable
+from atlas.errors import SourceUnavailable
 from atlas.store.engine import describe
 from atlas.store.models import Article as ArticleRow
 from atlas.store.store import Store

@@ -18,13 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, func, or_, select
@@ -34,11 +32,24 @@ from sqlalchemy.orm.exc import StaleDataError
 from atlas.data import Atlas, Part, combine
 from atlas.matching import Candidate
 from atlas.schema import SCHEMAS, Problem, show_value, validate_record, validate_rows
+from atlas.store import pairs
 from atlas.store.engine import WRITE
+from atlas.store.errors import AlreadyDecided, InvalidRecord, NotFound, NothingChanged, Refused, StoreError
+from atlas.store.limits import Challenge, Limits, address_keys, proof_holds
 from atlas.store.models import DATA_FIELDS, Contact, Entry, Meta, RateEvent, Revision
+from atlas.store.records import (
+    Change,
+    HistoryItem,
+    QueueItem,
+    QueuePage,
+    Submitted,
+    cells,
+    data_of,
+    public_author,
+    record_of,
+    same_value,
+)
 from atlas.text import fold_key
-
-T = TypeVar("T")
 
 PUBLISHED_REVISION = "published_revision"
 SUBMISSIONS = "submissions"  # counter bumped by every submission (serialises them on PostgreSQL)
@@ -49,237 +60,8 @@ MAX_NOTE = 2000
 MAX_EMAIL = 254
 
 
-class StoreError(Exception):
-    """Base of the errors a visitor or moderator can be told about."""
-
-
-class InvalidRecord(StoreError):
-    """The record breaks the schema's rules; `problems` name each field and value."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
-
-
-class NotFound(StoreError):
-    pass
-
-
-class NothingChanged(StoreError):
-    """A correction that changes no field."""
-
-
-class AlreadyDecided(StoreError):
-    """Someone else decided this item first (or changed the entry meanwhile)."""
-
-    def __init__(self, by: str | None, at: dt.datetime | None, status: str) -> None:
-        super().__init__(f"already {status} by {by or 'someone'} at {at.isoformat() if at else 'an unknown time'}")
-        self.by, self.at, self.status = by, at, status
-
-
-class Refused(StoreError):
-    """A submission refused to protect the moderators: `reason` is `session`, `client`, `network`,
-    `queue`, or `challenge` (the queue is under pressure and no valid proof of work came with it)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"submission refused ({reason} limit reached)")
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Anonymous submissions allowed per hour: per session (the visitor's cookie, else the address),
-    per client address (an IPv6 address counts by its /64), per network (IPv4 /24, IPv6 /48: one
-    network's share of the queue, so that it cannot fill the queue for everyone), and pending in all.
-
-    From `challenge_from` pending submissions in the hour (default: half of `pending_per_hour`) the
-    queue is under pressure: a submission must then come with a proof of work (`Challenge`) of
-    `challenge_bits` bits, which the visitor's browser computes in a second or so.
-    """
-
-    per_session: int = 5
-    per_client: int = 20
-    pending_per_hour: int = 100
-    per_network: int | None = None  # default: a quarter of pending_per_hour (at least per_client)
-    challenge_from: int | None = None  # default: half of pending_per_hour
-    challenge_bits: int = 18
-
-    @property
-    def network(self) -> int:
-        return self.per_network if self.per_network is not None else max(self.per_client, self.pending_per_hour // 4)
-
-    @property
-    def pressure(self) -> int:
-        return self.challenge_from if self.challenge_from is not None else self.pending_per_hour // 2
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """A proof of work asked of a visitor when the queue is under pressure: find a `nonce` such that
-    SHA-256 of `f"{seed}:{nonce}"` starts with `bits` zero bits (`solve` does it; so does the page)."""
-
-    seed: str
-    bits: int
-
-
-def proof_holds(seed: str, nonce: str, bits: int) -> bool:
-    """True when SHA-256 of `seed:nonce` starts with `bits` zero bits."""
-    if not nonce or len(nonce) > 32:
-        return False
-    digest = int.from_bytes(hashlib.sha256(f"{seed}:{nonce}".encode()).digest(), "big")
-    return digest >> (256 - bits) == 0 if bits > 0 else True
-
-
-def solve(challenge: Challenge) -> str:
-    """A nonce that satisfies `challenge` (what the page's script does, for tests and scripts)."""
-    n = 0
-    while not proof_holds(challenge.seed, str(n), challenge.bits):
-        n += 1
-    return str(n)
-
-
-UNKNOWN_CLIENT = "unknown"  # a visitor whose address the server does not know: one key for all of them
-LOOPBACK_CLIENT = "loopback"  # a visitor on this machine (st.context says None): one key for all of them
-
-
-def address_keys(client: str) -> tuple[str, str]:
-    """What a client address is counted by: (the address, its network). An IPv6 address counts by
-    its /64 (one subscriber usually holds a whole /64) and its network by the /48; an IPv4 address
-    by itself and its /24. An IPv4-mapped IPv6 address is its IPv4 address. Loopback is one key,
-    and anything that is not an address (empty, `unknown`) another: never no key at all."""
-    text = client.strip().strip("[]")
-    if not text:
-        return UNKNOWN_CLIENT, UNKNOWN_CLIENT
-    try:
-        address = ipaddress.ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return text[:100], text[:100]
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return LOOPBACK_CLIENT, LOOPBACK_CLIENT
-    if isinstance(address, ipaddress.IPv4Address):
-        return str(address), str(ipaddress.ip_network(f"{address}/24", strict=False))
-    return (
-        str(ipaddress.ip_network(f"{address}/64", strict=False)),
-        str(ipaddress.ip_network(f"{address}/48", strict=False)),
-    )
-
-
-@dataclass(frozen=True)
-class Submitted:
-    revision_id: int
-    entry_id: str
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field of a revision: its value before and after."""
-
-    field: str
-    old: object
-    new: object
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    """A pending revision as the moderation queue shows it."""
-
-    revision_id: int
-    version: int
-    action: str  # submission | correction
-    entry_id: str
-    kind: str
-    name: str
-    entry_state: str
-    submitted_by: str  # "anonymous submission #N"
-    created_at: dt.datetime
-    changes: tuple[Change, ...]
-    note: str
-    has_contact: bool
-    stale: bool  # a correction made against an older version of the entry
-
-
-@dataclass(frozen=True)
-class Paged(Generic[T]):
-    """One page of a list the moderators go through (the queue, the drafts, the duplicate pairs)."""
-
-    items: tuple[T, ...]
-    total: int
-    page: int
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-
-QueuePage = Paged[QueueItem]
-
-
-@dataclass(frozen=True)
-class HistoryItem:
-    """One revision in an entry's history."""
-
-    revision_id: int
-    at: dt.datetime
-    action: str
-    status: str
-    author: str  # public: a role ("anonymous", "moderator", "seed", "import"); moderators: the full author
-    fields: tuple[str, ...]
-    changes: tuple[Change, ...]
-    note: str  # the contributor's note (moderators only)
-    decided_by: str  # moderators only
-    decision_note: str  # the moderator's reason
-    entry_id: str = ""  # the entry the revision is about (the audit log lists several entries)
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def record_of(entry: Entry) -> dict[str, object]:
-    """The entry's data as a schema record (`id` and every data field)."""
-    return {"id": entry.id, **{f: getattr(entry, f) for f in DATA_FIELDS}}
-
-
-def _text(value: object) -> str:
-    """A stored value as a CSV cell would hold it."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value) if value == value else ""
-    return str(value)
-
-
-def _cells(rows: pd.DataFrame, column: str) -> pd.Series:
-    """A column of stored rows as the strings a CSV file would hold (`_text` of each value)."""
-    if column not in rows:
-        return pd.Series("", index=rows.index, dtype=str)
-    if column in ("lat", "lon"):
-        return rows[column].map(_text).astype(str)
-    return rows[column].fillna("").astype(str)
-
-
-def _same(a: object, b: object) -> bool:
-    return _text(a) == _text(b)
-
-
-def _data_of(record: Mapping[str, object]) -> dict[str, Any]:
-    """Entry column values from a validated record (absent fields: empty)."""
-    out: dict[str, Any] = {}
-    for field in DATA_FIELDS:
-        value = record.get(field)
-        if field in ("lat", "lon"):
-            out[field] = None if value is None or value == "" else float(value)  # type: ignore[arg-type]
-        else:
-            out[field] = "" if value is None else str(value)
-    return out
-
-
-def public_author(author: str) -> str:
-    """The role behind an author string, which is all the public history shows."""
-    return author.split(":", 1)[0]
 
 
 class Store:
@@ -343,7 +125,7 @@ class Store:
         parts = []
         for kind, schema in SCHEMAS.items():
             mine = rows[rows["kind"] == kind]
-            table = pd.DataFrame({col: _cells(mine, col) for col in schema.columns}, index=mine.index)
+            table = pd.DataFrame({col: cells(mine, col) for col in schema.columns}, index=mine.index)
             table["_line"] = mine["seq"].astype("int64")
             frame, found = validate_rows(table, schema, f"{label} ({kind})")
             problems += found
@@ -371,9 +153,7 @@ class Store:
     ) -> list[Candidate]:
         """Entries that may be the one `record` describes ("Is it one of these?"): published ones,
         and with `pending` those waiting in the queue too (`atlas.store.pairs.similar_entries`)."""
-        from atlas.store.pairs import similar_entries
-
-        return similar_entries(self, record, limit=limit, exclude=exclude, pending=pending)
+        return pairs.similar_entries(self, record, limit=limit, exclude=exclude, pending=pending)
 
     def history(self, entry_id: str, public: bool = True) -> list[HistoryItem]:
         """The entry's revisions, oldest first; publicly only the applied ones, without names or notes."""
@@ -504,7 +284,7 @@ class Store:
         with self.writing() as s:
             self._admit(s, client, session, proof)
             entry_id = self._new_id(s, kind, clean)
-            data = _data_of(clean)
+            data = data_of(clean)
             s.add(
                 Entry(id=entry_id, kind=kind, state="pending", created_at=self.clock(), updated_at=self.clock(), **data)
             )
@@ -530,7 +310,7 @@ class Store:
                 raise NotFound(entry_id)
             current = record_of(entry)
             clean = self._valid(entry.kind, {**current, **record, "id": entry_id}, contact, note)
-            changes = {f: [current[f], v] for f, v in _data_of(clean).items() if not _same(current[f], v)}
+            changes = {f: [current[f], v] for f, v in data_of(clean).items() if not same_value(current[f], v)}
             if not changes:
                 raise NothingChanged(entry_id)
             self._admit(s, client, session, proof)
@@ -672,8 +452,8 @@ class Store:
                 before = current
             merged = {**base, **(edits or {}), "id": entry.id}
             clean = self._valid(entry.kind, merged, "", "")
-            data = _data_of(clean)
-            changes = {f: [before[f], v] for f, v in data.items() if not _same(before[f], v)}
+            data = data_of(clean)
+            changes = {f: [before[f], v] for f, v in data.items() if not same_value(before[f], v)}
             if changes != revision.changes:
                 revision.proposed = revision.changes
                 revision.changes = changes
@@ -792,7 +572,7 @@ class Store:
         def change(s: Session, entry: Entry) -> dict[str, list]:
             current = record_of(entry)
             clean = self._valid(entry.kind, {**current, **update(current), "id": entry.id}, "", "")
-            changes = {f: [current[f], v] for f, v in _data_of(clean).items() if not _same(current[f], v)}
+            changes = {f: [current[f], v] for f, v in data_of(clean).items() if not same_value(current[f], v)}
             if not changes:
                 raise NothingChanged(entry_id)
             for field, (_old, new) in changes.items():
@@ -855,16 +635,12 @@ class Store:
 
     # -- duplicates (atlas.store.pairs) --------------------------------------------------------------
 
-    def duplicate_pairs(self, page: int = 0, size: int = 20) -> Any:
-        """Pending duplicate pairs (both entries still live), best score first: a `pairs.PairPage`."""
-        from atlas.store import pairs
-
+    def duplicate_pairs(self, page: int = 0, size: int = 20) -> pairs.PairPage:
+        """Pending duplicate pairs (both entries still live), best score first."""
         return pairs.pending_pairs(self, page, size)
 
-    def duplicate_pair(self, pair_id: int) -> Any:
-        """One pair with both records and the fields that differ (`pairs.PairItem`), or None."""
-        from atlas.store import pairs
-
+    def duplicate_pair(self, pair_id: int) -> pairs.PairItem | None:
+        """One pair with both records and the fields that differ, or None."""
         return pairs.get_pair(self, pair_id)
 
     def merge(
@@ -877,20 +653,14 @@ class Store:
         note: str = "",
     ) -> None:
         """Merge a pair into `keep`; `take` = {field: entry id whose value wins}. See `pairs.merge`."""
-        from atlas.store import pairs
-
         pairs.merge(self, pair_id, version, moderator, keep, take, note)
 
     def not_same(self, pair_id: int, version: int, moderator: str, note: str = "") -> None:
         """The pair are different organisations: remembered, never proposed again."""
-        from atlas.store import pairs
-
         pairs.not_same(self, pair_id, version, moderator, note)
 
     def propose_duplicates(self, dry_run: bool = False) -> list:
         """Run the matcher over the whole atlas and queue the likely pairs (`atlas dedup`)."""
-        from atlas.store import pairs
-
         return pairs.propose_duplicates(self, dry_run)
 
 

@@ -15,8 +15,8 @@ from atlas.countries import country_name
 from atlas.i18n import TRANSLATIONS, t
 from atlas.provenance import mention_items, reader_sources, title_index
 from atlas.sources import SourceUnavailable
+from atlas.store.records import HistoryItem
 from atlas.store.source import UNREACHABLE
-from atlas.store.store import HistoryItem
 from atlas.text import safe_url
 from atlas.ui import navigation, safe, state
 from atlas.ui.loaders import current_store

@@ -25,7 +25,8 @@ from atlas.categories import CATEGORY_IDS, category_label
 from atlas.i18n import t
 from atlas.moderation import draft_edits, languages_key
 from atlas.store.drafts import ArticleReview, DraftView, LinkView
-from atlas.store.store import MAX_NOTE, NothingChanged, Store
+from atlas.store.errors import NothingChanged
+from atlas.store.store import MAX_NOTE, Store
 from atlas.text import safe_url
 from atlas.ui import moderate_common as common
 from atlas.ui import safe, state

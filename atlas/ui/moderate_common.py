@@ -22,15 +22,8 @@ from atlas.moderation import languages_key
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES, SCHEMAS
 from atlas.sources import SourceUnavailable
 from atlas.store.drafts import StillExtractive, Undecided
-from atlas.store.store import (
-    AlreadyDecided,
-    InvalidRecord,
-    NotFound,
-    NothingChanged,
-    Store,
-    StoreError,
-    describe_problem,
-)
+from atlas.store.errors import AlreadyDecided, InvalidRecord, NotFound, NothingChanged, StoreError
+from atlas.store.store import Store, describe_problem
 from atlas.ui import auth, state
 from atlas.ui.loaders import current_store
 from atlas.ui.state import Key

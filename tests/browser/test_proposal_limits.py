@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from atlas.store.store import Limits
+from atlas.store.limits import Limits
 from atlas.web.proxy import VISITOR_COOKIE
 from tests.browser.test_contribute import TIMEOUT, FormApp, _fill_good, _form_app, _open_form, gazetteer_index
 from tests.store.records import new_org

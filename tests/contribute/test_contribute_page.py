@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import create_engine
 from streamlit.testing.v1 import AppTest
 
-from atlas.store.store import Limits, Store
+from atlas.store.limits import Limits
+from atlas.store.store import Store
 from tests.contribute.conftest import APP, open_page
 
 GOOD = {"name": "Zeta Repair Café", "city": "Lyon", "source": "https://zeta.example.org/about"}

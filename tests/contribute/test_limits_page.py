@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from atlas.store.store import Limits, Store
+from atlas.store.limits import Limits
+from atlas.store.store import Store
 from tests.contribute.test_contribute_page import GOOD, good, send, value
 
 

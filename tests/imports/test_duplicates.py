@@ -11,8 +11,9 @@ from atlas.cli import main
 from atlas.imports.mapping import SourceMapping
 from atlas.imports.run import run_import
 from atlas.store import open_store
+from atlas.store.errors import AlreadyDecided, StoreError
 from atlas.store.models import SourceLink
-from atlas.store.store import AlreadyDecided, Store, StoreError
+from atlas.store.store import Store
 from tests.imports.conftest import FIXTURES
 from tests.store.records import new_org
 

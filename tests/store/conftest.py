@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from atlas.store import open_store
-from atlas.store.store import Limits, Store
+from atlas.store.limits import Limits
+from atlas.store.store import Store
 from bench.pg import TemporaryPostgres, available
 from tests.support import require
 

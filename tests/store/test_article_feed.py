@@ -29,10 +29,11 @@ from atlas.geocoding.models import GeoResult
 from atlas.schema import MARKUP
 from atlas.store import open_store
 from atlas.store.drafts import ArticleReview, FeedLedger, StillExtractive, Undecided
+from atlas.store.errors import AlreadyDecided, InvalidRecord
 from atlas.store.files import export_folder
 from atlas.store.models import Article, ArticleDraft, ArticleLink, Entry, FeedItem, Revision
 from atlas.store.source import DatabaseSource
-from atlas.store.store import AlreadyDecided, InvalidRecord, Store
+from atlas.store.store import Store
 from tests.articles.conftest import FakeGazetteer
 from tests.articles.feedsite import HOSTILE, BlogSite, Route, rss, serve
 

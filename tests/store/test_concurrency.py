@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from atlas.store import open_store
+from atlas.store.errors import AlreadyDecided
+from atlas.store.limits import Limits
 from atlas.store.models import Entry, Revision
-from atlas.store.store import AlreadyDecided, Limits, Store
+from atlas.store.store import Store
 from tests.store.records import new_org
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from atlas.store import open_store
-from atlas.store.store import Limits, Refused, Store, address_keys, proof_holds, solve
+from atlas.store.errors import Refused
+from atlas.store.limits import Limits, address_keys, proof_holds, solve
+from atlas.store.store import Store
 from tests.store.records import new_org
 
 

@@ -12,18 +12,12 @@ from sqlalchemy import text
 from atlas.schema import ODCS, ORGANISATIONS
 from atlas.sources import CsvFolder
 from atlas.store import migrate, open_store
+from atlas.store.errors import AlreadyDecided, InvalidRecord, NotFound, NothingChanged, Refused
 from atlas.store.files import export_folder, load_folder
+from atlas.store.limits import Limits
 from atlas.store.models import DATA_FIELDS, Base
 from atlas.store.source import DatabaseSource
-from atlas.store.store import (
-    AlreadyDecided,
-    InvalidRecord,
-    Limits,
-    NotFound,
-    NothingChanged,
-    Refused,
-    Store,
-)
+from atlas.store.store import Store
 from tests.store.conftest import DATA
 from tests.store.records import new_org
 

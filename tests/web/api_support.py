@@ -16,8 +16,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from atlas.store import open_store
+from atlas.store.limits import Limits
 from atlas.store.source import DatabaseSource
-from atlas.store.store import Limits, Store
+from atlas.store.store import Store
 from atlas.web import api, hsds, ogc, published
 from atlas.web.http import BODIES, set_limiter
 from tests.store.conftest import db_url, postgres  # noqa: F401 (fixtures)

@@ -14,8 +14,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from atlas.store import open_store
+from atlas.store.limits import Limits
 from atlas.store.source import DatabaseSource
-from atlas.store.store import Limits, Store
+from atlas.store.store import Store
 from atlas.web import discovery, feeds, pages, published
 from atlas.web.http import BODIES
 from tests.store.records import new_org

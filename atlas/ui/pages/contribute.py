@@ -39,8 +39,9 @@ from atlas.countries import country_name
 from atlas.i18n import TRANSLATIONS, t
 from atlas.schema import GEO_PRECISIONS, KINDS, ODC_STATUSES, Problem
 from atlas.sources import SourceUnavailable
+from atlas.store.errors import InvalidRecord, NotFound, NothingChanged, Refused
 from atlas.store.source import UNREACHABLE
-from atlas.store.store import InvalidRecord, NotFound, NothingChanged, Refused, Store
+from atlas.store.store import Store
 from atlas.ui import navigation, safe, state
 from atlas.ui.loaders import current_store
 from atlas.ui.location_picker import locate, render_location_picker

@@ -24,12 +24,8 @@ from atlas.categories import CATEGORY_IDS, category_label
 from atlas.i18n import t
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES
 from atlas.sources import SourceUnavailable
-from atlas.store.store import (
-    MAX_NOTE,
-    Change,
-    QueueItem,
-    Store,
-)
+from atlas.store.records import Change, QueueItem
+from atlas.store.store import MAX_NOTE, Store
 from atlas.text import fold
 from atlas.ui import auth, safe, state
 from atlas.ui import moderate_common as common
