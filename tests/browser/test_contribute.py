@@ -253,6 +253,30 @@ def test_a_click_on_the_small_map_moves_the_pin_as_precise_as_its_zoom(
         context.close()
 
 
+@pytest.mark.parametrize(
+    ("lang", "label", "note"),
+    [
+        ("en", "Website", "It will be saved as https://mu.example.org/about (https:// added)."),
+        ("fr", "Site web", "Il sera enregistré comme https://mu.example.org/about (https:// ajouté)."),
+    ],
+)
+def test_a_website_typed_without_https_is_completed_and_said(
+    page: Page, form_app: FormApp, lang: str, label: str, note: str
+) -> None:
+    """Issue 25: `example.org` was refused ("Give a web address starting with http://…")."""
+    page.goto(form_app.url + f"/contribute?lang={lang}")
+    _type(page, label, "mu.example.org/about")
+    expect(page.get_by_text(note)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile("starting with http|commençant par http"))).to_have_count(0)
+    if lang == "fr":
+        return
+    _fill_good(page, "Mu Makers")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("Thank you!")).to_be_visible(timeout=TIMEOUT)
+    [item] = [i for i in _pending(form_app) if i.name == "Mu Makers"]
+    assert {c.field: c.new for c in item.changes}["website"] == "https://mu.example.org/about"
+
+
 def test_typed_text_survives_a_lost_connection(page: Page, form_app: FormApp) -> None:
     sockets: list = []
 
