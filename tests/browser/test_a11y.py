@@ -70,6 +70,23 @@ def test_a_click_on_a_marker_announces_the_record_and_leaves_the_focus(page: Pag
     assert page.evaluate("() => document.activeElement.id") != "atlas-record"  # a mouse user stays on the map
 
 
+def test_on_a_phone_a_tap_on_a_marker_announces_the_record(chromium, small_app) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        frame = _map(page, small_app.url + "/?lang=fr&view=45.76,4.84,11")
+        pin = frame.locator(".leaflet-marker-icon.atlas-pin").first
+        expect(pin).to_have_attribute("aria-label", "Alpha Civic Lab", timeout=TIMEOUT)
+        pin.scroll_into_view_if_needed()
+        box = pin.bounding_box()
+        assert box is not None
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(page.get_by_role("status")).to_have_text(TEXTS["fr"]["opened"], timeout=TIMEOUT)
+        expect(page.get_by_role("button", name=TEXTS["fr"]["back"])).to_be_visible()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_first_tab_is_a_skip_link_to_the_selected_entry(page: Page, small_app, lang: str) -> None:
     page.goto(small_app.url + f"/?lang={lang}&entry=delta-network")
@@ -162,11 +179,18 @@ def test_the_map_frame_at_world_zoom_passes_axe_target_size(chromium, small_app,
             frame = iframe.content_frame()
             violations = [v for v in axe(page, frame) if v["impact"] in ("serious", "critical")]
             assert violations == [], (zoom, violations)
-            sizes = frame.evaluate(
+            boxes = frame.evaluate(
                 """() => Array.from(document.querySelectorAll('.leaflet-marker-icon'))
-                    .map(e => e.getBoundingClientRect()).map(r => Math.min(r.width, r.height))"""
+                    .map(e => e.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])"""
             )
-            assert sizes and min(sizes) >= 24, sizes
+            assert boxes and min(min(b[2] - b[0], b[3] - b[1]) for b in boxes) >= 24, boxes
+            overlapping = [
+                (a, b)
+                for i, a in enumerate(boxes)
+                for b in boxes[i + 1 :]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+            ]
+            assert overlapping == [], (zoom, overlapping)
         assert AXE_TAGS  # (the same rules as every axe test)
     finally:
         context.close()
