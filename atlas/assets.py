@@ -50,8 +50,9 @@ def own_url(file: str, folder: Path = OWN_DIR) -> str:
 
 
 # The atlas's own files, by the name its elements give them in `default_js`/`default_css`.
-OWN_URLS = {"atlas_map_js": own_url("map.js"), "atlas_map_css": own_url("map.css")}
+OWN_URLS = {"atlas_map_js": own_url("map.js"), "atlas_map_css": own_url("map.css"), "atlas_a11y_js": own_url("a11y.js")}
 MAP_JS = ("atlas_map_js", OWN_URLS["atlas_map_js"])
+A11Y_JS = ("atlas_a11y_js", OWN_URLS["atlas_a11y_js"])  # markers that never overlap, the last input (issue 25)
 MAP_CSS = ("atlas_map_css", OWN_URLS["atlas_map_css"])
 
 # Local URL of every front-end file the map uses, keyed by the name folium gives it in

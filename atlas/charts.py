@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +40,20 @@ def _count_axis(lang: str, direction: str = "x", title_key: str = "chart_count")
     return alt.Axis(
         tickMinStep=1, format=COUNT_FORMAT, description=t(f"chart_axis_{direction}", lang, what=t(title_key, lang))
     )
+
+
+BAR_STEP = 34  # px a bar takes: room for a name on two lines
+LABEL_WIDTH = 16  # characters of a category's or country's name on one line of an axis (a phone's width)
+
+
+def _wrapped_labels(names: Iterable[str]) -> str:
+    """Vega expression for an axis's `labelExpr`: each long name on lines of at most `LABEL_WIDTH`
+    characters, two at most (Vega draws an array as lines), so that a phone never cuts it ("Orange Digital Ce…");
+    the bar's tooltip keeps the full name. A name not in the table is drawn as it is."""
+    lines = {n: textwrap.wrap(n, LABEL_WIDTH, max_lines=2, placeholder=" …") for n in names if len(n) > LABEL_WIDTH}
+    if not lines:
+        return "datum.label"
+    return f"({json.dumps(lines, ensure_ascii=False)})[datum.label] || datum.label"
 
 
 def _bar_descriptions(labels: pd.Series, counts: pd.Series, lang: str) -> list[str]:
@@ -76,7 +93,12 @@ def by_country(frame: pd.DataFrame, lang: str) -> alt.Chart:
                 "country:N",
                 sort="-x",
                 title=None,
-                axis=alt.Axis(description=t("chart_axis_y", lang, what=t("country", lang))),
+                axis=alt.Axis(
+                    description=t("chart_axis_y", lang, what=t("country", lang)),
+                    labelExpr=_wrapped_labels(counts["country"]),
+                    labelLimit=160,
+                    labelOverlap=False,  # (Vega measures a two-line name as overlapping its neighbours)
+                ),
             ),
             description=alt.Description("desc:N"),
             tooltip=[
@@ -84,7 +106,7 @@ def by_country(frame: pd.DataFrame, lang: str) -> alt.Chart:
                 alt.Tooltip("n:Q", title=t("chart_count", lang), format=COUNT_FORMAT),
             ],
         )
-        .properties(config=_config(lang))
+        .properties(config=_config(lang), height=alt.Step(BAR_STEP))
     )
 
 
@@ -103,7 +125,12 @@ def by_category(frame: pd.DataFrame, lang: str) -> alt.Chart:
                 "label:N",
                 sort="-x",
                 title=None,
-                axis=alt.Axis(description=t("chart_axis_y", lang, what=t("category", lang))),
+                axis=alt.Axis(
+                    description=t("chart_axis_y", lang, what=t("category", lang)),
+                    labelExpr=_wrapped_labels(counts["label"]),
+                    labelLimit=160,
+                    labelOverlap=False,  # (Vega measures a two-line name as overlapping its neighbours)
+                ),
             ),
             color=alt.Color(
                 "label:N",
@@ -116,7 +143,7 @@ def by_category(frame: pd.DataFrame, lang: str) -> alt.Chart:
                 alt.Tooltip("n:Q", title=t("chart_count", lang), format=COUNT_FORMAT),
             ],
         )
-        .properties(config=_config(lang))
+        .properties(config=_config(lang), height=alt.Step(BAR_STEP))
     )
 
 

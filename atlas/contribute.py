@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from atlas.schema import KINDS, MAX_TEXT, SCHEMAS, Problem, validate_record
 from atlas.store.models import DATA_FIELDS
 from atlas.store.store import EMAIL, MAX_EMAIL, MAX_NOTE
-from atlas.text import fold_key
+from atlas.text import fold_key, is_http_url
 
 POSITION = "position"  # where problems of lat, lon, geo_precision and geo_source are shown
 POSITION_COLUMNS = ("lat", "lon", "geo_precision", "geo_source")
 MANUAL_SOURCE = "manual"
-MANUAL_PRECISION = "address"  # a point placed by hand on the map
+# A point placed by hand is as precise as what the person could see when they clicked: the street
+# only at a street zoom (with tiles: without them no street is drawn), the city at a town's zoom,
+# else the region or the country (issue 25: a click at the 10 km scale claimed a street address).
+STREET_ZOOM = 16
+CITY_ZOOM = 10
+REGION_ZOOM = 6
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,33 @@ class Position:
     precision: str
     source: str
     label: str = ""
+    zoom: float | None = None  # placed by hand: the map's zoom at the click (the picker keeps it)
 
     @property
     def manual(self) -> bool:
         return self.source == MANUAL_SOURCE
 
 
-def clicked_position(lat: object, lng: object) -> Position | None:
-    """The point a person clicked on the map (longitude brought back into [-180, 180]), by hand."""
+def precision_at_zoom(zoom: object, tiles: bool = True) -> str:
+    """The `geo_precision` of a point clicked at map zoom `zoom` (`GEO_PRECISIONS`): `address` only
+    at a street zoom on a map with tiles, `city` at a town's zoom, else `region` or `country`. An
+    unknown zoom says `city` (never a street the person may not have seen)."""
+    try:
+        level = float(zoom)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "city"
+    if not math.isfinite(level):
+        return "city"
+    if level >= STREET_ZOOM and tiles:
+        return "address"
+    if level >= CITY_ZOOM:
+        return "city"
+    return "region" if level >= REGION_ZOOM else "country"
+
+
+def clicked_position(lat: object, lng: object, zoom: object = None, tiles: bool = True) -> Position | None:
+    """The point a person clicked on the map (longitude brought back into [-180, 180]), by hand, as
+    precise as the map's zoom at the click (`precision_at_zoom`)."""
     try:
         y, x = float(lat), float(lng)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -95,7 +119,27 @@ def clicked_position(lat: object, lng: object) -> Position | None:
     if not (math.isfinite(y) and math.isfinite(x)) or abs(y) > 90:
         return None
     x = ((x + 180.0) % 360.0) - 180.0
-    return Position(round(y, 5), round(x, 5), MANUAL_PRECISION, MANUAL_SOURCE)
+    try:
+        level: float | None = float(zoom)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        level = None
+    level = level if level is not None and math.isfinite(level) else None
+    return Position(round(y, 5), round(x, 5), precision_at_zoom(zoom, tiles), MANUAL_SOURCE, zoom=level)
+
+
+# A web address typed without its scheme: a host with a dot (letters of any script), a port, a path.
+_BARE_URL = re.compile(r"(?://)?(?:[\w-]+\.)+[\w-]{2,}\.?(?::[0-9]{1,5})?(?:[/?#]\S*)?")
+
+
+def complete_url(value: str) -> str:
+    """A website as the form keeps it: `example.org/x` completed to `https://example.org/x` (people
+    rarely type the scheme); an http(s) URL, an empty value or anything else as it was typed (the
+    schema then says what is wrong with it)."""
+    text = value.strip()
+    if not text or is_http_url(text) or not _BARE_URL.fullmatch(text):
+        return value
+    completed = "https://" + text.removeprefix("//")
+    return completed if is_http_url(completed) else value
 
 
 Query = tuple[str, str, str]  # (city, country, address) as typed
@@ -120,6 +164,8 @@ def form_record(kind: str, values: Mapping[str, object], position: Position | No
             continue
         value = values.get(column)
         record[column] = "" if value is None else str(value)
+    if "website" in record:
+        record["website"] = complete_url(str(record["website"]))
     if position is not None:
         record.update(lat=position.lat, lon=position.lon, geo_precision=position.precision, geo_source=position.source)
     else:

@@ -1124,6 +1124,40 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "seeded_from_folder": {"en": "Filled from: {folder}", "fr": "Remplie depuis : {folder}"},
     "seeded_serving_folder": {"en": "Set to serve: {folder}", "fr": "Dossier à servir : {folder}"},
+    # a11y (issue 25) ------------------------------------------------------------------------
+    "pin_published_as": {
+        "en": "Placed by hand on the map: by the zoom of your click, it will be published as "
+        "“Located at: {precision}”.",
+        "fr": "Placé à la main sur la carte : d'après le zoom de votre clic, il sera publié comme "
+        "« Localisé à : {precision} ».",
+    },
+    "pin_zoom_in": {
+        "en": "Zoom in to the street to place it at its address.",
+        "fr": "Zoomez jusqu'à la rue pour le placer à son adresse.",
+    },
+    "pin_click_again": {"en": "Click again to move the pin.", "fr": "Cliquez de nouveau pour déplacer l'épingle."},
+    "form_website_completed": {
+        "en": "It will be saved as {url} (https:// added).",
+        "fr": "Il sera enregistré comme {url} (https:// ajouté).",
+    },
+    "article_show_on_map_named": {"en": "Show on map: {title}", "fr": "Voir sur la carte : {title}"},
+    "record_opened": {"en": "Record opened: {name}", "fr": "Fiche ouverte : {name}"},
+    "back_to_map": {"en": "Back to the map", "fr": "Retour à la carte"},
+    "skip_to_entry": {"en": "Skip to the selected entry", "fr": "Aller à l'entrée sélectionnée"},
+    # Streamlit's own toolbar buttons (English only in Streamlit), named in the page's language
+    "toolbar_show_data": {"en": "Show data", "fr": "Afficher les données"},
+    "toolbar_download_png": {"en": "Download as PNG", "fr": "Télécharger en PNG"},
+    "toolbar_copy_spec": {"en": "Copy Vega-Lite spec", "fr": "Copier la spécification Vega-Lite"},
+    "toolbar_fullscreen": {"en": "Fullscreen", "fr": "Plein écran"},
+    "toolbar_close_fullscreen": {"en": "Close fullscreen", "fr": "Quitter le plein écran"},
+    "toolbar_columns": {"en": "Show/hide columns", "fr": "Afficher ou masquer des colonnes"},
+    "toolbar_download_csv": {"en": "Download as CSV", "fr": "Télécharger en CSV"},
+    "toolbar_search": {"en": "Search", "fr": "Rechercher"},
+    "licence_attribution_default": {
+        "en": "Social Tech Atlas contributors, from the articles of the Social Good Accelerator (SOGA)",
+        "fr": "Contributeurs et contributrices du Social Tech Atlas, d'après les articles du Social Good "
+        "Accelerator (SOGA)",
+    },
 }
 
 

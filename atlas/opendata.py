@@ -110,7 +110,10 @@ class Licence:
     def text(self, lang: str = "en") -> str:
         """One line for the download area, the About page and LICENCE.md (the URL written out)."""
         url = f" ({self.url})" if self.url else ""
-        return t("licence_line", lang, name=self.name, url=url, attribution=self.attribution)
+        # the default attribution in the page's language; a configured one as it was written
+        default = self.attribution == DEFAULT_ATTRIBUTION
+        attribution = t("licence_attribution_default", lang) if default else self.attribution
+        return t("licence_line", lang, name=self.name, url=url, attribution=attribution)
 
 
 def data_licence() -> Licence:

@@ -109,3 +109,14 @@ def test_chart_descriptions_are_in_the_page_language() -> None:
     choropleth = charts.choropleth(full, "fr")
     assert choropleth["description"] == "Carte des pays, colorés selon leur nombre d'entrées."
     assert choropleth["layer"][1]["encoding"]["color"]["legend"]["description"] == "Échelle de couleurs : Entrées"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_long_category_names_wrap_on_the_axis_and_stay_whole_in_the_tooltip(frame, lang: str) -> None:
+    """Issue 25: on a phone the category axis cut "Orange Digital Ce…"."""
+    spec = charts.by_category(frame, lang).to_dict()
+    axis = spec["encoding"]["y"]["axis"]
+    assert '"Orange Digital Centers": ["Orange Digital", "Centers"]' in axis["labelExpr"]
+    assert axis["labelExpr"].endswith("[datum.label] || datum.label")  # a short name drawn as it is
+    assert {"field": "label", "type": "nominal", "title": charts.t("category", lang)} in spec["encoding"]["tooltip"]
+    assert charts._wrapped_labels(["Civic tech", "France"]) == "datum.label"

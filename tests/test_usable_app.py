@@ -77,7 +77,10 @@ def test_an_article_opened_from_a_record_shows_its_card_even_when_filtered_out(a
 def test_the_page_script_gets_the_language_skip_links_and_the_map_frame_name(app) -> None:
     data = component_data(app(lang="fr"), "atlas_page")
     assert data["lang"] == "fr"
-    assert [s["target"] for s in data["skips"]] == ["atlas-table", "atlas-downloads"]
+    assert [s["target"] for s in data["skips"]] == ["atlas-record", "atlas-table", "atlas-downloads"]
+    assert data["skips"][0]["label"] == "Aller à l'entrée sélectionnée"  # shown while an entry is open
+    assert data["toolbar"]["labels"]["Download as PNG"] == "Télécharger en PNG"
+    assert data["named"][0]["pattern"] == "Voir sur la carte : {title}"
     assert data["frames"][0]["label"] == "Carte des organisations et des Orange Digital Centers"
     assert data["css"].startswith("app/static/atlas/page.css?v=")
 
@@ -89,3 +92,11 @@ def test_the_share_control_holds_the_link_and_the_embed_code(app) -> None:
     assert codes[1] == "http://localhost:8501/?lang=fr&entry=gamma-skills"
     assert codes[2].startswith('<iframe src="http://localhost:8501/?lang=fr&amp;country=BE')
     assert "embed=true" in codes[2]
+
+
+def test_the_record_script_gets_the_selected_entry_to_announce(app) -> None:
+    """Issue 25: the record of a marker opened from the keyboard is announced and focused (record.mjs)."""
+    data = component_data(app(lang="fr", entry="delta-network"), "atlas_record_focus")
+    assert (data["id"], data["name"], data["anchor"]) == ("delta-network", "Delta Network", "atlas-record")
+    assert data["announce"] == "Fiche ouverte : Delta Network" and data["back"] == "Retour à la carte"
+    assert component_data(app(lang="en"), "atlas_record_focus")["id"] == ""  # nothing open: nothing said

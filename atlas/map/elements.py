@@ -80,7 +80,7 @@ class ScriptElement(JSCSSMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.default_js = [*self.needs_js, assets.MAP_JS]  # the element's own lists (see `assets.use`)
+        self.default_js = [*self.needs_js, assets.MAP_JS, assets.A11Y_JS]  # the element's own lists (`assets.use`)
         self.default_css = [*self.needs_css, assets.MAP_CSS]
 
     def render(self, **kwargs: Any):  # as branca's (which returns nothing)

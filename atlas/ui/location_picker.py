@@ -16,6 +16,8 @@ from typing import Any
 
 import folium
 import streamlit as st
+from branca.element import MacroElement
+from jinja2 import Template
 from streamlit_folium import st_folium
 
 from atlas import assets, config
@@ -32,6 +34,16 @@ PIN_COLOUR = "#c0392b"
 # country outlines and town names alone, far enough to see where in the country it is.
 ZOOM_TILES = {"address": 16, "city": 12, "region": 8, "country": 5}
 ZOOM_OUTLINES = {"address": 8, "city": 7, "region": 6, "country": 5}
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's `control_scale` adds miles too)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,11 +76,14 @@ def locate(city: str, country: str, address: str) -> Position | None:
 
 
 def render_location_picker(position: Position | None, height: int = 300, lang: str = "en") -> Position | None:
-    """Draw the map with `position`'s pin; the point of a new click (placed by hand), else None."""
+    """Draw the map with `position`'s pin; the point of a new click (placed by hand, as precise as the
+    zoom it was made at), else None."""
     local = assets.use_local_assets()
     tiles = config.tile_source()
     centre = (position.lat, position.lon) if position else (48.0, 10.0)
     zoom = (ZOOM_TILES if tiles else ZOOM_OUTLINES).get(position.precision, 7) if position else 3
+    if position is not None and position.manual and position.zoom is not None:
+        zoom = round(position.zoom)  # placed by hand: the map stays at the zoom of the click
     fmap = folium.Map(
         location=centre,
         zoom_start=zoom,
@@ -76,9 +91,10 @@ def render_location_picker(position: Position | None, height: int = 300, lang: s
         max_zoom=18,
         maxZoom=18,
         min_zoom=2,
-        control_scale=True,
+        control_scale=False,
         world_copy_jump=True,
     )
+    MetricScale().add_to(fmap)
     assets.use(fmap, local, keep=assets.MAP_ASSETS)
     assets.use(BaseOutlines(outlines_url()), local).add_to(fmap)  # the same outlines file as the map, under any tiles
     if tiles:
@@ -95,10 +111,11 @@ def render_location_picker(position: Position | None, height: int = 300, lang: s
             fill_color=PIN_COLOUR,
             fill_opacity=0.95,
         ).add_to(fmap)
+    # the zoom too: a click is as precise as the zoom it was made at (`precision_at_zoom`)
     result = st_folium(
-        fmap, key=FormKey.MAP, height=height, use_container_width=True, returned_objects=["last_clicked"]
+        fmap, key=FormKey.MAP, height=height, use_container_width=True, returned_objects=["last_clicked", "zoom"]
     )
     clicked = (result or {}).get("last_clicked")
     if not isinstance(clicked, dict):
         return None
-    return clicked_position(clicked.get("lat"), clicked.get("lng"))
+    return clicked_position(clicked.get("lat"), clicked.get("lng"), (result or {}).get("zoom"), tiles is not None)

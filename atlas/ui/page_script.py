@@ -22,6 +22,17 @@ KEY = "atlas_page"  # the component's key: page.css hides its (empty) element by
 MAP_BOX = "atlas_map_box"  # key of the container around the map: its frame is named by page.mjs
 TABLE_ANCHOR = "atlas-table"  # id of the table's heading, where a skip link leads
 DOWNLOADS_ANCHOR = "atlas-downloads"  # id of the downloads' heading, where the other leads
+TOOLBAR_KEYS = (  # Streamlit's toolbar buttons, by the translation key of their name
+    "toolbar_show_data",
+    "toolbar_download_png",
+    "toolbar_copy_spec",
+    "toolbar_fullscreen",
+    "toolbar_close_fullscreen",
+    "toolbar_columns",
+    "toolbar_download_csv",
+    "toolbar_search",
+)
+RECORD_ANCHOR = "atlas-record"  # id of the selected entry's heading (static/atlas/record.mjs sets it)
 
 
 @cache
@@ -41,10 +52,26 @@ def mount(lang: str) -> None:
             "css": assets.own_url("page.css").lstrip("/"),
             "skipsLabel": t("skip_links", lang),
             "skips": [
+                {"target": RECORD_ANCHOR, "label": t("skip_to_entry", lang)},  # shown while an entry is open
                 {"target": TABLE_ANCHOR, "label": t("skip_to_table", lang)},
                 {"target": DOWNLOADS_ANCHOR, "label": t("skip_to_downloads", lang)},
             ],
             "frames": [{"selector": f".st-key-{MAP_BOX} iframe", "label": t("map_frame_title", lang)}],
+            # Streamlit's toolbar buttons in the page's language; the charts' out of the tab order
+            "toolbar": {
+                "labels": {t(key, "en"): t(key, lang) for key in TOOLBAR_KEYS},
+                "untab": '[data-testid="stVegaLiteChart"]',
+            },
+            # each article's "Show on map" named by its article (atlas/ui/articles_panel.py)
+            "named": [
+                {
+                    "selector": '[class*="st-key-art_"] button',
+                    "text": t("article_show_on_map", lang),
+                    "card": '[data-testid="stVerticalBlock"]',
+                    "title": '[data-testid="stHtml"]',
+                    "pattern": t("article_show_on_map_named", lang, title="{title}"),
+                }
+            ],
             # the feed of this view's new and changed entries, for feed readers (atlas/web/feeds.py)
             "feed": {
                 "href": share.feed_url(share.site_root(share.page_base()), state.url_state()),

@@ -9,8 +9,13 @@
  *  - a <link rel="alternate" type="application/atom+xml"> names the Atom feed of the view's
  *    filters, for feed readers and browsers that offer to follow a page.
  *
+ *  - Streamlit's toolbar buttons are named in the page's language, the charts' out of the tab
+ *    order; buttons that all read the same ("Show on map") are named by their card (issue 25).
+ *
  * data: {lang, css: URL of page.css, skips: [{target: element id, label}],
- *        frames: [{selector: CSS selector of iframes, label}], feed: {href, title}}
+ *        frames: [{selector: CSS selector of iframes, label}], feed: {href, title},
+ *        toolbar: {labels: {Streamlit's English name: ours}, untab: CSS selector of the charts},
+ *        named: [{selector, text, card, title, pattern}]}
  * Labels are the project's own texts (atlas/i18n.py), set with textContent / setAttribute.
  */
 export default function (component) {
@@ -67,7 +72,44 @@ export default function (component) {
         return link;
     }));
 
+    // Streamlit's own toolbar buttons: named in the page's language (Streamlit names them in English
+    // only), and those of the charts out of the tab order (they are still there for the mouse).
+    const toolbar = data.toolbar || {labels: {}, untab: ''};
+    function toolbars() {
+        doc.querySelectorAll('button[data-testid="stBaseButton-elementToolbar"]').forEach(function (button) {
+            const label = button.getAttribute('aria-label') || '';
+            const ours = toolbar.labels[label] || toolbar.labels[button.getAttribute('data-atlas-label') || ''];
+            if (toolbar.labels[label]) {
+                button.setAttribute('data-atlas-label', label);  // Streamlit's name, to translate it again
+            }
+            if (ours && label !== ours) {
+                button.setAttribute('aria-label', ours);
+                button.setAttribute('title', ours);
+            }
+            const box = button.closest('[data-testid="stElementContainer"]');
+            if (toolbar.untab && box && box.querySelector(toolbar.untab) && button.tabIndex !== -1) {
+                button.tabIndex = -1;
+            }
+        });
+        // Buttons named by the card they are in ("Show on map: <the article's title>"): the
+        // card's first text, read from the page and set as an attribute (never as HTML).
+        (data.named || []).forEach(function (rule) {
+            doc.querySelectorAll(rule.selector).forEach(function (button) {
+                if ((button.textContent || '').trim() !== rule.text) {
+                    return;
+                }
+                const card = button.closest(rule.card);
+                const title = card ? card.querySelector(rule.title) : null;
+                const name = title ? rule.pattern.replace('{title}', (title.textContent || '').trim()) : '';
+                if (name && button.getAttribute('aria-label') !== name) {
+                    button.setAttribute('aria-label', name);
+                }
+            });
+        });
+    }
+
     function update() {
+        toolbars();
         nav.querySelectorAll('a[data-target]').forEach(function (link) {
             link.hidden = !doc.getElementById(link.getAttribute('data-target'));
         });
@@ -90,7 +132,7 @@ export default function (component) {
             });
         }
     });
-    observer.observe(doc.body, {childList: true, subtree: true});
+    observer.observe(doc.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label', 'id']});
     update();
     return function () {
         observer.disconnect();

@@ -187,22 +187,110 @@ def test_a_submission_typed_in_the_browser_waits_for_a_moderator(page: Page, for
     assert page.blocked_requests == []
 
 
-def test_a_click_on_the_small_map_moves_the_pin(page: Page, form_app: FormApp) -> None:
-    _open_form(page, form_app.url)
-    _choose(page, "Country", "France")
-    _type(page, "City", "Lyon")
-    expect(page.get_by_text("Coordinates: 45.74906, 4.84789")).to_be_visible(timeout=TIMEOUT)
+PIN_TEXTS = {
+    "en": {
+        "country": "Country",
+        "city": "City",
+        "coordinates": "Coordinates: ",
+        "relocate": "Find it again from the city and address",
+        "published": "Placed by hand on the map: by the zoom of your click, it will be published as "
+        "“Located at: {level}”. Click again to move the pin.",
+        "levels": ("Region", "City"),
+    },
+    "fr": {
+        "country": "Pays",
+        "city": "Ville",
+        "coordinates": "Coordonnées : ",
+        "relocate": "Le retrouver d'après la ville et l'adresse",
+        "published": "Placé à la main sur la carte : d'après le zoom de votre clic, il sera publié comme "
+        "« Localisé à : {level} ». Cliquez de nouveau pour déplacer l'épingle.",
+        "levels": ("Région", "Ville"),
+    },
+}
+_ZOOM = f"""() => {{
+    const all = document.querySelectorAll('{MAP_FRAME}');
+    const w = all.length ? all[all.length - 1].contentWindow : null;
+    return w && w.map ? w.map.getZoom() : null;
+}}"""
+
+
+def _click_small_map(page: Page, x: float, y: float, zoom: int) -> None:
+    """Set the small map's zoom, then click it at (x, y) of its size (away from the pin)."""
+    map_frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    map_frame.evaluate(f"() => map.setZoom({zoom}, {{animate: false}})")
+    page.wait_for_function(f"() => ({_ZOOM})() === {zoom}", timeout=TIMEOUT)
+    idle(page)  # (the zoom reported to the server has been handled)
     container = _small_map(page).locator(".leaflet-container")
-    expect(_small_map(page).locator(".atlas-label").filter(has_text="Lyon").first).to_be_visible(timeout=TIMEOUT)
     box = container.bounding_box()
     assert box is not None
-    container.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.3})  # away from the pin
-    expect(page.get_by_text("Placed by hand on the map. Click again to move the pin.")).to_be_visible(timeout=TIMEOUT)
-    coordinates = page.get_by_text(re.compile(r"^Coordinates: ")).inner_text()
-    assert coordinates != "Coordinates: 45.74906, 4.84789"
-    page.get_by_role("button", name="Find it again from the city and address").click()
-    expect(page.get_by_text("Coordinates: 45.74906, 4.84789")).to_be_visible(timeout=TIMEOUT)
-    assert page.blocked_requests == []
+    container.click(position={"x": box["width"] * x, "y": box["height"] * y})
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("en", (1400, 1100)), ("fr", (390, 844))], ids=["desktop", "phone"])
+def test_a_click_on_the_small_map_moves_the_pin_as_precise_as_its_zoom(
+    chromium, form_app: FormApp, lang: str, viewport: tuple[int, int]
+) -> None:
+    """Issue 25: a click at the 10 km scale was published as a street address, the picker zoomed
+    back out after each click, and its scale showed miles. (No tiles here: no street is drawn, so
+    the best a click says is the city.)"""
+    texts = PIN_TEXTS[lang]
+    phone = viewport[0] < 500
+    context = chromium.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=phone, has_touch=phone
+    )
+    try:
+        page = context.new_page()
+        page.goto(form_app.url + f"/contribute?lang={lang}")
+        expect(page.get_by_role("textbox", name="Name *" if lang == "en" else "Nom *", exact=True)).to_be_visible(
+            timeout=TIMEOUT
+        )
+        _choose(page, texts["country"], "France")
+        _type(page, texts["city"], "Lyon")
+        expect(page.get_by_text(texts["coordinates"] + "45.74906, 4.84789")).to_be_visible(timeout=TIMEOUT)
+        expect(_small_map(page).locator(".atlas-label").filter(has_text="Lyon").first).to_be_visible(timeout=TIMEOUT)
+        scale = _small_map(page).locator(".leaflet-control-scale-line")
+        expect(scale).to_have_count(1)  # metric only: no line in miles or feet
+        expect(scale).to_have_text(re.compile(r"^\d+ k?m$"))
+
+        _click_small_map(page, 0.75, 0.3, 7)  # a region's zoom
+        expect(page.get_by_text(texts["published"].format(level=texts["levels"][0]))).to_be_visible(timeout=TIMEOUT)
+        coordinates = page.get_by_text(re.compile("^" + texts["coordinates"])).inner_text()
+        assert coordinates != texts["coordinates"] + "45.74906, 4.84789"
+        page.wait_for_function(f"() => ({_ZOOM})() === 7", timeout=TIMEOUT)  # the map kept the zoom of the click
+
+        _click_small_map(page, 0.4, 0.6, 11)  # zoomed in to a town
+        expect(page.get_by_text(texts["published"].format(level=texts["levels"][1]))).to_be_visible(timeout=TIMEOUT)
+        page.wait_for_function(f"() => ({_ZOOM})() === 11", timeout=TIMEOUT)
+        assert page.get_by_text(re.compile("^" + texts["coordinates"])).inner_text() != coordinates
+
+        page.get_by_role("button", name=texts["relocate"]).click()
+        expect(page.get_by_text(texts["coordinates"] + "45.74906, 4.84789")).to_be_visible(timeout=TIMEOUT)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "note"),
+    [
+        ("en", "Website", "It will be saved as https://mu.example.org/about (https:// added)."),
+        ("fr", "Site web", "Il sera enregistré comme https://mu.example.org/about (https:// ajouté)."),
+    ],
+)
+def test_a_website_typed_without_https_is_completed_and_said(
+    page: Page, form_app: FormApp, lang: str, label: str, note: str
+) -> None:
+    """Issue 25: `example.org` was refused ("Give a web address starting with http://…")."""
+    page.goto(form_app.url + f"/contribute?lang={lang}")
+    _type(page, label, "mu.example.org/about")
+    expect(page.get_by_text(note)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile("starting with http|commençant par http"))).to_have_count(0)
+    if lang == "fr":
+        return
+    _fill_good(page, "Mu Makers")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("Thank you!")).to_be_visible(timeout=TIMEOUT)
+    [item] = [i for i in _pending(form_app) if i.name == "Mu Makers"]
+    assert {c.field: c.new for c in item.changes}["website"] == "https://mu.example.org/about"
 
 
 def test_typed_text_survives_a_lost_connection(page: Page, form_app: FormApp) -> None:

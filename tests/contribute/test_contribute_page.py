@@ -221,12 +221,17 @@ def test_control_characters_are_removed_and_said(contribute: AppTest, store: Sto
 
 def test_a_click_on_the_map_places_the_pin_by_hand(contribute: AppTest, store: Store, monkeypatch) -> None:
     at = good(contribute)
+    monkeypatch.setenv("ATLAS_TILES", "osm")
     monkeypatch.setattr(
-        "atlas.ui.location_picker.st_folium", lambda *a, **k: {"last_clicked": {"lat": 45.7701, "lng": 364.8402}}
+        "atlas.ui.location_picker.st_folium",
+        lambda *a, **k: {"last_clicked": {"lat": 45.7701, "lng": 364.8402}, "zoom": 17},
     )
     at.run()
     assert "Coordinates: 45.77010, 4.84020" in texts(at)
-    assert "Placed by hand on the map. Click again to move the pin." in [c.value for c in at.caption]
+    assert (
+        "Placed by hand on the map: by the zoom of your click, it will be published as “Located at: Address”. "
+        "Click again to move the pin." in [c.value for c in at.caption]
+    )
     send(at)
     changed = {c.field: c.new for c in store.queue().items[0].changes}
     assert (changed["lat"], changed["lon"], changed["geo_source"], changed["geo_precision"]) == (
@@ -235,6 +240,60 @@ def test_a_click_on_the_map_places_the_pin_by_hand(contribute: AppTest, store: S
         "manual",
         "address",
     )
+
+
+def test_a_pin_placed_at_a_city_zoom_is_published_at_the_city_and_the_picker_keeps_its_zoom(
+    contribute: AppTest, store: Store, monkeypatch
+) -> None:
+    """Issue 25: a click at the 10 km scale was published as "Located at: Address", the picker
+    zoomed back out after the click, and its scale showed miles."""
+    monkeypatch.setenv("ATLAS_TILES", "osm")
+    at = good(contribute)
+    maps: list = []
+
+    def picker(fig, *args, **kwargs):
+        maps.append(fig)
+        return {"last_clicked": {"lat": 45.7701, "lng": 4.8402}, "zoom": 10}
+
+    monkeypatch.setattr("atlas.ui.location_picker.st_folium", picker)
+    at.run()
+    assert (
+        "Placed by hand on the map: by the zoom of your click, it will be published as “Located at: City”. "
+        "Zoom in to the street to place it at its address. Click again to move the pin."
+        in [c.value for c in at.caption]
+    )
+    drawn = maps[-1]  # the map drawn after the click: at the zoom of the click, on the pin
+    assert drawn.options["zoom"] == 10 and drawn.location == [45.7701, 4.8402]
+    page = drawn.get_root().render()
+    assert "L.control.scale({imperial: false})" in page and "L.control.scale()" not in page
+    send(at)
+    changed = {c.field: c.new for c in store.queue().items[0].changes}
+    assert (changed["geo_source"], changed["geo_precision"]) == ("manual", "city")
+
+
+def test_the_french_page_says_the_precision_of_the_pin(contribute: AppTest, monkeypatch) -> None:
+    monkeypatch.setenv("ATLAS_TILES", "osm")
+    at = good(contribute)
+    at.sidebar.radio(key="lang").set_value("fr").run()
+    monkeypatch.setattr(
+        "atlas.ui.location_picker.st_folium",
+        lambda *a, **k: {"last_clicked": {"lat": 45.7701, "lng": 4.8402}, "zoom": 7},
+    )
+    at.run()
+    assert (
+        "Placé à la main sur la carte : d'après le zoom de votre clic, il sera publié comme « Localisé à : Région ». "
+        "Zoomez jusqu'à la rue pour le placer à son adresse. Cliquez de nouveau pour déplacer l'épingle."
+        in [c.value for c in at.caption]
+    )
+
+
+def test_a_website_without_https_is_completed_and_said(contribute: AppTest, store: Store) -> None:
+    at = good(contribute, website="zeta.example.org")
+    assert "It will be saved as https://zeta.example.org (https:// added)." in html_texts(at)
+    assert messages_after(at, "form_website") == []  # not refused
+    send(at)
+    changed = {c.field: c.new for c in store.queue().items[0].changes}
+    assert changed["website"] == "https://zeta.example.org"
 
 
 def test_is_it_one_of_these_leads_to_a_correction_and_back(contribute: AppTest) -> None:

@@ -20,11 +20,13 @@ from atlas.contribute import (
     check_record,
     clicked_position,
     client_address,
+    complete_url,
     field_limit,
     fields_of,
     follow,
     form_record,
     message,
+    precision_at_zoom,
 )
 from atlas.i18n import LANGS, TRANSLATIONS, t
 from atlas.schema import MAX_TEXT, Problem
@@ -121,9 +123,68 @@ def test_record_from_the_form_has_the_schema_columns_and_the_position() -> None:
 
 
 def test_a_click_is_a_position_placed_by_hand() -> None:
-    assert clicked_position(45.123456, 364.5) == Position(45.12346, 4.5, "address", "manual")
+    assert clicked_position(45.123456, 364.5, 17) == Position(45.12346, 4.5, "address", "manual", zoom=17.0)
     assert clicked_position(None, 3) is None and clicked_position(95, 3) is None
     assert clicked_position("nan", 3) is None
+
+
+@pytest.mark.parametrize(
+    ("zoom", "tiles", "precision"),
+    [
+        (18, True, "address"),
+        (16, True, "address"),
+        (15, True, "city"),  # a town's streets, not yet a street's houses
+        (10, True, "city"),  # the 10 km scale of issue 25: the city, never the street
+        (9, True, "region"),
+        (6, True, "region"),
+        (5, True, "country"),
+        (2, True, "country"),
+        (17, False, "city"),  # no tiles: no street was drawn, so none is claimed
+        (None, True, "city"),  # a zoom the map did not say: never a street
+        ("nan", True, "city"),
+    ],
+)
+def test_a_pin_placed_by_hand_is_as_precise_as_the_zoom_of_the_click(zoom, tiles, precision) -> None:
+    assert precision_at_zoom(zoom, tiles) == precision
+    placed = clicked_position(45.76, 4.84, zoom, tiles)
+    assert placed is not None and (placed.precision, placed.source) == (precision, "manual")
+
+
+def test_the_click_keeps_its_zoom_for_the_picker() -> None:
+    placed = clicked_position(45.76, 4.84, 11)
+    assert placed is not None and placed.zoom == 11.0
+    assert clicked_position(45.76, 4.84) == Position(45.76, 4.84, "city", "manual")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("example.org", "https://example.org"),
+        ("  www.example.org/about?x=1#top ", "https://www.example.org/about?x=1#top"),
+        ("example.org:8080/path", "https://example.org:8080/path"),
+        ("//example.org", "https://example.org"),
+        ("école.example.fr", "https://école.example.fr"),
+        ("https://example.org", "https://example.org"),  # already complete
+        ("http://example.org", "http://example.org"),
+        ("", ""),
+        ("localhost", "localhost"),  # no dot: not a web address, the schema refuses it
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        ("not a link", "not a link"),
+        ("ftp://example.org", "ftp://example.org"),
+    ],
+)
+def test_a_website_typed_without_its_scheme_is_completed(typed: str, kept: str) -> None:
+    assert complete_url(typed) == kept
+
+
+def test_the_record_keeps_the_completed_website_and_the_schema_accepts_it() -> None:
+    values = {"name": "Kappa", "category": "civic_tech", "country": "FR", "website": "kappa.example.org"}
+    record = form_record("organisation", values, None)
+    assert record["website"] == "https://kappa.example.org"
+    _, problems = check_record("organisation", record)
+    assert not [p for p in problems if p.column == "website"]
+    _, problems = check_record("organisation", {**record, "website": "javascript:alert(1)"})
+    assert "website" in [p.column for p in problems if blocking(p)]
 
 
 def test_changes_of_a_correction() -> None:

@@ -28,6 +28,7 @@ from atlas.contribute import (
     check_extras,
     check_record,
     client_address,
+    complete_url,
     entry_position,
     entry_values,
     field_limit,
@@ -150,6 +151,8 @@ def _form(store: Store | None, lang: str) -> None:
         form.choice("status", list(ODC_STATUSES), lambda s: t(f"status_{s}", lang), radio=True)
         form.field("opened")
     form.field("website")
+    if complete_url(values["website"]) != values["website"]:  # typed without https://: said how it is kept
+        safe.small(t("form_website_completed", lang, url=complete_url(values["website"]).strip()))
     left, right = st.columns(2)
     with left:
         form.field("description_en")
@@ -286,8 +289,14 @@ def _position_panel(position: Position | None, entry: dict | None, values: dict[
         level = f"precision_{position.precision}" if position.precision in GEO_PRECISIONS else "contribute_empty"
         if entry is not None and entry_position(entry) == position:
             st.caption(t("contribute_position_entry", lang, precision=t(level, lang)))
-        elif position.manual:
-            st.caption(t("contribute_position_manual", lang))
+        elif position.manual:  # published as precise as the zoom of the click; closer for a street
+            closer = position.precision != "address" and config.tile_source() is not None
+            st.caption(
+                t("pin_published_as", lang, precision=t(f"precision_label_{position.precision}", lang))
+                + (" " + t("pin_zoom_in", lang) if closer else "")
+                + " "
+                + t("pin_click_again", lang)
+            )
         else:
             st.caption(t("contribute_position_found", lang, precision=t(level, lang)))
         if position.label:

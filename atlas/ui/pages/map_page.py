@@ -25,7 +25,7 @@ from atlas.articles.model import Article
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.i18n import t
 from atlas.schema import KINDS
-from atlas.ui import state, views
+from atlas.ui import record_focus, state, views
 from atlas.ui.articles_panel import render_articles
 from atlas.ui.charts_panel import render_charts
 from atlas.ui.details import render_details
@@ -122,6 +122,7 @@ def _map_and_record(
         render_map(request)
     with details_box:
         render_details(full, lang, articles)
+        record_focus.mount(full, lang)  # announced, focused from the keyboard, "Back to the map" (issue 25)
     state.sync_url()
     with share_box:
         render_share(lang)  # last: the link holds the map's view and the record as this run leaves them
