@@ -84,8 +84,9 @@ def fill(url: str, pending: int, log: Callable[[str], None], submitted: int = 10
     from sqlalchemy import insert, select
 
     from atlas.store import open_store
+    from atlas.store.limits import Limits
     from atlas.store.models import Entry, Revision
-    from atlas.store.store import Limits, record_of
+    from atlas.store.records import record_of
 
     start = time.perf_counter()
     store = open_store(url, seed_from=ROOT / "data", limits=Limits(10**9, 10**9, 10**9))
