@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_the_command_line_runs_a_small_atlas_and_writes_its_figures(tmp_path) ->
 
 
 def test_compare_takes_a_revision_and_runs_import_and_dedup_by_default(monkeypatch, tmp_path) -> None:
-    seen = {}
+    seen: dict[str, object] = {}
 
     def fake(rows, rev, seed, steps):
         seen.update(rows=rows, rev=rev, seed=seed, steps=steps)
@@ -52,7 +53,12 @@ def test_compare_runs_both_trees_in_turns_and_gives_ratios(monkeypatch) -> None:
     # the revision's worktree stood in for by this checkout (no git here): the pairing, the order and
     # the ratios are what is checked, on 100 rows
     made: list[str] = []
-    monkeypatch.setattr(imports_bench, "_worktree", lambda rev, where: made.append(rev) or imports_bench.ROOT)
+
+    def worktree(rev: str, where: Path) -> Path:
+        made.append(rev)
+        return imports_bench.ROOT
+
+    monkeypatch.setattr(imports_bench, "_worktree", worktree)
     monkeypatch.setattr(imports_bench, "_drop_worktree", lambda where: made.append("dropped"))
     report = imports_bench.compare(100, "OLD", steps=("import",))
     assert made == ["OLD", "dropped"]
