@@ -1158,6 +1158,56 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "fr": "Contributeurs et contributrices du Social Tech Atlas, d'après les articles du Social Good "
         "Accelerator (SOGA)",
     },
+    # moderate sources (issue 23): licences, and a run's publication or undo (atlas/ui/moderate_sources.py)
+    "sources_help_actions": {
+        "en": "The directories the atlas imports from (atlas import, atlas sync), with the licence their rows "
+        "are shared under. Below the list: the runs whose rows wait for a moderator, to publish in one step, "
+        "and each source's latest run, to undo.",
+        "fr": "Les annuaires que l'atlas importe (atlas import, atlas sync), avec la licence sous laquelle leurs "
+        "lignes sont diffusées. Sous la liste : les imports dont des lignes attendent un modérateur, à publier "
+        "en une fois, et le dernier import de chaque source, à annuler.",
+    },
+    "sources_col_licence": {"en": "Licence", "fr": "Licence"},
+    "sources_col_attribution": {"en": "Attribution", "fr": "Attribution"},
+    "sources_licence_unknown": {
+        "en": "unknown licence: its rows are exported saying so, never under the atlas's licence",
+        "fr": "licence inconnue : ses lignes sont exportées en le disant, jamais sous la licence de l'atlas",
+    },
+    "sources_attribution_none": {"en": "none given", "fr": "aucune indiquée"},
+    "sources_runs_title": {"en": "Runs to act on", "fr": "Imports à traiter"},
+    "sources_runs_none": {
+        "en": "No run waits for a decision.",
+        "fr": "Aucun import n'attend de décision.",
+    },
+    "sources_run_head": {"en": "**Run {run}**", "fr": "**Import n° {run}**"},
+    "sources_run_meta": {
+        "en": "Source {source} · run {run} · {at} · by {by} · {n} rows waiting for a moderator",
+        "fr": "Source {source} · import n° {run} · {at} · par {by} · {n} lignes en attente d'un modérateur",
+    },
+    "sources_publish_run": {
+        "en": "Publish the {n} pending rows of this run",
+        "fr": "Publier les {n} lignes en attente de cet import",
+    },
+    "sources_undo_confirm": {
+        "en": "Yes, undo run {run}: its new entries are withdrawn, its changes set back, its gone marks cleared",
+        "fr": "Oui, annuler l'import n° {run} : ses nouvelles fiches sont retirées, ses modifications défaites, "
+        "ses marques de disparition effacées",
+    },
+    "sources_undo_run": {"en": "Undo this run", "fr": "Annuler cet import"},
+    "sources_undo_confirm_first": {
+        "en": "Tick the box above the button to confirm the undo first. Nothing was changed.",
+        "fr": "Cochez d'abord la case au-dessus du bouton pour confirmer l'annulation. Rien n'a été modifié.",
+    },
+    "sources_published": {
+        "en": "Run {run} published: {n} rows are on the map.",
+        "fr": "Import n° {run} publié : {n} lignes sont sur la carte.",
+    },
+    "sources_undone": {
+        "en": "Run {run} undone: {withdrawn} new entries withdrawn, {reverted} entries set back, {rejected} "
+        "proposals rejected, {gone} gone marks cleared.",
+        "fr": "Import n° {run} annulé : {withdrawn} nouvelles fiches retirées, {reverted} fiches rétablies, "
+        "{rejected} propositions rejetées, {gone} marques de disparition effacées.",
+    },
 }
 
 

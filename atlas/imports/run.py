@@ -288,10 +288,10 @@ def _coordinates(record: dict[str, Any], raw: RawRow, problems: list[str]) -> bo
         return False
     if not note:
         away = km_outside(lat, lon, record["country"])
-        if away is not None and away > OUTSIDE_KM:
-            there = country_at(lat, lon)
+        there = country_at(lat, lon) if away is not None and away > OUTSIDE_KM else record["country"]
+        if there != record["country"]:  # a town of the country there: an island the simplified outlines leave out
             where = f" (it is in {there})" if there else ""
-            far = "more than 500" if math.isinf(away) else f"{away:,.0f}"
+            far = "more than 500" if away is None or math.isinf(away) else f"{away:,.0f}"
             problems.append(
                 f"the point ({lat:g}, {lon:g}) is {far} km outside {record['country']}{where}: "
                 "check the coordinates or the country"

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from atlas.store.errors import StoreError
@@ -252,3 +252,70 @@ def publish_run(store: Store, source: str, run_id: int | None, moderator: str) -
             )
         )
     return {"published": done, "run": run.id}
+
+
+@dataclass(frozen=True)
+class ReviewRun:
+    """An import run a moderator can act on from the Moderate page (its Sources tab)."""
+
+    id: int
+    started_at: dt.datetime
+    author: str
+    pending: int  # its rows still waiting for a moderator: what `publish_run` would publish now
+    latest: bool  # the source's latest import run not undone: the one `undo_run` may revert
+
+
+@dataclass(frozen=True)
+class SourceReview:
+    """A source's licence and attribution (as stored, "" when not given) and its runs to act on."""
+
+    name: str
+    licence: str
+    attribution: str
+    runs: tuple[ReviewRun, ...]  # newest first: the runs with pending rows, and the latest one
+
+
+def review(store: Store) -> list[SourceReview]:
+    """Every import source with its licence, attribution and the runs a moderator may publish or undo.
+
+    A run's pending rows are counted from its journal only when the source has a pending revision at
+    all (one query for every source), so that a page listing settled sources reads no journal."""
+    found = []
+    with store.reading() as s:
+        sources = s.execute(
+            select(ImportSource.id, ImportSource.name, ImportSource.licence, ImportSource.attribution).order_by(
+                ImportSource.name
+            )
+        ).all()
+        waiting = set(
+            s.scalars(
+                select(SourceLink.source_id)
+                .join(Revision, Revision.entry_id == SourceLink.entry_id)
+                .where(Revision.status == "pending")
+                .distinct()
+            )
+        )
+        for source in sources:
+            live = s.execute(
+                select(ImportRun.id, ImportRun.started_at, ImportRun.author)
+                .where(ImportRun.source_id == source.id, ImportRun.kind == "import", ImportRun.undone_by.is_(None))
+                .order_by(ImportRun.id.desc())
+            ).all()
+            runs = []
+            for index, run in enumerate(live):
+                pending = _pending(s, run.id) if source.id in waiting else 0
+                if pending or index == 0:
+                    runs.append(ReviewRun(run.id, run.started_at, run.author, pending, index == 0))
+            found.append(SourceReview(source.name, source.licence or "", source.attribution or "", tuple(runs)))
+    return found
+
+
+def _pending(s: Session, run_id: int) -> int:
+    """How many of run `run_id`'s revisions are still pending."""
+    ids = (s.scalar(select(ImportRun.journal).where(ImportRun.id == run_id)) or {}).get("revisions", [])
+    total = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(func.count()).select_from(Revision).where(Revision.id.in_(chunk), Revision.status == "pending")
+        total += int(s.scalar(query) or 0)
+    return total

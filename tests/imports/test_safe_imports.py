@@ -104,6 +104,19 @@ def test_a_point_far_outside_its_stated_country_is_a_problem_on_its_row(store: S
     assert any("km outside KE" in p and "it is in FR" in p for p in report.rows[1].problems)
 
 
+def test_a_point_on_an_island_of_its_country_is_not_a_problem(store: Store, tmp_path: Path) -> None:
+    """The simplified outlines leave out the Canaries, the Balearics, Okinawa: a town of the stated
+    country there places the point in it (before: "more than 500 km outside ES (it is in ES)")."""
+    islands = [
+        ["La Palma lab", "Spain", 28.6925, -17.7666],
+        ["Palma lab", "Spain", 39.5696, 2.6502],
+        ["Naha lab", "Japan", 26.2124, 127.6809],
+    ]
+    path = write_csv(tmp_path / "islands.csv", ["name", "country", "lat", "lon"], islands)
+    report = run_import(store, path, "csv", "islands", ONLY_CATEGORY, dry_run=True)
+    assert [r.problems for r in report.rows] == [[], [], []]
+
+
 def test_category_codes_joined_by_another_separator(store: Store, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "codes.csv", ["name", "country", "city", "type"], [["A", "FR", "Lille", "M-I-TL"]])
     mapping = SourceMapping.from_dict({"category_separator": "-", "categories": {"I": "training", "M": None}})

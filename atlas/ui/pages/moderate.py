@@ -486,6 +486,6 @@ TABS: list[tuple[str, Callable[[Store, str], None]]] = [
     ("moderate_tab_entries", render_entries),
     ("moderate_tab_duplicates", render_duplicates),
     ("moderate_tab_articles", render_articles),
-    ("moderate_tab_sources", render_sources),  # read-only: atlas/ui/moderate_sources.py
+    ("moderate_tab_sources", render_sources),  # licences, publish or undo a run: atlas/ui/moderate_sources.py
     ("moderate_tab_audit", render_audit),
 ]
