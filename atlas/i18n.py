@@ -1124,6 +1124,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "seeded_from_folder": {"en": "Filled from: {folder}", "fr": "Remplie depuis : {folder}"},
     "seeded_serving_folder": {"en": "Set to serve: {folder}", "fr": "Dossier à servir : {folder}"},
+    # map fixes (issue 25)
+    "map_record_close": {"en": "Close the record", "fr": "Fermer la fiche"},
+    "share_embed_width": {"en": "Width (px)", "fr": "Largeur (px)"},
+    "share_embed_height": {"en": "Height (px)", "fr": "Hauteur (px)"},
+    "share_embed_bar": {"en": "Show the filter bar", "fr": "Afficher la barre de filtres"},
 }
 
 
