@@ -1128,7 +1128,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "map_record_close": {"en": "Close the record", "fr": "Fermer la fiche"},
     "share_embed_width": {"en": "Width (px)", "fr": "Largeur (px)"},
     "share_embed_height": {"en": "Height (px)", "fr": "Hauteur (px)"},
-    "share_embed_bar": {"en": "Show the filter bar", "fr": "Afficher la barre de filtres"},
 }
 
 
