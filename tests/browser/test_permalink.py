@@ -5,11 +5,13 @@ phone the record opens as a bottom sheet the width of the screen."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import MAP_FRAME, idle, local_only, map_settled, take_map
 
@@ -66,7 +68,8 @@ def _opened(page: Page, url: str, mark: str = "atlas:open"):
     idle(page)
     map_settled(page)
     frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
-    frame.wait_for_function(MARKED, arg=mark, timeout=TIMEOUT)
+    with contextlib.suppress(PlaywrightTimeout):  # (if it never comes, the assertions say what is missing)
+        frame.wait_for_function(MARKED, arg=mark, timeout=15_000)
     frame.wait_for_function(STILL, arg="__still_open", polling="raf", timeout=TIMEOUT)
     return frame
 
