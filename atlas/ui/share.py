@@ -68,7 +68,7 @@ def render_share(lang: str) -> None:
         if current.entry:
             st.caption(t("share_entry", lang))
             safe.code(share_url(base, UrlState(lang=current.lang, entry=current.entry)))
-        st.caption(t("share_embed", lang))
+        st.caption(t("share_embed_sized", lang))
         width, height = st.columns(2)
         size = (
             width.number_input(t("share_embed_width", lang), 240, 2000, EMBED_WIDTH, 10, key=EMBED_KEYS[0]),
