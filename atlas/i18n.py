@@ -1208,6 +1208,14 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "fr": "Import n° {run} annulé : {withdrawn} nouvelles fiches retirées, {reverted} fiches rétablies, "
         "{rejected} propositions rejetées, {gone} marques de disparition effacées.",
     },
+    # map fixes (issue 25)
+    "map_record_close": {"en": "Close the record", "fr": "Fermer la fiche"},
+    "share_embed_width": {"en": "Width (px)", "fr": "Largeur (px)"},
+    "share_embed_height": {"en": "Height (px)", "fr": "Hauteur (px)"},
+    "share_embed_sized": {
+        "en": "To show this map on another site, paste this code into its page; the map fills the frame's size:",
+        "fr": "Pour montrer cette carte sur un autre site, collez ce code dans sa page ; la carte remplit le cadre :",
+    },
 }
 
 

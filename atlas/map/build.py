@@ -22,6 +22,7 @@ from atlas.map.layers import AtlasLayers
 from atlas.map.legend import Legend
 
 EUROPE_VIEW = ((34.0, -12.0), (62.0, 32.0))
+START_CENTER, START_ZOOM = (50.0, 10.0), 4  # where the map is made, before its first update places it
 LAYER_NAMES = {"organisations": "layer_organisations", "odcs": "layer_odcs"}  # layer key -> translation key
 
 
@@ -33,6 +34,7 @@ class MapOptions:
     local_assets: bool = True
     tiles: TileSource | None = None  # None: the outlines and the offline place labels only
     height: int = 640
+    fill: bool = False  # as tall as its frame, which the page sizes (a partner's embed): `height` at first
 
 
 def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
@@ -41,8 +43,8 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
     Nothing here depends on the filters: the map starts on Europe and its first update frames it.
     """
     m = folium.Map(
-        location=(50.0, 10.0),
-        zoom_start=4,
+        location=START_CENTER,
+        zoom_start=START_ZOOM,
         tiles=None,
         max_zoom=18,
         maxZoom=18,
@@ -52,7 +54,7 @@ def build_map(layers: AtlasLayers, opts: MapOptions) -> folium.Map:
     )
     local = opts.local_assets
     assets.use(m, local, keep=assets.MAP_ASSETS)
-    assets.use(MapSetup(opts.lang), local).add_to(m)  # (its scale is metric only: no control_scale above)
+    assets.use(MapSetup(opts.lang, opts.fill), local).add_to(m)  # (its scale is metric only: no control_scale above)
     assets.use(BaseOutlines(outlines_url()), local).add_to(m)  # under the tiles: what shows when they fail
     if opts.tiles:
         tiles = opts.tiles

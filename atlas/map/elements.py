@@ -155,7 +155,8 @@ class BaseOutlines(ScriptElement):
 
 
 class MapSetup(ScriptElement):
-    """`L.atlas.setup`: the map's controls in the page's language, metric scale, touch gestures."""
+    """`L.atlas.setup`: the map's controls in the page's language, metric scale, touch gestures, and
+    with `fill` the map as tall as its frame."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -164,7 +165,7 @@ class MapSetup(ScriptElement):
     """)
     data_attributes = ("settings",)
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, fill: bool = False) -> None:
         super().__init__()
         self._name = "MapSetup"
         keys = {
@@ -174,8 +175,11 @@ class MapSetup(ScriptElement):
             "gesture": "map_gesture",
             "search": "map_search",
             "searchNone": "map_search_none",
+            "close": "map_record_close",
         }
-        self.settings = to_json({"texts": {key: escape(t(text, lang)) for key, text in keys.items()}})
+        texts = {key: escape(t(text, lang)) for key, text in keys.items()}
+        # `fill`: the map as tall as its frame, which the page sizes (a partner's embed: page.mjs)
+        self.settings = to_json({"texts": texts, "fill": fill})
 
 
 class PlaceLabels(ScriptElement):

@@ -7,9 +7,14 @@ Framing. The map stays where the visitor put it, except when the filters ask to 
 result: `frame_key` names what asks for it — the countries chosen and the article chosen (a
 visitor choosing Italy expects to see Italy; one typing a search, or picking a category, is
 narrowing what they are looking at). The browser frames the result when that key changes, on
-the map's first update (unless a shared link gave a view), and when none of the points shown
-would be in sight — except while the view is itself a filter ("only what the map shows", `View.hold`):
-then no filter moves the view the visitor chose (only the first update places the map).
+the map's first update (unless a shared link gave a view: then it is restored exactly), and when
+none of the points shown would be in sight — except while the view is itself a filter ("only what
+the map shows", `View.hold`): then no filter moves the view the visitor chose (only the first
+update places the map).
+
+An entry chosen outside the map (a permalink, a table row: `View.focus`) takes the map to it once
+(unless a shared view is being restored) and opens its record; the selected entry is always
+highlighted (its ring), so that it is never hidden in a cluster.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from atlas.map.layers import AtlasLayers, shown_mask
 from atlas.map.points import columns, pack_points, styles
 from atlas.text import escape
 
+FOCUS_ZOOM = 12  # an entry chosen outside the map is shown at this zoom at least (a town's streets)
+
 
 @dataclass(frozen=True)
 class View:
@@ -42,6 +49,11 @@ class View:
     center: tuple[float, float] | None = None  # the link's view, for the map's first update
     zoom: int | None = None
     hold: bool = False  # the view is itself a filter ("only what the map shows"): never move it
+    # an entry chosen outside the map (a permalink, a table row): centre on `focus` at `focus_zoom` at
+    # least, once per entry and place; `open`: the id of the entry whose record (popup) then opens
+    focus: tuple[float, float] | None = None
+    focus_zoom: int = FOCUS_ZOOM
+    open: str = ""
 
 
 def frame_key(countries: Sequence[str], article: str = "") -> str:
@@ -85,8 +97,23 @@ def map_update(
         "center": list(view.center) if view.center else None,
         "zoom": view.zoom,
         "hold": view.hold,
+        "focus": _focus(layers, view),
     }
     return spec
+
+
+def _focus(layers: AtlasLayers, view: View) -> dict[str, Any] | None:
+    """Where to take the map for an entry chosen outside it, and which point's record to open there."""
+    if view.focus is None:
+        return None
+    opened = None
+    for key, ids in layers.ids.items():
+        found = np.flatnonzero(np.asarray(ids == view.open))
+        if view.open and len(found):
+            opened = {"layer": key, "index": int(found[0])}
+            break
+    lat, lon = view.focus
+    return {"key": f"{view.open}|{lat:.6f},{lon:.6f}", "center": [lat, lon], "zoom": view.focus_zoom, "open": opened}
 
 
 def _places(places: pd.DataFrame, lang: str, highlight: frozenset[str], shown: bool) -> dict[str, Any]:

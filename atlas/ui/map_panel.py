@@ -22,6 +22,8 @@ from atlas import assets, config
 from atlas.articles.focus import ArticleFocus
 from atlas.filters import Bounds
 from atlas.map import (
+    START_CENTER,
+    START_ZOOM,
     AtlasLayers,
     MapOptions,
     View,
@@ -75,7 +77,9 @@ def render_map(request: MapRequest) -> None:
     Call it inside a fragment (`st.fragment`): a pan reruns that fragment only, and so does a click
     when `request.click_reruns` says so."""
     local = assets.use_local_assets()
-    opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tile_source())
+    # in a partner's frame the map is as tall as the frame leaves it (page.mjs sizes its iframe)
+    fill = bool(st.context.is_embedded)
+    opts = MapOptions(lang=request.lang, local_assets=local, tiles=config.tile_source(), fill=fill)
     layers = layers_of(request.full, request.lang)
     fmap = build_map(layers, opts)
     article = request.article
@@ -88,19 +92,24 @@ def render_map(request: MapRequest) -> None:
         center=(link.lat, link.lon) if link else None,
         zoom=link.zoom if link else None,
         hold=state.in_view_filter_on(),
+        # the map goes to the entry chosen outside it and opens its record (a shared view is kept as it is)
+        focus=request.focus,
+        open=request.selected if request.focus else "",
     )
+    # the selected entry is marked (its ring) and never hidden in a cluster
+    highlight = article.highlight | {request.selected} if request.selected else article.highlight
     spec = map_update(
         layers,
         request.rows,
         request.lang,
         view,
-        highlight=article.highlight,
+        highlight=highlight,
         places=article.places,
         places_shown=article.chosen is not None,
     )
     # Fixed for the map's lifetime (the component reads it once); pans rerun this fragment only.
+    # (The focus travels in the update, not as st_folium's `center`/`zoom`, which would undo a shared view.)
     wanted = ["last_object_clicked_tooltip", "center", "zoom", "bounds"]
-    focus = request.focus
     result = st_folium(
         fmap,
         key=Key.MAP,
@@ -108,8 +117,6 @@ def render_map(request: MapRequest) -> None:
         use_container_width=True,
         returned_objects=wanted,
         feature_group_to_add=update_group(spec),
-        center=focus,
-        zoom=12 if focus else None,
     )
     _handle(result or {}, request.full, article.places, request.click_reruns)
     state.sync_url()
@@ -138,7 +145,10 @@ def _handle(
         state.select_place(str(places.at[place, "id"]))  # the place, with the articles that name it
         _rerun(click_reruns)
     center, zoom = result.get("center"), result.get("zoom")
-    if center and zoom:
+    # (before the map has reported, st_folium answers with where the map was made: not a view to keep,
+    # and it would replace a shared link's view)
+    made_there = center is not None and (center.get("lat"), center.get("lng"), zoom) == (*START_CENTER, START_ZOOM)
+    if center and zoom and not made_there:
         state.set_view(center["lat"], center["lng"], zoom)
     new = bounds_of(result.get("bounds"))
     if state.in_view_filter_on() and new is not None and state.set_map_bounds(new):

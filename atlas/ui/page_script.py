@@ -72,6 +72,8 @@ def mount(lang: str) -> None:
                     "pattern": t("article_show_on_map_named", lang, title="{title}"),
                 }
             ],
+            # in a partner's frame (`?embed=true`) the map fills what the frame leaves it: no scrolling
+            "embed": {"map": f".st-key-{MAP_BOX} iframe"} if st.context.is_embedded else None,
             # the feed of this view's new and changed entries, for feed readers (atlas/web/feeds.py)
             "feed": {
                 "href": share.feed_url(share.site_root(share.page_base()), state.url_state()),

@@ -11,9 +11,10 @@ import streamlit as st
 from atlas import config
 from atlas.i18n import t
 from atlas.ui import safe, state
-from atlas.urlstate import UrlState, embed_code, encode, share_url
+from atlas.urlstate import EMBED_HEIGHT, EMBED_WIDTH, UrlState, embed_code, encode, share_url
 
 FALLBACK_BASE = "http://localhost:8501/"  # when Streamlit does not know the page's address (tests)
+EMBED_KEYS = ("share_embed_width", "share_embed_height")  # the embed's frame size, as the visitor sets it
 FEED_PARAMETERS = ("country", "region", "category", "kind", "status", "q", "lang")  # what a feed follows
 
 
@@ -48,10 +49,17 @@ def entry_page_url(root: str, entry_id: str, lang: str) -> str:
     return f"{root}{'fr/' if lang == 'fr' else ''}entry/{quote(entry_id, safe='')}"
 
 
+def embed_state(current: UrlState) -> UrlState:
+    """What the embed code's link carries: the view's filters and language, and the map's position
+    only when no filter is set — with filters, the embed frames what they show, at whatever size the
+    partner gives the frame (a position chosen on the atlas's own, taller map would not fit it)."""
+    return replace(current, in_view=False, view=current.view if current.filters.is_empty() else None)
+
+
 def render_share(lang: str) -> None:
     """A "Share" button opening the link to this view (to copy), the entry's permalink, the
-    `<iframe>` code of the embeddable map, the feed that follows this view ("Follow this view"), and
-    the open entry's own page."""
+    `<iframe>` code of the embeddable map (its frame's width and height chosen there), the feed that
+    follows this view ("Follow this view"), and the open entry's own page."""
     current = state.url_state()
     base = page_base()
     with st.popover(t("share", lang), icon=":material/share:"):
@@ -60,9 +68,13 @@ def render_share(lang: str) -> None:
         if current.entry:
             st.caption(t("share_entry", lang))
             safe.code(share_url(base, UrlState(lang=current.lang, entry=current.entry)))
-        st.caption(t("share_embed", lang))
-        embedded = replace(current, in_view=False)
-        safe.code(embed_code(share_url(base, embedded, embed=True), t("app_title", lang)))
+        st.caption(t("share_embed_sized", lang))
+        width, height = st.columns(2)
+        size = (
+            width.number_input(t("share_embed_width", lang), 240, 2000, EMBED_WIDTH, 10, key=EMBED_KEYS[0]),
+            height.number_input(t("share_embed_height", lang), 240, 2000, EMBED_HEIGHT, 10, key=EMBED_KEYS[1]),
+        )
+        safe.code(embed_code(share_url(base, embed_state(current), embed=True), t("app_title", lang), *size))
         st.caption(t("share_follow", lang))
         safe.code(feed_url(site_root(base), current))
         if current.entry:

@@ -13,7 +13,8 @@
  *                                         under the tiles (what shows when there are none); drawn after the first markers
  *   L.atlas.setup(map, options)           the map's controls in the page's language (zoom, layers, a metric
  *                                         scale), overlays folded on small screens, and on touch screens one
- *                                         finger scrolling the page while two move the map
+ *                                         finger scrolling the page while two move the map; with `fill`,
+ *                                         the map as tall as its frame (a partner's embed)
  *   L.atlas.labels(map, url, options)     offline place names (atlas/map/labels.py), the biggest towns first and
  *                                         none overlapping: on the map at once without tiles, else when tiles fail
  *
@@ -21,7 +22,13 @@
  * filter changes arrives through `L.atlas.update`, and the points themselves come once, from a
  * file named by its content hash. Marks on the performance timeline: `atlas:data` (the points
  * of a file decoded), `atlas:markers` (the first markers handed to the map), `atlas:update` (an update applied),
- * `atlas:outlines` (the country outlines drawn), `atlas:labels` (place names first drawn).
+ * `atlas:outlines` (the country outlines drawn), `atlas:labels` (place names first drawn),
+ * `atlas:open` (the record of an entry chosen outside the map opened), `atlas:sheet` (a record shown
+ * in the bottom sheet, on phones).
+ *
+ * Records: a popup that never puts the entry's name under a control (`AtlasPopup`); on a phone a
+ * sheet along the bottom of the map instead (`showSheet`). The selected entry is highlighted (never
+ * clustered); an entry chosen outside the map (a permalink, a table row) is framed and opened.
  *
  * The page loads this file after Leaflet (folium's `default_js`); Leaflet.markercluster is needed
  * only when a clustered layer is made, so the file may be loaded before it. Under node (no `L`) it
@@ -124,7 +131,7 @@
      * with where the full record is: beside the map on a `wide` page, else below it. */
     function popupHtml(d, i, styles, texts, wide) {
         const s = styles[d.style[i]];
-        let h = '<div class="atlas-popup"><b>' + d.name[i] + '</b><br>' +
+        let h = '<div class="atlas-popup"><b class="atlas-popup-title">' + d.name[i] + '</b><br>' +
             '<span class="atlas-cat" style="color:' + s.colour + '">' + s.label + '</span><br>' +
             d.places[d.place[i]];
         if (d.desc && d.desc[i]) {
@@ -155,6 +162,7 @@
         const files = {};  // url -> promise of the parsed JSON file (each file fetched once)
         let control = null;  // the map's layer control, to list the article places layer
         let marked = false;
+        let sheetTexts = {};  // the bottom sheet's texts (L.atlas.setup)
 
         L.Control.Layers.addInitHook(function () { control = this; });
         // Panes of the base map: outlines under the tiles (200), place names over the outlines and
@@ -201,6 +209,112 @@
             });
         }
 
+        /** The map's controls at its top (the search box, the zoom and fullscreen buttons, the layer
+         * list), as boxes in the map's own coordinates. */
+        function topControls(map) {
+            const origin = map.getContainer().getBoundingClientRect();
+            return Array.from(map.getContainer().querySelectorAll('.leaflet-top .leaflet-control')).map(function (el) {
+                const r = el.getBoundingClientRect();
+                return {left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top};
+            }).filter(function (r) { return r.right > r.left && r.bottom > r.top; });
+        }
+
+        /**
+         * A popup that, as it opens, moves the map so that all of it is in the map when it fits, and
+         * its first line (the entry's name) is never under a control: Leaflet's own autopan knows
+         * only the map's edges.
+         */
+        const AtlasPopup = L.Popup.extend({
+            _adjustPan: function () {
+                if (!this.options.autoPan || !this._map) { return; }
+                const map = this._map;
+                if (map._panAnim) { map._panAnim.stop(); }
+                if (this._autopanning) { this._autopanning = false; return; }
+                const move = this.neededPan();
+                if (move[0] || move[1]) {
+                    if (this.options.keepInView) { this._autopanning = true; }
+                    map.fire('autopanstart').panBy(move);
+                }
+            },
+
+            /** How far the map must move ([dx, dy], as `panBy`) for the popup to be in it and its title clear. */
+            neededPan: function () {
+                const map = this._map, box = this._container, gap = 8, size = map.getSize();
+                const height = box.offsetHeight + (parseInt(L.DomUtil.getStyle(box, 'marginBottom'), 10) || 0);
+                const width = this._containerWidth;
+                const pos = map.layerPointToContainerPoint(
+                    L.point(this._containerLeft, -height - this._containerBottom)._add(L.DomUtil.getPosition(box)));
+                const title = box.querySelector('.atlas-popup-title');
+                const titleHeight = title ? title.getBoundingClientRect().bottom - box.getBoundingClientRect().top : 40;
+                let dx = 0, dy = 0;
+                if (pos.x + width + gap > size.x) { dx = pos.x + width - size.x + gap; }
+                if (pos.x - dx - gap < 0) { dx = pos.x - gap; }
+                if (pos.y + height + gap > size.y) { dy = pos.y + height - size.y + gap; }
+                if (pos.y - dy - gap < 0) { dy = pos.y - gap; }
+                const controls = topControls(map);
+                for (let round = 0; round < 3; round++) {
+                    const x = pos.x - dx, y = pos.y - dy;
+                    const hit = controls.filter(function (c) {
+                        return x < c.right + gap && x + width > c.left - gap && y < c.bottom + gap && y + titleHeight > c.top - gap;
+                    })[0];
+                    if (!hit) { break; }
+                    // the smallest move that clears it: down under it, or beside it when the popup still fits
+                    const moves = [{dx: dx, dy: pos.y - hit.bottom - gap}];
+                    const right = pos.x - hit.right - gap, left = pos.x + width - hit.left + gap;
+                    if (hit.right + gap + width + gap <= size.x) { moves.push({dx: right, dy: dy}); }
+                    if (hit.left - gap - width - gap >= 0) { moves.push({dx: left, dy: dy}); }
+                    moves.sort(function (a, b) {
+                        return Math.abs(a.dx - dx) + Math.abs(a.dy - dy) - Math.abs(b.dx - dx) - Math.abs(b.dy - dy);
+                    });
+                    dx = moves[0].dx;
+                    dy = moves[0].dy;
+                }
+                return [Math.round(dx), Math.round(dy)];
+            }
+        });
+
+        /** Whether a record opens as a bottom sheet (a phone: a narrow map, or a finger) rather than a popup. */
+        function useSheet(map) {
+            return map.getSize().x < 500 || touchScreen();
+        }
+
+        /**
+         * The record of `marker` in a sheet along the bottom of the map, the whole width of the
+         * screen (a phone): the name first, then what the popup says; the map moves so that the
+         * marker stays in sight above it. A tap on the map, the close button or Escape closes it.
+         */
+        function showSheet(map, marker) {
+            let sheet = map._atlasSheet;
+            if (!sheet) {
+                sheet = map._atlasSheet = L.DomUtil.create('section', 'atlas-sheet', map.getContainer());
+                sheet.setAttribute('role', 'dialog');
+                const close = L.DomUtil.create('button', 'atlas-sheet-close', sheet);
+                close.type = 'button';
+                close.textContent = '\u00d7';
+                close.setAttribute('aria-label', sheetTexts.close || 'Close');
+                close.title = sheetTexts.close || 'Close';
+                sheet._atlasBody = L.DomUtil.create('div', 'atlas-sheet-body', sheet);
+                const hide = function () {
+                    sheet.hidden = true;
+                    map.fire('atlas:sheetclose');
+                };
+                L.DomEvent.disableClickPropagation(sheet);
+                L.DomEvent.disableScrollPropagation(sheet);
+                L.DomEvent.on(close, 'click', hide);
+                L.DomEvent.on(sheet, 'keydown', function (e) { if (e.key === 'Escape') { hide(); } });
+                map.on('click', hide);
+            }
+            const layer = marker._atlasLayer, i = marker._atlasIndex, d = layer.points;
+            sheet._atlasBody.innerHTML = popupHtml(d, i, layer.options.styles, layer.options.texts, pageIsWide());
+            sheet.setAttribute('aria-label', plainText(d.name[i]));
+            sheet.hidden = false;
+            const p = map.latLngToContainerPoint(marker.getLatLng()), room = map.getSize().y - sheet.offsetHeight;
+            if (p.y > room - 20 || p.y < 20) {
+                map.panBy([0, p.y - room / 2], {animate: false});
+            }
+            mark('atlas:sheet');
+        }
+
         // A marker gets its tooltip and popup when it is first drawn on its own (not inside a
         // cluster): making them for 100,000 markers up front takes about a second.
         const Point = L.Marker.extend({
@@ -214,11 +328,22 @@
                 if (!this._tooltip) {
                     const owner = this._atlasLayer, i = this._atlasIndex, d = owner.points;
                     this.bindTooltip(tooltipHtml(d, i));
-                    this.bindPopup(function () {
+                    const popup = new AtlasPopup({maxWidth: 320}, this);
+                    popup.setContent(function () {
                         return popupHtml(d, i, owner.options.styles, owner.options.texts, pageIsWide());
-                    }, {maxWidth: 320});
+                    });
+                    this.bindPopup(popup);
                 }
                 return this;
+            },
+
+            // On a phone the record opens as a bottom sheet (`showSheet`), not as a popup.
+            openPopup: function (latlng) {
+                if (this._map && useSheet(this._map)) {
+                    showSheet(this._map, this);
+                    return this;
+                }
+                return L.Marker.prototype.openPopup.call(this, latlng);
             },
 
             // Enter (or Space) on a focused marker does what a click does: it opens the popup and
@@ -385,7 +510,9 @@
                 for (let i = 0; i < flags.length; i++) {
                     if (flags[i] !== this._highlighted[i]) {
                         if (this._placed[i]) {
-                            groups[this._highlighted[i]].removeLayer(this._markers[i]);
+                            const old = this._markers[i];
+                            if (old && old.isPopupOpen()) { this._reopen = i; }  // (its popup opens again on the new marker)
+                            groups[this._highlighted[i]].removeLayer(old);
                             this._placed[i] = 0;
                         }
                         this._markers[i] = null;  // its icon changes
@@ -467,6 +594,12 @@
                         }
                     }
                 }, this);
+                const again = this._reopen;
+                this._reopen = null;
+                if (again !== null && again !== undefined && this._placed[again] && this._markers[again] &&
+                        this._markers[again]._map && !useSheet(this._markers[again]._map)) {
+                    this._markers[again].openPopup();
+                }
             }
         });
 
@@ -834,7 +967,7 @@
             });
         }
 
-        /** Fold the legend and the layer list on a small map (a phone): a tap opens them. */
+        /** Fold the legend and the layer list on a small map (a phone, a small embed): a tap opens them. */
         function foldOverlays(map) {
             const size = map.getSize();
             if (control && size.x < 640 && control.options.collapsed === false) {
@@ -843,7 +976,7 @@
                 control._map = null;
                 control.addTo(map);
             }
-            if (size.x < 420) {
+            if (size.x < 420 || size.y < 420) {  // (a phone, or a partner's small frame)
                 map.getContainer().querySelectorAll('.atlas-legend details').forEach(function (d) { d.open = false; });
             }
         }
@@ -863,6 +996,21 @@
                         }
                     });
             }
+            sheetTexts = {close: texts.close};
+            if (options.fill) {  // (a partner's frame: the map is as tall as the frame the page gives it)
+                L.DomUtil.addClass(document.documentElement, 'atlas-fill');
+                map.invalidateSize({pan: false});
+            }
+            // A click on a marker focuses it (a keyboard stop) without scrolling anything: focusing
+            // scrolls every scrollable parent to show it — the page, a partner's page around its frame —
+            // and the marker then moves from under the pointer before the click ends.
+            map.getContainer().addEventListener('mousedown', function (e) {
+                const icon = e.target.closest && e.target.closest('.leaflet-marker-icon');
+                if (icon && e.button === 0) {
+                    e.preventDefault();
+                    icon.focus({preventScroll: true});
+                }
+            }, true);
             L.control.scale({imperial: false}).addTo(map);
             if (texts.search) {
                 new Search({label: texts.search, none: texts.searchNone}).addTo(map);
@@ -931,12 +1079,20 @@
          */
         function updateView(map, view) {
             const first = map._atlasViewKey === undefined, changed = map._atlasViewKey !== view.key;
+            const focus = view.focus || null, focusKey = focus ? focus.key : '';
+            const newFocus = focusKey !== (map._atlasFocusKey || '');
             map._atlasViewKey = view.key;
+            map._atlasFocusKey = focusKey;
             if (!first && view.hold) {
                 return;
             }
-            if (first && view.center) {
-                map.setView(view.center, view.zoom);
+            if (first && view.center) {  // a shared view, exactly as it was shared
+                map.setView(view.center, view.zoom, {animate: false});
+                if (focus && focus.open) { openEntry(map, focus.open, false); }
+            } else if (focus && newFocus) {  // an entry chosen outside the map (a permalink, a table row)
+                clearTimeout(map._atlasRefit);
+                map.setView(focus.center, Math.max(first ? 0 : map.getZoom(), focus.zoom), {animate: false});
+                if (focus.open) { openEntry(map, focus.open, true); }
             } else if (first) {
                 fitBounds(map, view.fit);
             } else if (changed) {
@@ -944,6 +1100,33 @@
             } else if (anyInView(map) === false) {
                 frame(map, view.fit);
             }
+        }
+
+        /**
+         * Open the record of point `open.index` of the layer keyed `open.layer` once its points are
+         * there (it is highlighted: drawn on its own, never in a cluster): its popup, or on a phone its
+         * sheet. With `pan` false the popup does not move the map (a shared view stays as it was).
+         */
+        function openEntry(map, open, pan) {
+            const layer = byKey[open.layer];
+            if (!layer) { return; }
+            layer.ready.then(function () {
+                const i = open.index;
+                if (!layer.points || i < 0 || i >= layer.points.n || !layer._placed[i]) { return; }
+                const marker = layer._marker(i);
+                if (!marker._map) { return; }
+                const popup = marker.getPopup();
+                if (popup) { popup.options.autoPan = pan; }
+                marker.openPopup();
+                if (popup) {
+                    popup.options.autoPan = true;
+                    const move = pan || !popup.isOpen() ? [0, 0] : popup.neededPan();
+                    if (move[0] || move[1]) {  // (it does not fit that view: the marked entry says where it is)
+                        marker.closePopup();
+                    }
+                }
+                mark('atlas:open');
+            });
         }
 
         function applyUpdate(map, spec) {

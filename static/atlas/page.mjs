@@ -7,7 +7,10 @@
  *  - skip links, first in the keyboard order, jump to parts of the page (the table and downloads);
  *  - frames get a name people understand (the map's frame is otherwise named after its library);
  *  - a <link rel="alternate" type="application/atom+xml"> names the Atom feed of the view's
- *    filters, for feed readers and browsers that offer to follow a page.
+ *    filters, for feed readers and browsers that offer to follow a page;
+ *  - in a partner's frame (`embed`), the page is exactly as tall as the frame: the map's iframe
+ *    takes what the rest leaves (page.css `.atlas-embed`), so that nothing scrolls inside the frame
+ *    and the map's attribution and legend are in sight.
  *
  *  - Streamlit's toolbar buttons are named in the page's language, the charts' out of the tab
  *    order; buttons that all read the same ("Show on map") are named by their card (issue 25).
@@ -15,7 +18,8 @@
  * data: {lang, css: URL of page.css, skips: [{target: element id, label}],
  *        frames: [{selector: CSS selector of iframes, label}], feed: {href, title},
  *        toolbar: {labels: {Streamlit's English name: ours}, untab: CSS selector of the charts},
- *        named: [{selector, text, card, title, pattern}]}
+ *        named: [{selector, text, card, title, pattern}],
+ *        embed: null, or {map: CSS selector of the map's iframe}}
  * Labels are the project's own texts (atlas/i18n.py), set with textContent / setAttribute.
  */
 export default function (component) {
@@ -108,8 +112,30 @@ export default function (component) {
         });
     }
 
+    const MIN_MAP = 160;  // px: the map's least height in a very small frame (the page then scrolls)
+
+    /** The map's iframe as tall as the window less everything else the page shows. */
+    function fitEmbed() {
+        const map = data.embed && doc.querySelector(data.embed.map);
+        const content = doc.querySelector('[data-testid="stMainBlockContainer"]');
+        if (!map || !content) {
+            return;
+        }
+        const current = map.getBoundingClientRect().height;
+        const rest = content.getBoundingClientRect().height - current;
+        const wanted = Math.max(MIN_MAP, Math.floor(window.innerHeight - rest));
+        if (Math.abs(wanted - current) >= 1) {
+            doc.documentElement.style.setProperty('--atlas-embed-map', wanted + 'px');
+        }
+    }
+
+    doc.documentElement.classList.toggle('atlas-embed', Boolean(data.embed));
+
     function update() {
         toolbars();
+        if (data.embed) {
+            fitEmbed();
+        }
         nav.querySelectorAll('a[data-target]').forEach(function (link) {
             link.hidden = !doc.getElementById(link.getAttribute('data-target'));
         });
@@ -133,8 +159,10 @@ export default function (component) {
         }
     });
     observer.observe(doc.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label', 'id']});
+    window.addEventListener('resize', update);
     update();
     return function () {
         observer.disconnect();
+        window.removeEventListener('resize', update);
     };
 }

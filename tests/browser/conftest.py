@@ -258,3 +258,17 @@ def drawn(page, timeout: float = 30_000) -> None:
     idle(page, timeout)
     page.wait_for_function(_DRAWN, timeout=timeout)
     frames(page)
+
+
+@pytest.fixture(scope="session")
+def bundled_app(chromium, tmp_path_factory) -> Iterator[AppServer]:
+    """The app on the atlas's own bundled data (data/, read only): real towns with several entries,
+    clusters, and the permalinks people share (`?entry=becode`)."""
+    app = AppServer(
+        ROOT / "data", tmp_path_factory.mktemp("bundled"), env={"ATLAS_ASSETS": "local", "ATLAS_TILES": "none"}
+    )
+    try:
+        warm_up(chromium, app.url)
+        yield app
+    finally:
+        app.stop()

@@ -184,7 +184,7 @@ def test_on_a_phone_a_swipe_scrolls_the_page_and_a_tap_opens_the_marker(phone: P
     pb = pin.bounding_box()
     assert pb is not None
     phone.touchscreen.tap(pb["x"] + pb["width"] / 2, pb["y"] + pb["height"] / 2)
-    expect(frame.locator(".leaflet-popup")).to_be_visible(timeout=TIMEOUT)
+    expect(frame.locator(".atlas-sheet")).to_be_visible(timeout=TIMEOUT)  # (a phone's record: a bottom sheet, issue 25)
     expect(phone.get_by_text("Click a marker or a table row")).to_be_hidden(timeout=TIMEOUT)  # the record shows
 
 

@@ -117,7 +117,7 @@ def _map_and_record(
         details_box = st.container()
         render_articles(articles, full, filters, lang)
     with map_col, st.container(key=MAP_BOX):
-        focus_point = table_focus if picked and picked == state.selected_id() else entry_focus(full)
+        focus_point = table_focus if table_focus and picked == state.selected_id() else entry_focus(full)
         request = MapRequest(on_map, full, lang, focus, focus_point, state.selected_id())
         render_map(request)
     with details_box:
