@@ -1124,6 +1124,71 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "seeded_from_folder": {"en": "Filled from: {folder}", "fr": "Remplie depuis : {folder}"},
     "seeded_serving_folder": {"en": "Set to serve: {folder}", "fr": "Dossier à servir : {folder}"},
+    # people (issue 25): sign-in, the browser's language, contributors following their proposal --
+    "moderate_host_mismatch": {
+        "en": "Sign-in works only at {address}: the identity provider sends moderators back there, and this "
+        "page was opened at {here}. Open the Moderate page at the configured address to sign in:",
+        "fr": "La connexion ne fonctionne qu'à l'adresse {address} : le fournisseur d'identité y renvoie les "
+        "modérateurs, et cette page a été ouverte à l'adresse {here}. Ouvrez la page Modérer à l'adresse "
+        "configurée pour vous connecter :",
+    },
+    "moderate_open_configured": {"en": "Open Moderate at {address}", "fr": "Ouvrir Modérer à {address}"},
+    "contribute_follow_heading": {"en": "Follow your proposal", "fr": "Suivre votre proposition"},
+    "contribute_follow_text": {
+        "en": "This private link shows what becomes of your proposal and the moderator's reason. Keep it: "
+        "anyone with the link can see that page, and this one will not show it again.",
+        "fr": "Ce lien privé montre ce que devient votre proposition et la raison du modérateur. Gardez-le : "
+        "toute personne qui a le lien peut voir cette page, et celle-ci ne l'affichera plus.",
+    },
+    "contribute_follow_open": {"en": "Open the follow page", "fr": "Ouvrir la page de suivi"},
+    "contribute_follow_mailed": {
+        "en": "We have also sent this link to the e-mail address you gave.",
+        "fr": "Nous avons aussi envoyé ce lien à l'adresse e-mail que vous avez donnée.",
+    },
+    "contribute_sources_as_read": {
+        "en": "Sources of this entry, as readers see them:",
+        "fr": "Sources de cette entrée, telles que les lecteurs les voient :",
+    },
+    "contribute_sources_add": {
+        "en": "Add a source (a web page, a document) if you have one: the sources above are kept.",
+        "fr": "Ajoutez une source (une page web, un document) si vous en avez une : les sources ci-dessus sont "
+        "gardées.",
+    },
+    "details_correction_pending": {
+        "en": "A correction of this entry is waiting for review.",
+        "fr": "Une correction de cette entrée attend d'être relue.",
+    },
+    "follow_title": {"en": "Your proposal #{ref}", "fr": "Votre proposition n° {ref}"},
+    "follow_kind_submission": {"en": "New entry", "fr": "Nouvelle entrée"},
+    "follow_kind_correction": {"en": "Correction", "fr": "Correction"},
+    "follow_state_pending": {"en": "Waiting for a moderator.", "fr": "En attente d'un modérateur."},
+    "follow_state_approved": {"en": "Approved: it is on the map.", "fr": "Approuvée : elle est sur la carte."},
+    "follow_state_rejected": {"en": "Not accepted.", "fr": "Non acceptée."},
+    "follow_state_duplicate": {
+        "en": "Not added: the atlas already has this entry.",
+        "fr": "Non ajoutée : l'atlas a déjà cette entrée.",
+    },
+    "follow_sent_on": {"en": "Sent on {date}", "fr": "Envoyée le {date}"},
+    "follow_decided_on": {"en": "Decided on {date}", "fr": "Décidée le {date}"},
+    "follow_reason": {"en": "The moderator's reason", "fr": "La raison du modérateur"},
+    "follow_open_entry": {"en": "See the entry", "fr": "Voir l'entrée"},
+    "follow_private": {
+        "en": "This page is private: only people with its link can see it.",
+        "fr": "Cette page est privée : seules les personnes qui ont son lien peuvent la voir.",
+    },
+    "follow_mail_subject": {
+        "en": "Social Tech Atlas: your proposal #{ref}",
+        "fr": "Atlas de la Social Tech : votre proposition n° {ref}",
+    },
+    "follow_mail_body": {
+        "en": "Hello,\n\nThank you for your proposal to the Social Tech Atlas (reference #{ref}). A moderator "
+        "will review it. This private link shows what becomes of it, and the moderator's reason:\n\n{link}\n\n"
+        "Keep it to yourself: anyone with the link can see that page.\n\nThe Social Tech Atlas\n",
+        "fr": "Bonjour,\n\nMerci pour votre proposition à l'Atlas de la Social Tech (référence n° {ref}). Un "
+        "modérateur va la relire. Ce lien privé montre ce qu'elle devient, et la raison du modérateur :\n\n"
+        "{link}\n\nGardez-le pour vous : toute personne qui a le lien peut voir cette page.\n\n"
+        "L'Atlas de la Social Tech\n",
+    },
 }
 
 
