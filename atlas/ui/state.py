@@ -416,6 +416,8 @@ class FormSent:
     reference: int | None
     entry_id: str
     correction: bool
+    follow_url: str = ""  # the contributor's private follow page ("" when none could be made)
+    mailed: bool = False  # the follow link was also sent to the contributor's e-mail
 
 
 def form_session_id() -> str:
