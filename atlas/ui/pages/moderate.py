@@ -64,9 +64,7 @@ def render() -> None:
         )
         return
     if not auth.signed_in():
-        st.markdown(t("moderate_sign_in_intro", lang))
-        if st.button(t("moderate_sign_in", lang), key="mod_login", type="primary", icon=":material/login:"):
-            st.login()
+        _sign_in(lang)
         return
     if not auth.is_moderator():
         st.error(t("moderate_refused", lang), icon=":material/block:")
@@ -88,6 +86,25 @@ def render() -> None:
         if tab.open is not False:  # only the open tab runs (None: the tabs do not report it)
             with tab:
                 draw(store, lang)
+
+
+def _sign_in(lang: str) -> None:
+    """The way in: the button, or — when this page is not at the address the identity provider
+    returns to — where to open it instead (signing in here would end signed out, silently)."""
+    st.markdown(t("moderate_sign_in_intro", lang))
+    mismatch = auth.host_mismatch()
+    if mismatch is not None:
+        configured, here = mismatch
+        st.warning(t("moderate_host_mismatch", lang, address=configured, here=here), icon=":material/link_off:")
+        st.link_button(
+            t("moderate_open_configured", lang, address=configured),
+            auth.page_url_at(configured, "moderate", lang),
+            type="primary",
+            icon=":material/open_in_new:",
+        )
+        return
+    if st.button(t("moderate_sign_in", lang), key="mod_login", type="primary", icon=":material/login:"):
+        auth.sign_in("moderate", lang)  # back to this page in this language afterwards
 
 
 def _account(lang: str) -> None:
