@@ -197,9 +197,19 @@ def sign_in(page: str, lang: str) -> None:
     _navigate(f"{_base_path()}signin/start?{urlencode({'next': page, 'lang': lang, 'to': login})}")
 
 
+def _landed_home() -> bool:
+    """The page is the atlas's bare home address, where Streamlit ends every sign-in (no page path,
+    no query): only there does the cookie mean "just back from the provider"."""
+    url = st.context.url
+    if not isinstance(url, str) or st.query_params.to_dict():
+        return False
+    return (urlsplit(url).path.rstrip("/") + "/") == _base_path()
+
+
 def return_after_sign_in() -> bool:
-    """Back from the identity provider (the cookie `signin/start` left): to `/signin/return`."""
-    if not st.context.cookies.get(RETURN_COOKIE) or not auth_configured():
+    """Back from the identity provider (the cookie `signin/start` left, on the bare home address
+    Streamlit ends sign-in on): to `/signin/return`, which clears the cookie and leads on."""
+    if not st.context.cookies.get(RETURN_COOKIE) or not auth_configured() or not _landed_home():
         return False
     _navigate(f"{_base_path()}signin/return")
     return True
