@@ -1133,6 +1133,12 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "configurée pour vous connecter :",
     },
     "moderate_open_configured": {"en": "Open Moderate at {address}", "fr": "Ouvrir Modérer à {address}"},
+    "moderate_sign_in_failed": {
+        "en": "The sign-in did not complete: you are back, but not signed in. Try again; if it fails again, the "
+        "server's log says why (the identity provider's answer).",
+        "fr": "La connexion n'a pas abouti : vous êtes revenu, mais pas connecté. Réessayez ; si cela échoue "
+        "encore, le journal du serveur dit pourquoi (la réponse du fournisseur d'identité).",
+    },
     "contribute_follow_heading": {"en": "Follow your proposal", "fr": "Suivre votre proposition"},
     "contribute_follow_text": {
         "en": "This private link shows what becomes of your proposal and the moderator's reason. Keep it: "

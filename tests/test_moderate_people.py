@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from atlas.i18n import t
 from tests.store.records import new_org
-from tests.test_moderate import AUTH, page, store  # noqa: F401 (the store fixture)
+from tests.test_moderate import AUTH, _page, page, store  # noqa: F401 (the store fixture)
 
 LONG_REASON = "Out of scope: " + "this organisation sells software to banks and is not a social-tech project " * 2
 
@@ -61,3 +62,26 @@ def test_the_configured_address_is_read_as_streamlit_reads_it(monkeypatch) -> No
     assert auth._origin("http://[::1]:8501/x") == "http://[::1]:8501"
     assert auth._origin("ftp://x/") == auth._origin("not a url") == ""
     assert AUTH["redirect_uri"].startswith("http://localhost:8501")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_back_from_a_failed_sign_in_the_page_says_so(store, lang: str) -> None:  # noqa: F811
+    at = AppTest.from_function(_page, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {}
+    at.query_params["lang"] = lang
+    at.query_params["signin"] = "1"  # what /signin/return adds
+    at.run()
+    assert t("moderate_sign_in_failed", lang) in [e.value for e in at.error]
+    assert [b for b in at.button if b.key == "mod_login"]  # and the way to try again
+    at.run()
+    assert not at.error  # said once: the address no longer carries it
+
+
+def test_back_signed_in_nothing_is_said(store) -> None:  # noqa: F811
+    at = AppTest.from_function(_page, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "mod@example.org", "email_verified": True}
+    at.query_params["signin"] = "1"
+    at.run()
+    assert not at.error and "signin" not in at.query_params

@@ -58,7 +58,8 @@ def finish(request: Request) -> Response:
     found = _parse(request.cookies.get(RETURN_COOKIE, ""))
     page, lang = found if found else ("", "")
     # relative to /signin/return: the atlas's root, under any base path
-    target = f"../{page}?lang={lang}" if found else "../"
+    # `signin=1`: the page says so if the visitor came back signed out (the sign-in failed)
+    target = f"../{page}?lang={lang}&signin=1" if found else "../"
     response = RedirectResponse(target, status_code=303, headers=NO_STORE)
     response.delete_cookie(RETURN_COOKIE, path="/", httponly=True, samesite="lax")
     return response

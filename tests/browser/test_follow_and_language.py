@@ -86,3 +86,22 @@ def test_an_english_browser_gets_english(chromium, browser_contexts, site: Site)
     page = _page(chromium, browser_contexts, DESKTOP, locale="en-GB")
     page.goto(f"{site.app.url}/")
     expect(page.get_by_role("heading", name=t("app_title", "en"), exact=True)).to_be_visible(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_axe_finds_no_violation_on_the_follow_page(chromium, site: Site, lang: str) -> None:
+    from tests.browser.conftest import axe
+
+    done = site.store.submit("organisation", new_org(name=f"Axe {lang}"))
+    token = follow.create(site.store, done.revision_id, lang)
+    item = next(i for i in site.store.queue(size=100).items if i.revision_id == done.revision_id)
+    site.store.reject(done.revision_id, item.version, "mod1@example.org", "A reason")
+    context = chromium.new_context(viewport={"width": 1000, "height": 900}, bypass_csp=True)  # to inject axe
+    try:
+        page = context.new_page()
+        page.goto(f"{site.app.url}/follow/{token}")
+        expect(page.locator("h1")).to_be_visible()
+        violations = axe(page)
+        assert violations == [], violations
+    finally:
+        context.close()

@@ -77,8 +77,10 @@ def test_a_moderator_is_back_on_the_queue_after_signing_in(
     page.wait_for_url(re.compile(re.escape(site.provider.url)), timeout=TIMEOUT)
     page.get_by_role("button", name=MOD1.sub, exact=True).click()
     # back from the provider: on the Moderate page, in the language it was in — no address typed
-    page.wait_for_url(re.compile(re.escape(site.app.url) + rf"/moderate\?lang={lang}$"), timeout=TIMEOUT)
+    page.wait_for_url(re.compile(re.escape(site.app.url) + rf"/moderate\?lang={lang}\b"), timeout=TIMEOUT)
     expect(page.get_by_text(t("moderate_signed_in_as", lang, email=MOD1.email))).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(re.escape(site.app.url) + rf"/moderate\?lang={lang}$"), timeout=TIMEOUT)
+    expect(page.get_by_text(t("moderate_sign_in_failed", lang))).to_have_count(0)
     expect(page.get_by_role("tab", name=t("moderate_tab_queue", lang))).to_be_visible(timeout=TIMEOUT)
     if viewport is DESKTOP:  # …and signed in
         expect(_menu(page).get_by_text(t("page_moderate", lang), exact=True)).to_be_visible(timeout=TIMEOUT)

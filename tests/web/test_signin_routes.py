@@ -45,7 +45,7 @@ def test_start_goes_nowhere_else(client: TestClient, params: dict[str, str]) -> 
 def test_return_leads_to_the_page_once(client: TestClient) -> None:
     client.cookies.set(signin.RETURN_COOKIE, "moderate.fr")
     answer = client.get("/signin/return")
-    assert answer.status_code == 303 and answer.headers["location"] == "../moderate?lang=fr"
+    assert answer.status_code == 303 and answer.headers["location"] == "../moderate?lang=fr&signin=1"
     assert 'atlas_return=""' in answer.headers["set-cookie"] and "Max-Age=0" in answer.headers["set-cookie"]
 
 

@@ -64,7 +64,10 @@ def render() -> None:
             icon=":material/key_off:",
         )
         return
+    back = st.query_params.pop("signin", None)  # back from the identity provider (atlas/web/signin.py)
     if not auth.signed_in():
+        if back:  # …and still signed out: never silently
+            st.error(t("moderate_sign_in_failed", lang), icon=":material/error:")
         _sign_in(lang)
         return
     if not auth.is_moderator():
