@@ -1126,13 +1126,19 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "seeded_serving_folder": {"en": "Set to serve: {folder}", "fr": "Dossier à servir : {folder}"},
     # people (issue 25): sign-in, the browser's language, contributors following their proposal --
     "moderate_host_mismatch": {
-        "en": "Sign-in works only at {address}: the identity provider sends moderators back there, and this "
-        "page was opened at {here}. Open the Moderate page at the configured address to sign in:",
-        "fr": "La connexion ne fonctionne qu'à l'adresse {address} : le fournisseur d'identité y renvoie les "
-        "modérateurs, et cette page a été ouverte à l'adresse {here}. Ouvrez la page Modérer à l'adresse "
-        "configurée pour vous connecter :",
+        "en": "Sign-in works only at the address the identity provider sends moderators back to, and this page "
+        "was opened at another one: signing in here would end signed out. Open the Moderate page at the "
+        "sign-in address:",
+        "fr": "La connexion ne fonctionne qu'à l'adresse où le fournisseur d'identité renvoie les modérateurs, et "
+        "cette page a été ouverte à une autre : vous connecter ici vous laisserait déconnecté. Ouvrez la page "
+        "Modérer à l'adresse de connexion :",
     },
-    "moderate_open_configured": {"en": "Open Moderate at {address}", "fr": "Ouvrir Modérer à {address}"},
+    "moderate_address_configured": {"en": "Sign-in address: {address}", "fr": "Adresse de connexion : {address}"},
+    "moderate_address_here": {"en": "This page: {address}", "fr": "Cette page : {address}"},
+    "moderate_open_configured": {
+        "en": "Open Moderate at the sign-in address",
+        "fr": "Ouvrir Modérer à l'adresse de connexion",
+    },
     "moderate_sign_in_failed": {
         "en": "The sign-in did not complete: you are back, but not signed in. Try again; if it fails again, the "
         "server's log says why (the identity provider's answer).",

@@ -45,9 +45,10 @@ def test_another_address_than_the_configured_one_is_said_before_sign_in(store, m
 
     monkeypatch.setattr(auth, "page_origin", lambda: "http://127.0.0.1:8501")
     at = page(email=None, lang=lang)
-    assert t("moderate_host_mismatch", lang, address="http://localhost:8501", here="http://127.0.0.1:8501") in [
-        w.value for w in at.warning
-    ]
+    assert t("moderate_host_mismatch", lang) in [w.value for w in at.warning]
+    shown = [x.value for x in at.text]
+    assert t("moderate_address_configured", lang, address="http://localhost:8501") in shown
+    assert t("moderate_address_here", lang, address="http://127.0.0.1:8501") in shown
     assert not [b for b in at.button if b.key == "mod_login"]  # no button that would end signed out
     monkeypatch.setattr(auth, "page_origin", lambda: auth._origin("http://LOCALHOST:8501/moderate"))  # same place
     at = page(email=None, lang=lang)

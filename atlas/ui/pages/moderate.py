@@ -99,9 +99,11 @@ def _sign_in(lang: str) -> None:
     mismatch = auth.host_mismatch()
     if mismatch is not None:
         configured, here = mismatch
-        st.warning(t("moderate_host_mismatch", lang, address=configured, here=here), icon=":material/link_off:")
+        st.warning(t("moderate_host_mismatch", lang), icon=":material/link_off:")
+        st.text(t("moderate_address_configured", lang, address=configured))  # addresses: plain text
+        st.text(t("moderate_address_here", lang, address=here))
         st.link_button(
-            t("moderate_open_configured", lang, address=configured),
+            t("moderate_open_configured", lang),
             auth.page_url_at(configured, "moderate", lang),
             type="primary",
             icon=":material/open_in_new:",
