@@ -103,9 +103,11 @@ load: $(STAMP)
 	$(BIN)/python -m bench.load --sessions 20 --seconds 60
 
 # A local OpenID Connect provider (127.0.0.1:9400, users "moderator" and "visitor") to try the
-# Moderate page; it prints the .streamlit/secrets.toml to write. For trials only: see docs/use/moderate.md.
+# Moderate page; once it answers it prints the .streamlit/secrets.toml to write, for an app at
+# http://localhost:8501. OIDC_ARGS='--port 0 --app-port 8502' for other ports (--help lists them).
+# For trials only: see docs/use/moderate.md.
 oidc: $(STAMP)
-	$(BIN)/python -m bench.oidc
+	$(BIN)/python -m bench.oidc $(OIDC_ARGS)
 
 # The deployment's topology on this machine (docs/operate/deployment.md): a throwaway PostgreSQL,
 # $(REPLICAS) replicas of the app and Debian's nginx in front, configured from deploy/nginx/, at

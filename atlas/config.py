@@ -330,6 +330,18 @@ SETTINGS: tuple[Setting, ...] = (
         "for trials and tests only: comma-separated `HOST` or `HOST:PORT` the fetcher may reach although they are "
         "not public addresses (loopback, private networks); see [Security](../security.md)",
     ),
+    # people (issue 25): the follow link sent by e-mail (atlas/notify.py); no host, no e-mail
+    Setting("ATLAS_SMTP_HOST", "unset (no e-mail sent)", "the SMTP server that sends contributors their follow link"),
+    Setting("ATLAS_SMTP_PORT", "`587`", "its port (`25`, `465` for implicit TLS, `587` for STARTTLS)"),
+    Setting("ATLAS_SMTP_USER", "none", "the account to sign in to the SMTP server with (none: no sign-in)"),
+    Setting("ATLAS_SMTP_PASSWORD", "none", "that account's password (never shown nor logged)"),
+    Setting("ATLAS_SMTP_FROM", "none (required with a host)", "the sender's address of the follow-link e-mails"),
+    Setting(
+        "ATLAS_SMTP_STARTTLS",
+        "`1`",
+        "`1`: STARTTLS before signing in (required with a user); `0`: plain (a relay on this machine); port `465`: "
+        "implicit TLS whatever this says",
+    ),
     Setting(
         "ATLAS_REPLICAS",
         "`app1:8501 app2:8501` (compose)",

@@ -1216,6 +1216,83 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "To show this map on another site, paste this code into its page; the map fills the frame's size:",
         "fr": "Pour montrer cette carte sur un autre site, collez ce code dans sa page ; la carte remplit le cadre :",
     },
+    # people (issue 25): sign-in, the browser's language, contributors following their proposal --
+    "moderate_host_mismatch": {
+        "en": "Sign-in works only at the address the identity provider sends moderators back to, and this page "
+        "was opened at another one: signing in here would end signed out. Open the Moderate page at the "
+        "sign-in address:",
+        "fr": "La connexion ne fonctionne qu'à l'adresse où le fournisseur d'identité renvoie les modérateurs, et "
+        "cette page a été ouverte à une autre : vous connecter ici vous laisserait déconnecté. Ouvrez la page "
+        "Modérer à l'adresse de connexion :",
+    },
+    "moderate_address_configured": {"en": "Sign-in address: {address}", "fr": "Adresse de connexion : {address}"},
+    "moderate_address_here": {"en": "This page: {address}", "fr": "Cette page : {address}"},
+    "moderate_open_configured": {
+        "en": "Open Moderate at the sign-in address",
+        "fr": "Ouvrir Modérer à l'adresse de connexion",
+    },
+    "moderate_sign_in_failed": {
+        "en": "The sign-in did not complete: you are back, but not signed in. Try again; if it fails again, the "
+        "server's log says why (the identity provider's answer).",
+        "fr": "La connexion n'a pas abouti : vous êtes revenu, mais pas connecté. Réessayez ; si cela échoue "
+        "encore, le journal du serveur dit pourquoi (la réponse du fournisseur d'identité).",
+    },
+    "contribute_follow_heading": {"en": "Follow your proposal", "fr": "Suivre votre proposition"},
+    "contribute_follow_text": {
+        "en": "This private link shows what becomes of your proposal and the moderator's reason. Keep it: "
+        "anyone with the link can see that page, and this one will not show it again.",
+        "fr": "Ce lien privé montre ce que devient votre proposition et la raison du modérateur. Gardez-le : "
+        "toute personne qui a le lien peut voir cette page, et celle-ci ne l'affichera plus.",
+    },
+    "contribute_follow_open": {"en": "Open the follow page", "fr": "Ouvrir la page de suivi"},
+    "contribute_follow_mailed": {
+        "en": "We have also sent this link to the e-mail address you gave.",
+        "fr": "Nous avons aussi envoyé ce lien à l'adresse e-mail que vous avez donnée.",
+    },
+    "contribute_sources_as_read": {
+        "en": "Sources of this entry, as readers see them:",
+        "fr": "Sources de cette entrée, telles que les lecteurs les voient :",
+    },
+    "contribute_sources_add": {
+        "en": "Add a source (a web page, a document) if you have one: the sources above are kept.",
+        "fr": "Ajoutez une source (une page web, un document) si vous en avez une : les sources ci-dessus sont "
+        "gardées.",
+    },
+    "details_correction_pending": {
+        "en": "A correction of this entry is waiting for review.",
+        "fr": "Une correction de cette entrée attend d'être relue.",
+    },
+    "follow_title": {"en": "Your proposal #{ref}", "fr": "Votre proposition n° {ref}"},
+    "follow_kind_submission": {"en": "New entry", "fr": "Nouvelle entrée"},
+    "follow_kind_correction": {"en": "Correction", "fr": "Correction"},
+    "follow_state_pending": {"en": "Waiting for a moderator.", "fr": "En attente d'un modérateur."},
+    "follow_state_approved": {"en": "Approved: it is on the map.", "fr": "Approuvée : elle est sur la carte."},
+    "follow_state_rejected": {"en": "Not accepted.", "fr": "Non acceptée."},
+    "follow_state_duplicate": {
+        "en": "Not added: the atlas already has this entry.",
+        "fr": "Non ajoutée : l'atlas a déjà cette entrée.",
+    },
+    "follow_sent_on": {"en": "Sent on {date}", "fr": "Envoyée le {date}"},
+    "follow_decided_on": {"en": "Decided on {date}", "fr": "Décidée le {date}"},
+    "follow_reason": {"en": "The moderator's reason", "fr": "La raison du modérateur"},
+    "follow_open_entry": {"en": "See the entry", "fr": "Voir l'entrée"},
+    "follow_private": {
+        "en": "This page is private: only people with its link can see it.",
+        "fr": "Cette page est privée : seules les personnes qui ont son lien peuvent la voir.",
+    },
+    "follow_mail_subject": {
+        "en": "Social Tech Atlas: your proposal #{ref}",
+        "fr": "Atlas de la Social Tech : votre proposition n° {ref}",
+    },
+    "follow_mail_body": {
+        "en": "Hello,\n\nThank you for your proposal to the Social Tech Atlas (reference #{ref}). A moderator "
+        "will review it. This private link shows what becomes of it, and the moderator's reason:\n\n{link}\n\n"
+        "Keep it to yourself: anyone with the link can see that page.\n\nThe Social Tech Atlas\n",
+        "fr": "Bonjour,\n\nMerci pour votre proposition à l'Atlas de la Social Tech (référence n° {ref}). Un "
+        "modérateur va la relire. Ce lien privé montre ce qu'elle devient, et la raison du modérateur :\n\n"
+        "{link}\n\nGardez-le pour vous : toute personne qui a le lien peut voir cette page.\n\n"
+        "L'Atlas de la Social Tech\n",
+    },
 }
 
 

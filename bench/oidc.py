@@ -5,8 +5,9 @@ a free loopback port, with predefined users: its sign-in page lists them, one cl
 any client id and secret. It is for trying moderation on one machine and for the browser tests —
 never a way to protect a real atlas.
 
-`python -m bench.oidc` (what `make oidc` runs) starts one on port 9400 with two users, a moderator
-and a visitor, and prints the secrets file to write; see docs/use/moderate.md.
+`python -m bench.oidc` (what `make oidc` runs) starts one on port 9400 (`--port`, 0 for a free one)
+with two users, a moderator and a visitor, and once it answers prints the secrets file to write for
+an app at `http://localhost:8501` (`--app-host`, `--app-port`); see docs/use/moderate.md.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 
 @dataclass(frozen=True)
@@ -122,19 +125,62 @@ def secrets_toml(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.oidc", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=9400, help="the provider's port (default 9400)")
-    parser.add_argument("--app-port", type=int, default=8501, help="the app's port, for the secrets file")
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, wait: bool = True) -> int:
+    """Start the provider, then — once it answers on its port — print the secrets file for it.
+
+    `--port 0` takes a free port; a port already in use stops here, before anything is printed.
+    `--app-port` and `--app-host` are where the app will run: the provider sends the browser back
+    there, and sign-in works only when the app is opened at exactly that address (the Moderate
+    page says so otherwise). `wait=False` (tests) returns with the provider running:
+    `main.provider` is it, to stop.
+    """
+    out = out or sys.stdout
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.oidc",
+        description=__doc__.split("\n\n")[0],
+        epilog="Example: make oidc OIDC_ARGS='--port 0 --app-port 8502' (a free provider port, the app on 8502).",
+    )
+    parser.add_argument("--port", type=int, default=9400, help="the provider's port (default 9400; 0: a free one)")
+    parser.add_argument(
+        "--app-port",
+        type=int,
+        default=8501,
+        help="the port the app runs on (make run: 8501): it goes into the secrets' redirect_uri",
+    )
+    parser.add_argument(
+        "--app-host",
+        default="localhost",
+        help="the host name you open the app with (default localhost; 127.0.0.1 is another address to a browser)",
+    )
     options = parser.parse_args(argv)
-    metadata = f"http://127.0.0.1:{options.port}/.well-known/openid-configuration"
+    if options.port:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", options.port))
+            except OSError:
+                print(f"Port {options.port} is in use: choose another with --port (0: any free port).", file=sys.stderr)
+                return 2
+    log = Path(tempfile.gettempdir()) / f"atlas-oidc-{os.getpid()}.log"
+    provider = MockProvider(TRIAL_USERS, log, port=options.port)
+    main.provider = provider  # type: ignore[attr-defined]
+    app_url = f"http://{options.app_host}:{options.app_port}"
     moderators = [u.email for u in TRIAL_USERS if u.sub == "moderator"]
-    print("A local OpenID Connect provider for a trial (users: moderator, visitor). Write this to")
-    print(".streamlit/secrets.toml (git-ignored), run `make run` in another terminal, open Moderate:\n")
-    print(secrets_toml(metadata, moderators, app_url=f"http://localhost:{options.app_port}"))
-    sys.stdout.flush()
-    command = provider_command(options.port, TRIAL_USERS)
-    os.execv(command[0], command)  # this process becomes the provider (Ctrl-C stops it)
+    print(
+        f"A local OpenID Connect provider is running at {provider.url} (users: moderator, visitor; log {log}).",
+        file=out,
+    )
+    print("Write this to .streamlit/secrets.toml (git-ignored), run `make run` in another terminal, and open", file=out)
+    print(f"{app_url}/moderate — at exactly that address:\n", file=out)
+    print(secrets_toml(provider.metadata_url, moderators, app_url=app_url), file=out)
+    out.flush()
+    if not wait:
+        return 0
+    try:
+        provider.proc.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        provider.stop()
     return 0
 
 

@@ -350,3 +350,15 @@ class NotSamePair(Base):
     decided_by: Mapped[str] = mapped_column(Text)
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FollowLink(Base):
+    """The private link a contributor follows their proposal by (issue 25): only the SHA-256 of
+    its secret part is kept, with the language the contributor wrote in (the page and the e-mail's)."""
+
+    __tablename__ = "follow_links"
+
+    revision_id: Mapped[int] = mapped_column(Integer, ForeignKey("revisions.id"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(5), default="en")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)

@@ -18,10 +18,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from functools import cache
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from atlas import config
+from atlas.web.signin import RETURN_COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -96,5 +98,118 @@ def is_moderator() -> bool:
 
 
 def moderate_page_title() -> str:
-    """Translation key of the Moderate page's title: what it offers this visitor."""
-    return "page_moderate" if is_moderator() else "page_moderators"
+    """Translation key of the Moderate page's title: one name in the menu and on the page, signed
+    in or out (issue 25: "Moderators" signed out and "Moderate" signed in read as two pages)."""
+    return "page_moderate"
+
+
+# -- the way in: the configured address, and back to the page the visitor signed in from ----------
+#
+# The identity provider sends the browser back to `[auth] redirect_uri`; Streamlit then answers
+# with its home page. A page opened at another address (127.0.0.1 for localhost, http for https)
+# loses the sign-in on the way back: its cookies stay with that other address, and Streamlit only
+# logs "Missing provider for OAuth callback". So the Moderate page compares the two before sending
+# anyone away (`host_mismatch`), and says where to go instead.
+#
+# After a sign-in the visitor should be where they started, not on the map: `sign_in` goes through
+# `/signin/start` (atlas/web/signin.py), which keeps the page and language in a short-lived cookie
+# before Streamlit's own login; back on any page with that cookie, `return_after_sign_in` sends the
+# browser to `/signin/return`, which clears the cookie and leads to the page.
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> str:
+    """`scheme://host[:port]` of `url`, lower-case, without the scheme's default port ("" when unusable)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return ""
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    shown_port = "" if port in (None, DEFAULT_PORTS[parts.scheme]) else f":{port}"
+    return f"{parts.scheme}://{host}{shown_port}"
+
+
+def configured_origin() -> str:
+    """Where sign-in works: the origin of `[auth] redirect_uri` (Streamlit's `{port}` filled in)."""
+    try:
+        section = st.secrets["auth"]
+        uri = section.get("redirect_uri") if isinstance(section, Mapping) else None
+    except (KeyError, FileNotFoundError):
+        return ""
+    if not isinstance(uri, str):
+        return ""
+    return _origin(uri.replace("{port}", str(st.get_option("server.port"))))
+
+
+def page_origin() -> str:
+    """The origin of the page as the visitor's browser opened it ("" when Streamlit does not say)."""
+    url = st.context.url
+    return _origin(url) if isinstance(url, str) else ""
+
+
+def host_mismatch() -> tuple[str, str] | None:
+    """(where sign-in works, where this page is) when they differ; None when they agree or are unknown."""
+    configured, here = configured_origin(), page_origin()
+    if configured and here and configured != here:
+        return configured, here
+    return None
+
+
+def _base_path() -> str:
+    prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{prefix}/" if prefix else "/"
+
+
+def page_url_at(origin: str, page: str, lang: str) -> str:
+    """The page `page` (a navigation url path) in `lang` at `origin`, under the base path."""
+    return f"{origin}{_base_path()}{page}?{urlencode({'lang': lang})}"
+
+
+def _navigate(url: str) -> None:
+    """Send the browser to `url` (same tab) — the message `st.login` itself sends for its redirect."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    message = ForwardMsg()
+    message.auth_redirect.url = url
+    ctx.enqueue(message)
+
+
+def sign_in(page: str, lang: str) -> None:
+    """`st.login`, then back to `page` in `lang` (see above)."""
+    try:
+        from streamlit.auth_util import validate_auth_credentials
+        from streamlit.user_info import generate_login_redirect_url
+
+        validate_auth_credentials("default")
+        login = generate_login_redirect_url("default")
+    except ImportError:  # another Streamlit: its own sign-in, back to its home page
+        st.login()
+        return
+    _navigate(f"{_base_path()}signin/start?{urlencode({'next': page, 'lang': lang, 'to': login})}")
+
+
+def _landed_home() -> bool:
+    """The page is the atlas's bare home address, where Streamlit ends every sign-in (no page path,
+    no query): only there does the cookie mean "just back from the provider"."""
+    url = st.context.url
+    if not isinstance(url, str) or st.query_params.to_dict():
+        return False
+    return (urlsplit(url).path.rstrip("/") + "/") == _base_path()
+
+
+def return_after_sign_in() -> bool:
+    """Back from the identity provider (the cookie `signin/start` left, on the bare home address
+    Streamlit ends sign-in on): to `/signin/return`, which clears the cookie and leads on."""
+    if not st.context.cookies.get(RETURN_COOKIE) or not auth_configured() or not _landed_home():
+        return False
+    _navigate(f"{_base_path()}signin/return")
+    return True

@@ -15,8 +15,10 @@ from atlas.countries import country_name
 from atlas.i18n import TRANSLATIONS, t
 from atlas.provenance import mention_items, reader_sources, title_index
 from atlas.sources import SourceUnavailable
+from atlas.store import follow
 from atlas.store.records import HistoryItem
 from atlas.store.source import UNREACHABLE
+from atlas.store.store import Store
 from atlas.text import safe_url
 from atlas.ui import navigation, safe, state
 from atlas.ui.loaders import current_store
@@ -124,6 +126,7 @@ def render_living_record(entry_id: str, lang: str) -> None:
         return
     added, changed = entry["created_at"], entry["updated_at"]
     safe.small(t("contribute_added_changed", lang, added=_date(added), changed=_date(changed)))
+    _pending_correction(store, entry_id, lang)
     if entry["state"] == "published" and st.button(
         t("contribute_suggest", lang),
         key="suggest_correction",
@@ -136,6 +139,17 @@ def render_living_record(entry_id: str, lang: str) -> None:
         with st.expander(t("contribute_history", lang)):
             for item in reversed(history):
                 safe.small(history_line(item, lang))
+
+
+def _pending_correction(store: Store | None, entry_id: str, lang: str) -> None:
+    """ "A correction is waiting for review" while one is (issue 25): a visitor who just sent one
+    sees it was received, and the next one knows before proposing the same."""
+    try:
+        waiting = follow.pending_corrections(store, entry_id) if store is not None else 0
+    except UNREACHABLE:
+        return
+    if waiting:
+        st.caption(t("details_correction_pending", lang), help=None)
 
 
 def history_line(item: HistoryItem, lang: str) -> str:

@@ -28,4 +28,5 @@ def page(name: str) -> st.Page:
 
 
 def pages() -> list[st.Page]:
+    auth.return_after_sign_in()  # back from the identity provider: to the page the sign-in began on
     return [page(name) for name in _spec()]

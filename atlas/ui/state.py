@@ -15,6 +15,7 @@ from enum import StrEnum
 import streamlit as st
 
 from atlas import urlstate
+from atlas.browser_lang import negotiate as browser_lang_of
 from atlas.filters import Bounds, Filters
 from atlas.i18n import normalise_lang
 from atlas.urlstate import UrlState, View
@@ -85,7 +86,8 @@ def init_from_url() -> None:
     if ss.get(Key.INITIALISED):
         return
     state = urlstate.decode(st.query_params.to_dict())
-    ss[Key.LANG] = state.lang
+    # a link's language, else the browser's (issue 25): a French browser's first page is French
+    ss[Key.LANG] = state.lang if "lang" in st.query_params else browser_lang()
     for field_name, key in FILTER_KEYS.items():
         value = getattr(state.filters, field_name)
         ss[key] = list(value) if isinstance(value, tuple) else value
@@ -258,9 +260,16 @@ def new_record_shown() -> bool:
     return True
 
 
+def browser_lang() -> str:
+    """The language the visitor's browser asks for (`Accept-Language`, else its locale)."""
+    return browser_lang_of(st.context.headers.get("Accept-Language"), st.context.locale)
+
+
 def sync_url() -> None:
     """Write the current state to the query string (only when it changed)."""
     wanted = urlstate.encode(url_state())
+    if "lang" not in wanted and lang() != browser_lang():  # English chosen in a French browser: said
+        wanted = {"lang": lang(), **wanted}
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
 
@@ -416,6 +425,8 @@ class FormSent:
     reference: int | None
     entry_id: str
     correction: bool
+    follow_url: str = ""  # the contributor's private follow page ("" when none could be made)
+    mailed: bool = False  # the follow link was also sent to the contributor's e-mail
 
 
 def form_session_id() -> str:

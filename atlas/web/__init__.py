@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 
 def routes() -> list[BaseRoute]:
     """Every route the atlas serves beside the page, in the order Starlette should try them."""
-    from atlas.web import api, discovery, feeds, hsds, ogc, pages
+    from atlas.web import api, discovery, feeds, follow, hsds, ogc, pages, signin
     from atlas.web.http import tcp_nodelay_everywhere
 
     tcp_nodelay_everywhere()  # no 40 ms wait per response on kept-alive connections (see its docstring)
@@ -25,4 +25,6 @@ def routes() -> list[BaseRoute]:
         *api.ROUTES,  # /api/, /api/v1/… (the JSON read API)
         *ogc.ROUTES,  # /ogc/… (OGC API – Features)
         *hsds.ROUTES,  # /hsds/… (Open Referral HSDS API 3.0)
+        *follow.ROUTES,  # /follow/{token}: a contributor's private page about their proposal
+        *signin.ROUTES,  # /signin/start, /signin/return: back to the page a sign-in started from
     ]

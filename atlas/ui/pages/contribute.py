@@ -9,14 +9,14 @@ values), never as Markdown or HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
 
-from atlas import assets, config
+from atlas import assets, config, notify
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.contribute import (
     BY_NAME,
@@ -38,15 +38,18 @@ from atlas.contribute import (
 )
 from atlas.countries import country_name
 from atlas.i18n import TRANSLATIONS, t
+from atlas.provenance import reader_sources, title_index
 from atlas.schema import GEO_PRECISIONS, KINDS, ODC_STATUSES, Problem
 from atlas.sources import SourceUnavailable
+from atlas.store import follow as follow_links
 from atlas.store.errors import InvalidRecord, NotFound, NothingChanged, Refused
 from atlas.store.source import UNREACHABLE
 from atlas.store.store import Store
-from atlas.ui import navigation, safe, state
-from atlas.ui.loaders import current_store
+from atlas.ui import navigation, safe, share, state
+from atlas.ui.loaders import current_snapshot, current_store
 from atlas.ui.location_picker import locate, render_location_picker
 from atlas.ui.state import FORM_FIELD_KEYS, FormDraft, FormKey, FormSent
+from atlas.web.follow import follow_path
 from atlas.web.proxy import VISITOR_COOKIE, visitor_token
 
 FORM_CSS = Path(__file__).resolve().parents[3] / "static" / "contribute" / "form.css"
@@ -109,7 +112,7 @@ def _load(store: Store | None, lang: str) -> bool:
         st.button(t("contribute_new_instead", lang), on_click=state.start_new, key="form_new_instead")
         return False
     query = (str(entry["city"] or ""), str(entry["country"] or ""), str(entry["address"] or ""))
-    draft = FormDraft(str(entry["kind"]), dict(entry_values(entry)), entry_position(entry), query, dict(entry))
+    draft = FormDraft(str(entry["kind"]), _correction_values(entry), entry_position(entry), query, dict(entry))
     state.load_form(lambda: draft)
     return True
 
@@ -136,6 +139,8 @@ def _form(store: Store | None, lang: str) -> None:
     values = state.form_values()
     position = _position(values, lang)
     record = form_record(kind, values, position)
+    if entry is not None:
+        record = _kept_sources(record, entry)
     clean, problems = store.check(kind, record) if store is not None else check_record(kind, record)
     problems = [*problems, *check_extras(values["contact"], values["note"])]
     shown = by_field(problems, values, state.form_attempted())
@@ -175,6 +180,8 @@ def _form(store: Store | None, lang: str) -> None:
         _similar(store, clean or record, values, lang)
 
     st.subheader(t("contribute_section_source", lang))
+    if entry is not None:
+        _current_sources(entry, lang)
     form.field("source")
     st.subheader(t("contribute_section_contact", lang))
     form.field("contact")
@@ -351,8 +358,9 @@ def _changes(entry: dict[str, object], clean: dict[str, object], lang: str) -> N
         for change in found:
             st.markdown(f"**{t(_field_key(change.field), lang)}**")
             empty = t("contribute_empty", lang)
-            safe.text(f"{t('contribute_change_before', lang)} {change.old or empty}")
-            safe.text(f"{t('contribute_change_after', lang)} {change.new or empty}")
+            before, after = _shown_change(change.field, change.old, lang), _shown_change(change.field, change.new, lang)
+            safe.text(f"{t('contribute_change_before', lang)} {before or empty}")
+            safe.text(f"{t('contribute_change_after', lang)} {after or empty}")
 
 
 def _send_button(
@@ -406,7 +414,8 @@ def _send_button(
         st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
     else:
         state.set_form_challenge(None)
-        state.set_form_sent(FormSent(done.revision_id, done.entry_id, bool(target)))
+        url, mailed = _follow_link(store, done.revision_id, options["contact"], lang)
+        state.set_form_sent(FormSent(done.revision_id, done.entry_id, bool(target), url, mailed))
         st.rerun()
 
 
@@ -472,5 +481,76 @@ def _confirmation(sent: FormSent, lang: str) -> None:
     else:
         key = "contribute_sent_correction" if sent.correction else "contribute_sent"
         st.write(t(key, lang, ref=int(sent.reference)))
+    _follow_notice(sent, lang)
     st.button(t("contribute_another", lang), on_click=state.another, key="form_another")
     st.page_link(navigation.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
+
+
+# -- following the proposal (issue 25): the private link, shown and e-mailed -------------------
+
+
+def _follow_link(store: Store, revision_id: int, contact: str, lang: str) -> tuple[str, bool]:
+    """A follow page for the proposal just stored, and whether its link was e-mailed to `contact`.
+    ("", False) when the database failed meanwhile: the proposal is stored, the page says its reference."""
+    try:
+        token = follow_links.create(store, revision_id, lang)
+    except UNREACHABLE:
+        return "", False
+    url = share.site_root(share.page_base()) + follow_path(token)
+    mailed = bool(contact) and notify.send_follow_link(contact, url, revision_id, lang)
+    return url, mailed
+
+
+def _follow_notice(sent: FormSent, lang: str) -> None:
+    """After sending: the private follow link, to keep (and to open), and whether it was e-mailed."""
+    if not sent.follow_url:
+        return
+    with st.container(border=True, key="form_follow"):
+        st.subheader(t("contribute_follow_heading", lang))
+        st.caption(t("contribute_follow_text", lang))
+        safe.code(sent.follow_url)
+        st.link_button(t("contribute_follow_open", lang), sent.follow_url, icon=":material/open_in_new:")
+        if sent.mailed:
+            st.caption(t("contribute_follow_mailed", lang))
+
+
+# -- the sources of a correction, as a reader reads them (issue 25) -----------------------------
+
+
+def _correction_values(entry: Mapping[str, object]) -> dict[str, str | None]:
+    """A correction's form starts from the entry, but with an empty Source field: the entry's
+    sources are shown above it as a reader reads them (`_current_sources`), never in the store's
+    own notation, and what the person types there is added to them (`_kept_sources`)."""
+    return {**entry_values(entry), "source": ""}
+
+
+def _reader_lines(source: object, lang: str) -> list[str]:
+    articles = current_snapshot().articles
+    index = title_index((a.id, (a.title_en, a.title_fr)) for a in articles)
+    return reader_sources(source, lang, index, {a.id: a.title(lang) for a in articles})
+
+
+def _current_sources(entry: dict[str, object], lang: str) -> None:
+    lines = _reader_lines(entry.get("source"), lang)
+    if lines:
+        with st.container(key="form_current_sources"):
+            st.caption(t("contribute_sources_as_read", lang))
+            for line in lines:
+                safe.small(f"• {line}")
+    st.caption(t("contribute_sources_add", lang))
+
+
+def _kept_sources(record: dict[str, object], entry: dict[str, object]) -> dict[str, object]:
+    """The record sent for a correction: the entry's sources kept, what the person added before
+    them (first, it stays a clause of its own: `atlas.provenance` joins a clause in no known form
+    to the one before it)."""
+    kept = str(entry.get("source") or "").strip()
+    added = str(record.get("source") or "").strip()
+    return {**record, "source": f"{added}; {kept}" if kept and added else kept or added}
+
+
+def _shown_change(field: str, value: object, lang: str) -> str:
+    """A value of the correction's before/after list: sources as a reader reads them."""
+    if field == "source":
+        return t("list_separator", lang).join(_reader_lines(value, lang))
+    return str(value or "")

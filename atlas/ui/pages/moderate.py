@@ -16,6 +16,7 @@ log are drawn here; what the tabs share (the decision runner `act`, the pager, f
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -59,10 +60,11 @@ def render() -> None:
             icon=":material/key_off:",
         )
         return
+    back = st.query_params.pop("signin", None)  # back from the identity provider (atlas/web/signin.py)
     if not auth.signed_in():
-        st.markdown(t("moderate_sign_in_intro", lang))
-        if st.button(t("moderate_sign_in", lang), key="mod_login", type="primary", icon=":material/login:"):
-            st.login()
+        if back:  # …and still signed out: never silently
+            st.error(t("moderate_sign_in_failed", lang), icon=":material/error:")
+        _sign_in(lang)
         return
     if not auth.is_moderator():
         st.error(t("moderate_refused", lang), icon=":material/block:")
@@ -84,6 +86,27 @@ def render() -> None:
         if tab.open is not False:  # only the open tab runs (None: the tabs do not report it)
             with tab:
                 draw(store, lang)
+
+
+def _sign_in(lang: str) -> None:
+    """The way in: the button, or — when this page is not at the address the identity provider
+    returns to — where to open it instead (signing in here would end signed out, silently)."""
+    st.markdown(t("moderate_sign_in_intro", lang))
+    mismatch = auth.host_mismatch()
+    if mismatch is not None:
+        configured, here = mismatch
+        st.warning(t("moderate_host_mismatch", lang), icon=":material/link_off:")
+        st.text(t("moderate_address_configured", lang, address=configured))  # addresses: plain text
+        st.text(t("moderate_address_here", lang, address=here))
+        st.link_button(
+            t("moderate_open_configured", lang),
+            auth.page_url_at(configured, "moderate", lang),
+            type="primary",
+            icon=":material/open_in_new:",
+        )
+        return
+    if st.button(t("moderate_sign_in", lang), key="mod_login", type="primary", icon=":material/login:"):
+        auth.sign_in("moderate", lang)  # back to this page in this language afterwards
 
 
 def _account(lang: str) -> None:
@@ -397,8 +420,40 @@ def render_audit(store: Store, lang: str) -> None:
     items, total = store.audit(text or "", page=index, size=AUDIT_SIZE)
     pages = max(1, -(-total // AUDIT_SIZE))
     st.caption(t("moderate_audit_count", lang, n=int(total)))
-    st.dataframe(_history_frame(items, lang, entries=True), hide_index=True, width="stretch")
+    frame = _history_frame(items, lang, entries=True)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        row_height=AUDIT_ROW_HEIGHT,
+        column_config=_audit_columns(list(frame.columns), lang),
+    )
     common.pager(Key.MOD_AUDIT_PAGE, index, pages, lang)
+
+
+AUDIT_ROW_HEIGHT = 96  # px: over Streamlit's 4rem, the table wraps its text (four lines a row) instead of cutting it
+AUDIT_WIDTHS: dict[
+    str, Literal["small", "medium", "large"]
+] = {  # the short columns narrow, so that who decided and why have the room
+    "moderate_col_when": "small",
+    "moderate_col_entry": "small",
+    "moderate_col_action": "small",
+    "moderate_col_status": "small",
+    "moderate_col_author": "medium",
+    "moderate_col_decided_by": "medium",
+    "moderate_col_reason": "large",
+    "moderate_col_changes": "large",
+}
+
+
+def _audit_columns(columns: list[str], lang: str) -> dict[str, Any]:
+    """The audit log's columns: widths by what they hold, the full text in each cell's tooltip."""
+    titles = {t(key, lang): key for key in AUDIT_WIDTHS}
+    return {
+        column: st.column_config.TextColumn(column, width=AUDIT_WIDTHS[titles[column]])
+        for column in columns
+        if column in titles
+    }
 
 
 def _history_frame(items: list, lang: str, entries: bool = False) -> pd.DataFrame:
