@@ -214,6 +214,11 @@ def test_a_rerun_builds_no_download_file_and_a_click_builds_one(app, monkeypatch
     assert {f["properties"]["country"] for f in geojson["features"]} <= {"BE", "FR"}
     files["geojson"]()  # again, or another visitor with the same view: shared, not built again
     assert built == ["geojson"]
+    at.run()  # once built, the file goes with the page (Streamlit keeps it while the page shows it)
+    buttons = {b.label: b.proto for b in at.get("download_button")}
+    assert buttons["Download GeoJSON"].url and not buttons["Download GeoJSON"].deferred_file_id
+    assert buttons["Download CSV"].deferred_file_id and not buttons["Download CSV"].url
+    assert built == ["geojson"]
 
 
 def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) -> None:

@@ -25,6 +25,7 @@ from atlas.ui import safe, state, views
 from atlas.ui.page_script import DOWNLOADS_ANCHOR, TABLE_ANCHOR
 from atlas.ui.state import Key
 
+EAGER_BYTES = 2_000_000  # a file already built and this small goes with the page (see `_file`)
 PAGE_ROWS = 50  # rows sent to the browser's table; the downloads always hold every shown row
 SORTABLE = ("name", "country_name", "city", "category_label", "kind_label", "opened")
 # Header (translation key) of each column of the table on the page.
@@ -125,7 +126,7 @@ def render_downloads(shown: pd.DataFrame, lang: str, filters: Filters, view: vie
         for box, (which, label, extension, mime, help_key) in zip(st.columns(2), pair, strict=True):
             box.download_button(
                 t(label, lang),
-                data=_deferred(view, which, shown),
+                data=_file(view, which, shown),
                 on_click="ignore",
                 file_name=export_filename(filters.countries, extension, filtered=filtered),
                 mime=mime,
@@ -135,6 +136,16 @@ def render_downloads(shown: pd.DataFrame, lang: str, filters: Filters, view: vie
             )
 
 
-def _deferred(view: views.View, which: str, shown: pd.DataFrame) -> Callable[[], bytes]:
-    """What Streamlit calls when the visitor clicks: the file, built once per view and file."""
+def _file(view: views.View, which: str, shown: pd.DataFrame) -> bytes | Callable[[], bytes]:
+    """The file itself once any visitor has asked for it and it is small, else what Streamlit calls
+    when the visitor clicks (deferred data).
+
+    A file built on a click is stored unreferenced by any session, and Streamlit deletes such files
+    at the second clean-up after any session's run: under twenty visitors that came before some
+    browsers fetched it (`make load`: 113 of 202 downloads answered 404). A file already built
+    goes with the page instead, referenced by the session like any other element's media.
+    """
+    file = views.built(view, which)
+    if file is not None and len(file) <= EAGER_BYTES:
+        return file
     return lambda: views.download(view, which, shown)

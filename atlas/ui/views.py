@@ -8,13 +8,15 @@ view, not by the rows (hashing a frame of 100,000 rows would cost more than the 
 new revision is a new key: nothing stale is served, and old views age out (`KEEP`).
 
 The download files are built only when a visitor asks for one (`download`, called by the deferred
-download buttons of table_panel), one file at a time, then shared. The table's order (`table_order`)
+download buttons of table_panel), one file at a time, then shared (`built`). The table's order (`table_order`)
 and search text (`table_text`) are built once per view, so that a page of the table costs a slice.
 Everything returned is shared: read it, never change it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -66,11 +68,29 @@ def table(key: View, _shown: pd.DataFrame) -> pd.DataFrame:
     return export_frame(_shown, key.lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=KEEP * len(FILES))
-def download(key: View, which: str, _shown: pd.DataFrame) -> bytes:
+def download(key: View, which: str, shown: pd.DataFrame) -> bytes:
     """One download file of the view `key` (`FILES`): CSV and GeoJSON of the table's columns
-    (labels in the view's language), HSDS and JSON-LD of every field. Built on a visitor's click."""
-    return FILES[which](table(key, _shown), _shown)
+    (labels in the view's language), HSDS and JSON-LD of every field. Built on a visitor's click
+    (in a thread of Streamlit's, outside any script run), then kept for every session."""
+    with _FILES_LOCK:
+        file = _files.get((key, which))
+    if file is None:
+        file = FILES[which](table(key, shown), shown)
+        with _FILES_LOCK:
+            _files[(key, which)] = file
+            while len(_files) > KEEP * len(FILES):
+                _files.popitem(last=False)
+    return file
+
+
+def built(key: View, which: str) -> bytes | None:
+    """The file `download` has already built for the view, if any (nothing is built here)."""
+    with _FILES_LOCK:
+        return _files.get((key, which))
+
+
+_files: OrderedDict[tuple[View, str], bytes] = OrderedDict()  # oldest first
+_FILES_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False, max_entries=KEEP * 4)
