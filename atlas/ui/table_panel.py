@@ -10,11 +10,13 @@ files always hold every row the filters show, whatever page of the table is open
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
 
 from atlas.export import TABLE_COLUMNS, export_filename
 from atlas.filters import Filters
@@ -124,11 +126,12 @@ def render_downloads(shown: pd.DataFrame, lang: str, filters: Filters, view: vie
     filtered = replace(filters, countries=()) != Filters()  # narrowed by more than the countries
     for pair in (DOWNLOADS[:2], DOWNLOADS[2:]):  # the table's columns, then the open-data standards
         for box, (which, label, extension, mime, help_key) in zip(st.columns(2), pair, strict=True):
+            file_name = export_filename(filters.countries, extension, filtered=filtered)
             box.download_button(
                 t(label, lang),
-                data=_file(view, which, shown),
+                data=_file(view, which, shown, mime, file_name),
                 on_click="ignore",
-                file_name=export_filename(filters.countries, extension, filtered=filtered),
+                file_name=file_name,
                 mime=mime,
                 help=t(help_key, lang) if help_key else None,
                 key=f"dl_{which}",
@@ -136,16 +139,35 @@ def render_downloads(shown: pd.DataFrame, lang: str, filters: Filters, view: vie
             )
 
 
-def _file(view: views.View, which: str, shown: pd.DataFrame) -> bytes | Callable[[], bytes]:
+def _file(view: views.View, which: str, shown: pd.DataFrame, mime: str, file_name: str) -> bytes | Callable[[], bytes]:
     """The file itself once any visitor has asked for it and it is small, else what Streamlit calls
-    when the visitor clicks (deferred data).
-
-    A file built on a click is stored unreferenced by any session, and Streamlit deletes such files
-    at the second clean-up after any session's run: under twenty visitors that came before some
-    browsers fetched it (`make load`: 113 of 202 downloads answered 404). A file already built
-    goes with the page instead, referenced by the session like any other element's media.
-    """
+    when the visitor clicks (deferred data)."""
     file = views.built(view, which)
     if file is not None and len(file) <= EAGER_BYTES:
         return file
-    return lambda: views.download(view, which, shown)
+
+    def on_click() -> bytes:
+        file = views.download(view, which, shown)
+        _keep(file, mime, file_name)
+        return file
+
+    return on_click
+
+
+def _keep(file: bytes, mime: str, file_name: str) -> None:
+    """Keep a file built on a click while the browser fetches it.
+
+    Streamlit stores the file a deferred download button makes unreferenced by any session, and
+    deletes such files at the second clean-up after any session's run: under twenty visitors
+    (`make load`) that came before many clients fetched theirs (98 of 246 downloads answered 404).
+    The same bytes, type and name make the same media file, so registering them here (from
+    Streamlit's worker thread: no session, one of `KEEP_CLICKED` places in turn) keeps that file
+    until as many other files have been built on clicks.
+    """
+    if runtime.exists():
+        place = f"atlas-download-{next(_clicked) % KEEP_CLICKED}"
+        runtime.get_instance().media_file_mgr.add(file, mime, place, file_name=file_name, is_for_static_download=True)
+
+
+KEEP_CLICKED = 64
+_clicked = itertools.count()
