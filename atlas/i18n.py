@@ -1293,6 +1293,20 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "{link}\n\nGardez-le pour vous : toute personne qui a le lien peut voir cette page.\n\n"
         "L'Atlas de la Social Tech\n",
     },
+    # perf (issue 26) -------------------------------------------------------------------------
+    "table_search": {"en": "Search the table", "fr": "Rechercher dans le tableau"},
+    "table_sort": {"en": "Sort by", "fr": "Trier par"},
+    "table_descending": {"en": "Descending", "fr": "Décroissant"},
+    "table_page": {"en": "Page (of {pages})", "fr": "Page (sur {pages})"},
+    "table_rows_of": {
+        "en": "Rows {first}–{last} of {total}; the downloads hold every row the filters show.",
+        "fr": "Lignes {first} à {last} sur {total} ; les téléchargements contiennent toutes les lignes filtrées.",
+    },
+    "table_found": {
+        "en": "{found} of {total} rows match the search; the downloads hold every row the filters show.",
+        "fr": "{found} lignes sur {total} correspondent à la recherche ; les téléchargements contiennent "
+        "toutes les lignes filtrées.",
+    },
 }
 
 

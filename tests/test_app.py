@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -156,14 +158,15 @@ def test_empty_result_says_so_and_offers_to_clear(app) -> None:
     assert summary(at).startswith("7 of 7")
 
 
-def test_download_offers_exactly_the_filtered_table(app) -> None:
+def test_download_offers_exactly_the_filtered_table(app, monkeypatch) -> None:
+    files = deferred_files(monkeypatch)
     at = app(country="FR")
-    table = next(d.value for d in at.dataframe if "description" in d.value.columns)
-    assert list(table["id"]) == ["alpha-civic", "beta-commons"]
-    from atlas.export import EXPORT_COLUMNS, to_csv
+    table = next(d.value for d in at.dataframe if "kind_label" in d.value.columns)
+    assert len(table) == 2  # the table shows the filtered rows
+    rows = list(csv.DictReader(io.StringIO(files["csv"]().decode("utf-8-sig"))))
+    from atlas.export import EXPORT_COLUMNS
 
-    assert tuple(table.columns) == EXPORT_COLUMNS
-    rows = list(csv.DictReader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
+    assert tuple(rows[0]) == EXPORT_COLUMNS
     assert [r["id"] for r in rows] == ["alpha-civic", "beta-commons"]
     assert [b.label for b in at.get("download_button")] == [
         "Download CSV",
@@ -173,6 +176,49 @@ def test_download_offers_exactly_the_filtered_table(app) -> None:
     ]
     assert any("Open Data Commons Open Database License" in h.proto.body for h in at.get("html"))
     assert [b.proto.url for b in at.get("link_button")] == ["https://opendatacommons.org/licenses/odbl/1-0/"]
+
+
+def deferred_files(monkeypatch) -> dict[str, Callable[[], bytes]]:
+    """The callables the page's download buttons hand Streamlit (run on a visitor's click), by
+    file name extension: filled by every run of the page."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    files: dict[str, Callable[[], bytes]] = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        files[file_name.split(".", 1)[1].replace("hsds.zip", "hsds")] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return files
+
+
+def test_a_rerun_builds_no_download_file_and_a_click_builds_one(app, monkeypatch) -> None:
+    """The four files were built for every new view whether or not anyone downloaded (issue 26)."""
+    import atlas.ui.views as views
+
+    built: list[str] = []
+    for which, make in list(views.FILES.items()):
+        monkeypatch.setitem(
+            views.FILES, which, lambda table, rows, which=which, make=make: built.append(which) or make(table, rows)
+        )
+    files = deferred_files(monkeypatch)
+    at = app(country="BE", q="liège")  # a view no other test asks for
+    at.multiselect(key="f_country").set_value(["BE", "FR"]).run()
+    assert not at.exception
+    assert built == []  # two runs, two views: no file built
+    assert sorted(files) == ["csv", "geojson", "hsds", "jsonld"]
+    geojson = json.loads(files["geojson"]())  # the visitor clicks "Download GeoJSON"
+    assert built == ["geojson"]
+    assert {f["properties"]["country"] for f in geojson["features"]} <= {"BE", "FR"}
+    files["geojson"]()  # again, or another visitor with the same view: shared, not built again
+    assert built == ["geojson"]
+    at.run()  # once built, the file goes with the page (Streamlit keeps it while the page shows it)
+    buttons = {b.label: b.proto for b in at.get("download_button")}
+    assert buttons["Download GeoJSON"].url and not buttons["Download GeoJSON"].deferred_file_id
+    assert buttons["Download CSV"].deferred_file_id and not buttons["Download CSV"].url
+    assert built == ["geojson"]
 
 
 def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) -> None:
@@ -303,3 +349,32 @@ def test_only_the_open_charts_tab_is_drawn(app) -> None:
     drawn = [len(tab.get("vega_lite_chart")) for tab in at.tabs]
     assert drawn == [1, 0, 0, 0]
     assert "By country" not in [tab.label for tab in app(lang="fr").tabs]
+
+
+def test_the_table_sends_a_page_of_rows_searched_sorted_and_paged_on_the_server(app, monkeypatch) -> None:
+    """The table serialised every shown row on every rerun (issue 26): now a page, over all the rows."""
+    from atlas.ui import table_panel
+
+    monkeypatch.setattr(table_panel, "PAGE_ROWS", 3)
+    at = app()
+
+    def names() -> list[str]:
+        return list(next(d.value for d in at.dataframe if "kind_label" in d.value.columns)["name"])
+
+    def pager():
+        return next(n for n in at.number_input if n.label.startswith("Page"))
+
+    first = names()
+    assert len(first) == 3 and first == sorted(first, key=str.casefold)
+    assert any(c.value.startswith("Rows 1–3 of 7") for c in at.caption)
+    assert pager().label == "Page (of 3)"
+    pager().set_value(3).run()
+    last = names()
+    assert len(last) == 1 and last[0].casefold() > first[-1].casefold()
+    assert any(c.value.startswith("Rows 7–7 of 7") for c in at.caption)
+    at.toggle(key="table_descending").set_value(True).run()  # another order starts at its first page
+    assert names()[0] == last[0] and pager().value == 1
+    at.text_input(key="table_search").input("LIÈGE").run()
+    assert len(names()) == 1 and not [n for n in at.number_input if n.label.startswith("Page")]
+    assert any(c.value.startswith("1 of 7 rows match the search") for c in at.caption)
+    assert summary(at).startswith("7 of 7")  # the search narrows the table, not the map or the downloads

@@ -7,14 +7,20 @@ entry or moves the map keeps the view), so these are kept in `st.cache_resource`
 view, not by the rows (hashing a frame of 100,000 rows would cost more than the work saved). A
 new revision is a new key: nothing stale is served, and old views age out (`KEEP`).
 
-Only files small enough to go with the page are kept (`EAGER_DOWNLOAD_ROWS` in table_panel);
-larger ones are built on click. Everything returned is shared: read it, never change it.
+The download files are built only when a visitor asks for one (`download`, called by the deferred
+download buttons of table_panel), one file at a time, then shared (`built`). The table's order (`table_order`)
+and search text (`table_text`) are built once per view, so that a page of the table costs a slice.
+Everything returned is shared: read it, never change it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -24,6 +30,16 @@ from atlas.filters import Filters
 from atlas.opendata import hsds_zip, to_jsonld
 
 KEEP = 32  # views kept per kind (at the bundled size, a few KB each; files capped by row count)
+# The download files: each built from the view's table (labels in the view's language) or from
+# its rows (every field, both languages).
+FILES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], bytes]] = {
+    "csv": lambda table, _rows: to_csv(table),
+    "geojson": lambda table, _rows: to_geojson(table),
+    "hsds": lambda _table, rows: hsds_zip(rows),
+    "jsonld": lambda _table, rows: to_jsonld(rows),
+}
+# The columns the table's search looks in (a visitor reads them in the table).
+SEARCHED = ("name", "city", "country_name", "category_label", "kind_label")
 
 
 class View(NamedTuple):
@@ -39,13 +55,6 @@ def view(source: str, revision: str, filters: Filters, lang: str) -> View:
     return View(source, revision, repr(filters), lang)
 
 
-class Downloads(NamedTuple):
-    csv: bytes
-    geojson: bytes
-    hsds: bytes
-    jsonld: bytes
-
-
 @st.cache_resource(show_spinner=False, max_entries=KEEP * len(CHARTS))
 def chart(key: View, which: str, _shown: pd.DataFrame) -> dict | None:
     """One chart of the view `key` (`atlas.charts.CHARTS`): a tab draws only its own chart."""
@@ -59,9 +68,59 @@ def table(key: View, _shown: pd.DataFrame) -> pd.DataFrame:
     return export_frame(_shown, key.lang)
 
 
+def download(key: View, which: str, shown: pd.DataFrame) -> bytes:
+    """One download file of the view `key` (`FILES`): CSV and GeoJSON of the table's columns
+    (labels in the view's language), HSDS and JSON-LD of every field. Built on a visitor's click
+    (in a thread of Streamlit's, outside any script run), then kept for every session."""
+    with _FILES_LOCK:
+        file = _files.get((key, which))
+    if file is None:
+        file = FILES[which](table(key, shown), shown)
+        with _FILES_LOCK:
+            _files[(key, which)] = file
+            while len(_files) > KEEP * len(FILES):
+                _files.popitem(last=False)
+    return file
+
+
+def built(key: View, which: str) -> bytes | None:
+    """The file `download` has already built for the view, if any (nothing is built here)."""
+    with _FILES_LOCK:
+        return _files.get((key, which))
+
+
+_files: OrderedDict[tuple[View, str], bytes] = OrderedDict()  # oldest first
+_FILES_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=KEEP * 4)
+def table_order(key: View, column: str, descending: bool, _table: pd.DataFrame) -> np.ndarray:
+    """The positions of the view's table rows sorted on `column` (empty cells last, ties by name)."""
+    values = _table[column]
+    if not pd.api.types.is_numeric_dtype(values):
+        text = values.astype("string").str.casefold()
+        values = text.where(text != "")  # an empty cell sorts last
+    names = _table["name"].astype("string").str.casefold()
+    order = pd.DataFrame({"v": values, "n": names}).reset_index(drop=True)
+    order = order.sort_values(["v", "n"], ascending=[not descending, True], na_position="last", kind="stable")
+    return order.index.to_numpy()
+
+
 @st.cache_resource(show_spinner=False, max_entries=KEEP)
-def downloads(key: View, _shown: pd.DataFrame) -> Downloads:
-    """The four download files of the view `key`: CSV and GeoJSON of the table's columns (labels
-    in the view's language), HSDS and JSON-LD of every field."""
-    rows = table(key, _shown)
-    return Downloads(to_csv(rows), to_geojson(rows), hsds_zip(_shown), to_jsonld(_shown))
+def table_text(key: View, _table: pd.DataFrame) -> np.ndarray:
+    """What the table's search looks in, one lower-case string per row of the view's table."""
+    text = _table[SEARCHED[0]].astype("string").fillna("")
+    for column in SEARCHED[1:]:
+        text = text + "\n" + _table[column].astype("string").fillna("")
+    return text.str.casefold().to_numpy(dtype=object)
+
+
+def table_rows(key: View, table_: pd.DataFrame, query: str, column: str, descending: bool) -> np.ndarray:
+    """The positions of the table rows a visitor's search and sort give, in order."""
+    order = table_order(key, column, descending, table_)
+    needle = query.strip().casefold()
+    if not needle:
+        return order
+    text = table_text(key, table_)
+    hits = np.fromiter((needle in s for s in text), dtype=bool, count=len(text))
+    return order[hits[order]]

@@ -102,7 +102,7 @@ def test_selecting_a_table_row_focuses_the_map_and_shows_the_record(page: Page, 
     grid = page.get_by_test_id("stDataFrame")
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 2 + 17)  # the row checkbox of the third row (Liège)
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 4 + 17)  # the fifth row by name: Gamma Skills (Liège)
     expect(page.get_by_text("A test coding school in Liège.").first).to_be_visible(timeout=TIMEOUT)
     iframe = page.locator(MAP_FRAME)
     page.wait_for_function(

@@ -115,7 +115,7 @@ def _map_and_record(
     map_col, side_col = st.columns([3, 2], gap="medium")
     with side_col:
         details_box = st.container()
-        render_articles(articles, full, filters, lang)
+        articles_box = st.container()  # filled after the map: see below
     with map_col, st.container(key=MAP_BOX):
         focus_point = table_focus if table_focus and picked == state.selected_id() else entry_focus(full)
         request = MapRequest(on_map, full, lang, focus, focus_point, state.selected_id())
@@ -126,6 +126,8 @@ def _map_and_record(
     state.sync_url()
     with share_box:
         render_share(lang)  # last: the link holds the map's view and the record as this run leaves them
+    with articles_box:  # after the map in code: a marker click's first run stops at the map (it reruns
+        render_articles(articles, full, filters, lang)  # the fragment to mark the entry), before the cards
 
 
 def render_embed() -> None:
