@@ -22,6 +22,7 @@ from functools import cache
 import streamlit as st
 
 from atlas import config
+from atlas.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -97,4 +98,4 @@ def is_moderator() -> bool:
 
 def moderate_page_title() -> str:
     """Translation key of the Moderate page's title: what it offers this visitor."""
-    return "page_moderate" if is_moderator() else "page_moderators"
+    return N_("page_moderate") if is_moderator() else N_("page_moderators")

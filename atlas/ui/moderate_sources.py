@@ -11,17 +11,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.i18n import t
+from atlas.i18n import t, tn
 from atlas.imports.sync import overview
 from atlas.store.store import Store
 from atlas.ui import moderate_common as common
+
+
+def next_step_text(step: str, n: int, lang: str) -> str:
+    """The next step of SourceOverview.next_step() in words."""
+    if step == "review":
+        return tn("sources_next_review", n, lang)
+    if step == "gone":
+        return tn("sources_next_gone", n, lang)
+    return t("sources_next_sync", lang) if step == "sync" else t("sources_next_file", lang)
 
 
 def source_table(store: Store, lang: str) -> pd.DataFrame:
     rows = []
     for source in overview(store):
         summary = source.last_summary
-        key, values = source.next_step()
+        step, n = source.next_step()
         rows.append(
             {
                 t("sources_col_name", lang): source.name,
@@ -39,7 +48,7 @@ def source_table(store: Store, lang: str) -> pd.DataFrame:
                 ),
                 t("sources_col_entries", lang): source.entries,
                 t("sources_col_pending", lang): source.pending,
-                t("sources_col_next", lang): t(key, lang, **values),
+                t("sources_col_next", lang): next_step_text(step, n, lang),
             }
         )
     return pd.DataFrame(rows)

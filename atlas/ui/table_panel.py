@@ -9,7 +9,7 @@ import streamlit as st
 
 from atlas.export import TABLE_COLUMNS, export_filename, to_csv, to_geojson
 from atlas.filters import Filters
-from atlas.i18n import t
+from atlas.i18n import N_, t
 from atlas.opendata import data_licence, hsds_zip, to_jsonld
 from atlas.text import safe_url
 from atlas.ui import safe, state, views
@@ -20,15 +20,15 @@ EAGER_DOWNLOAD_ROWS = 5_000
 TABLE_ROWS = 1_000  # rows sent to the browser's table; downloads always hold every shown row
 # Header (translation key) of each column of the table on the page.
 HEADERS = {
-    "name": "col_name",
-    "kind_label": "col_kind",
-    "category_label": "col_category",
-    "country_name": "col_country",
-    "city": "col_city",
-    "status_label": "col_status_label",
-    "opened": "col_opened",
-    "geo_precision_label": "col_geo_precision_label",
-    "website": "col_website",
+    "name": N_("col_name"),
+    "kind_label": N_("col_kind"),
+    "category_label": N_("col_category"),
+    "country_name": N_("col_country"),
+    "city": N_("col_city"),
+    "status_label": N_("col_status_label"),
+    "opened": N_("col_opened"),
+    "geo_precision_label": N_("col_geo_precision_label"),
+    "website": N_("col_website"),
 }
 
 
