@@ -64,8 +64,10 @@ def _gettext(catalog: Catalog) -> GNUTranslations:
     return GNUTranslations(buffer)
 
 
-def _load() -> tuple[dict[str, GNUTranslations], frozenset[str], frozenset[str], dict[str, dict[str, str]]]:
-    catalogues = {lang: read_catalogue(lang) for lang in LANGS}
+def _load(
+    root: Path = LOCALES,
+) -> tuple[dict[str, GNUTranslations], frozenset[str], frozenset[str], dict[str, dict[str, str]]]:
+    catalogues = {lang: read_catalogue(lang, root) for lang in LANGS}
     english = catalogues[DEFAULT_LANG]
     singular = frozenset(str(m.id) for m in english if m.id and not m.pluralizable)
     plural = frozenset(str(m.id[0]) for m in english if m.id and m.pluralizable)
