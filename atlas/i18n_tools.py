@@ -34,7 +34,6 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {"t": None, "tn": None, "N_": None
 SOURCES = ("atlas", "app.py")  # what extraction reads, relative to ROOT
 METHOD = "atlas.i18n_tools:extract_ast"
 TEMPLATE = LOCALES / f"{DOMAIN}.pot"
-BRACE_FLAG = "python-brace-format"
 ENGLISH = "English: "  # the extracted comment that shows translators the English text
 
 
@@ -86,6 +85,9 @@ def read(lang: str, root: Path = LOCALES) -> Catalog:
 
 
 def write(catalog: Catalog, path: Path) -> None:
+    """Write `catalog` as gettext tools expect it: sorted by key, source files without line numbers.
+    No python-brace-format flag: `msgfmt -c` would compare the placeholders with the msgid, a key
+    here (tests/test_i18n.py compares them with the English text instead)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_po(f, catalog, width=0, sort_output=True, include_lineno=False)
@@ -100,10 +102,6 @@ def languages(root: Path = LOCALES) -> list[str]:
 def english_of(message: Message) -> str:
     """The English text of an English catalogue's message (both forms of a plural, joined by ' | ')."""
     return " | ".join(message.string) if isinstance(message.string, tuple) else str(message.string)
-
-
-def _flags(text: str) -> list[str]:
-    return [BRACE_FLAG] if "{" in text else []
 
 
 def update(root: Path = ROOT, locales: Path = LOCALES) -> list[str]:
@@ -122,7 +120,6 @@ def update(root: Path = ROOT, locales: Path = LOCALES) -> list[str]:
             ("", "") if plural else "",
             locations=[(path, 0) for path in sorted(used[key])],
             auto_comments=[ENGLISH + english_of(known)] if known and known.string else [],
-            flags=_flags(english_of(known)) if known else [],
         )
     write(template, locales / TEMPLATE.name)
     for lang in languages(locales):
@@ -146,7 +143,7 @@ def update(root: Path = ROOT, locales: Path = LOCALES) -> list[str]:
                 string = tuple("" for _ in range(new.num_plurals)) if entry.pluralizable else ""
                 changes.append(f"{lang}: {key} added")
             comments = [] if lang == DEFAULT_LANG else list(entry.auto_comments)
-            new.add(entry.id, string, locations=entry.locations, auto_comments=comments, flags=entry.flags)
+            new.add(entry.id, string, locations=entry.locations, auto_comments=comments)
         for message in old:
             key = str(message.id[0] if isinstance(message.id, tuple) else message.id)
             if key and key not in used:
@@ -186,7 +183,6 @@ def add(key: str, texts: dict[str, Sequence[str]], plural: bool, locales: Path =
             msgid,
             string,
             auto_comments=[] if lang == DEFAULT_LANG else [ENGLISH + english],
-            flags=_flags(english),
         )
         write(catalog, catalogue_path(lang, locales))
 

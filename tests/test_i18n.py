@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from atlas.i18n import (
     t,
     tn,
 )
+from tests.support import require
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"{(\w+)[^{}]*}")
@@ -126,6 +128,16 @@ def test_pybabel_extract_with_babel_cfg_finds_the_same_messages(tmp_path: Path, 
     with out.open("rb") as f:
         found = {m.id for m in read_po(f) if m.id}
     assert found == KEYS | PLURAL_KEYS
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gettext_itself_accepts_the_catalogues(lang: str) -> None:
+    """GNU msgfmt's checks (`-c`: header, plural forms, line ends) pass: what Poedit and Weblate run."""
+    require("msgfmt: GNU gettext (apt-get install gettext)", present=shutil.which("msgfmt") is not None)
+    done = subprocess.run(
+        ["msgfmt", "-c", "-o", "/dev/null", str(catalogue_path(lang))], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_translators_see_the_english_text() -> None:
@@ -276,3 +288,23 @@ def test_category_labels_in_the_catalogues_say_what_the_taxonomy_says() -> None:
     for c in CATEGORIES:
         assert (t(CATEGORY[c.id], "en"), t(CATEGORY[c.id], "fr")) == (c.label_en, c.label_fr)
     assert category_label("training", "es") == "Formación y empleo"
+
+
+def test_a_message_is_added_to_every_catalogue_and_an_old_dict_carried_over(tmp_path: Path) -> None:
+    copy = tmp_path / "locales"
+    shutil.copytree(LOCALES, copy)
+    i18n_tools.add(
+        "new_count", {"en": ["{n} row", "{n} rows"], "fr": ["{n} ligne", "{n} lignes", "{n} lignes"]}, True, copy
+    )
+    es = i18n_tools.read("es", copy)["new_count"]
+    assert es.pluralizable and es.string == ("", "", "") and es.auto_comments == ["English: {n} row | {n} rows"]
+    old = tmp_path / "i18n.py"
+    old.write_text(
+        'TRANSLATIONS: dict[str, dict[str, str]] = {\n    "app_title": {"en": "X", "fr": "Y"},\n'
+        '    # -- another branch\'s block\n    "branch_key": {"en": "Hello {name}", "fr": "Bonjour {name}"},\n}\n',
+        encoding="utf-8",
+    )
+    assert i18n_tools.carry(old, copy) == ["branch_key"]  # the keys the catalogues already have are left alone
+    assert i18n_tools.read("fr", copy)["branch_key"].string == "Bonjour {name}"
+    assert '#. English: Hello {name}\nmsgid "branch_key"' in catalogue_path("fr", copy).read_text(encoding="utf-8")
+    assert i18n_tools.read("en", copy)["app_title"].string == "Social Tech Atlas"
