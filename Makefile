@@ -10,7 +10,7 @@ PORT   ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test assets data bench load oidc cluster cluster-load lint js-lint lock clean screenshots docs docs-serve
+.PHONY: run test assets data bench load oidc cluster cluster-load lint js-lint lock clean screenshots docs docs-serve messages
 
 # Installs the exact versions of requirements.lock (pyproject.toml keeps the allowed ranges).
 $(STAMP): pyproject.toml $(LOCK)
@@ -74,6 +74,12 @@ test: $(STAMP)
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory docs
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# The translation catalogues in step with the code: the message keys extracted (as `pybabel extract -F
+# babel.cfg` does), atlas/locales/atlas.pot rewritten, every atlas/locales/<lang>/LC_MESSAGES/atlas.po
+# updated: new keys added untranslated, unused ones dropped (docs/develop/translations.md).
+messages: $(STAMP)
+	$(BIN)/python -m atlas.i18n_tools update
 
 # The documentation site (docs/, mkdocs.yml): built strictly (a broken link fails) into build/site/.
 docs: $(STAMP)

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from atlas.i18n import LANGS, t
+from atlas.labels import CATEGORY
+
 
 @dataclass(frozen=True)
 class Category:
@@ -21,8 +24,12 @@ class Category:
     colour: str
 
     def label(self, lang: str) -> str:
-        """Label in `lang` ("en" or "fr")."""
-        return self.label_fr if lang == "fr" else self.label_en
+        """Label in `lang`: English and French from here, other languages from the catalogues."""
+        if lang == "fr":
+            return self.label_fr
+        if lang in LANGS and lang != "en" and self.id in CATEGORY:
+            return t(CATEGORY[self.id], lang)
+        return self.label_en
 
 
 CATEGORIES: tuple[Category, ...] = (

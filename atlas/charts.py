@@ -11,9 +11,10 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
+from atlas import labels
 from atlas.categories import CATEGORIES, ODC_COLOUR, category_label
 from atlas.countries import country_name
-from atlas.i18n import t
+from atlas.i18n import CONTENT_LANGS, N_, t, tn
 from atlas.shapes import world_geojson
 
 TOP_COUNTRIES = 15
@@ -35,10 +36,10 @@ def _title(text: str, subtitle: list[str]) -> alt.Title | str:
     return alt.Title(text, subtitle=subtitle, subtitleFontSize=12, subtitleColor="#4b5a58") if subtitle else text
 
 
-def _count_axis(lang: str, direction: str = "x", title_key: str = "chart_count") -> alt.Axis:
+def _count_axis(lang: str, direction: str = "x", title_key: str = N_("chart_count")) -> alt.Axis:
     """An axis of whole counts: no fractional ticks, numbers as the language writes them."""
     return alt.Axis(
-        tickMinStep=1, format=COUNT_FORMAT, description=t(f"chart_axis_{direction}", lang, what=t(title_key, lang))
+        tickMinStep=1, format=COUNT_FORMAT, description=t(labels.CHART_AXIS[direction], lang, what=t(title_key, lang))
     )
 
 
@@ -58,17 +59,23 @@ def _wrapped_labels(names: Iterable[str]) -> str:
 
 def _bar_descriptions(labels: pd.Series, counts: pd.Series, lang: str) -> list[str]:
     """What a screen reader says of each bar ("France : 31 entrée(s)")."""
-    return [t("chart_bar_desc", lang, label=c, n=int(n)) for c, n in zip(labels, counts, strict=True)]
+    return [tn("chart_bar_desc", int(n), lang, label=c) for c, n in zip(labels, counts, strict=True)]
 
 
 def country_counts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Entries per country (name in `lang`), the most represented first."""
+    names = (
+        frame[f"country_name_{lang}"]
+        if lang in CONTENT_LANGS
+        else frame["country"].map({c: country_name(c, lang) for c in frame["country"].unique()})
+    )
     return (
-        frame.groupby(f"country_name_{lang}")
+        names.rename("country")
+        .to_frame()
+        .groupby("country")
         .size()
         .rename("n")
         .reset_index()
-        .rename(columns={f"country_name_{lang}": "country"})
         .sort_values(["n", "country"], ascending=[False, True])
     )
 
@@ -167,7 +174,7 @@ def odc_openings(frame: pd.DataFrame, lang: str) -> alt.LayerChart | None:
     table = pd.DataFrame({"year": counts.index.astype(str), "n": counts.to_numpy()})
     table["total"] = table["n"].cumsum()
     table["desc"] = [
-        t("chart_opening_desc", lang, year=y, n=int(n), total=int(c))
+        tn("chart_opening_desc", int(n), lang, year=y, total=int(c))
         for y, n, c in zip(table["year"], table["n"], table["total"], strict=True)
     ]
     _, unknown = opening_dates(frame)
@@ -192,7 +199,7 @@ def odc_openings(frame: pd.DataFrame, lang: str) -> alt.LayerChart | None:
         ],
     )
     line = base.mark_line(color="#1d2b2a", point=True).encode(
-        y=alt.Y("total:Q", title=t("chart_cumulative", lang), axis=_count_axis(lang, "y", "chart_cumulative"))
+        y=alt.Y("total:Q", title=t("chart_cumulative", lang), axis=_count_axis(lang, "y", N_("chart_cumulative")))
     )
     return (
         alt.layer(bars, line)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from atlas import labels
+from atlas.i18n import N_
 from atlas.schema import KINDS, MAX_TEXT, SCHEMAS, Problem, validate_record
 from atlas.store.models import DATA_FIELDS
 from atlas.store.store import EMAIL, MAX_EMAIL, MAX_NOTE
@@ -43,7 +45,7 @@ class Field:
     @property
     def label(self) -> str:
         """Translation key of its label."""
-        return f"form_{self.name}"
+        return labels.FORM_FIELD[self.name]
 
 
 FIELDS: tuple[Field, ...] = (
@@ -193,27 +195,27 @@ def check_extras(contact: str, note: str) -> list[Problem]:
 # (beginning of the schema's or the store's English message, translation key), most specific first.
 # tests/contribute/test_form_rules.py checks that every message in schema.py and store.py is here.
 MESSAGES: tuple[tuple[str, str], ...] = (
-    ("contains control characters", "form_msg_control"),
-    ("is required but empty", "form_msg_required"),
-    ("is required", "form_msg_required"),
-    ("is not a slug", "form_msg_slug"),
-    ("is not a known category", "form_msg_category"),
-    ("must be 'open' or 'planned'", "form_msg_status"),
-    ("is not an ISO 3166-1 alpha-2 country code", "form_msg_country"),
-    ("is not a number", "form_msg_number"),
-    ("is not a finite number", "form_msg_number"),
-    ("is outside [", "form_msg_outside"),
-    ("and lon must be given together", "form_msg_lat_lon"),
-    ("must be one of", "form_msg_precision"),
-    ("is empty: the row is kept but not shown on the map", "form_msg_no_position"),
-    ("contains markup", "form_msg_markup"),
-    ("is longer than", "form_msg_too_long"),
-    ("is not an http(s) URL", "form_msg_website"),
-    ("is not a date of the form YYYY or YYYY-MM", "form_msg_opened"),
-    ("is not a geocoding source", "form_msg_geo_source"),
-    ("is not an e-mail address", "form_msg_email"),
+    ("contains control characters", N_("form_msg_control")),
+    ("is required but empty", N_("form_msg_required")),
+    ("is required", N_("form_msg_required")),
+    ("is not a slug", N_("form_msg_slug")),
+    ("is not a known category", N_("form_msg_category")),
+    ("must be 'open' or 'planned'", N_("form_msg_status")),
+    ("is not an ISO 3166-1 alpha-2 country code", N_("form_msg_country")),
+    ("is not a number", N_("form_msg_number")),
+    ("is not a finite number", N_("form_msg_number")),
+    ("is outside [", N_("form_msg_outside")),
+    ("and lon must be given together", N_("form_msg_lat_lon")),
+    ("must be one of", N_("form_msg_precision")),
+    ("is empty: the row is kept but not shown on the map", N_("form_msg_no_position")),
+    ("contains markup", N_("form_msg_markup")),
+    ("is longer than", N_("form_msg_too_long")),
+    ("is not an http(s) URL", N_("form_msg_website")),
+    ("is not a date of the form YYYY or YYYY-MM", N_("form_msg_opened")),
+    ("is not a geocoding source", N_("form_msg_geo_source")),
+    ("is not an e-mail address", N_("form_msg_email")),
 )
-UNKNOWN_MESSAGE = "form_msg_other"
+UNKNOWN_MESSAGE = N_("form_msg_other")
 # Warnings of a file row that the form does not accept: the person can fix them now, and the
 # store would otherwise drop what they typed (a link that is not http(s), a date it cannot read).
 BLOCKING_WARNINGS = ("is not an http(s) URL", "is not a date of the form", "is longer than")

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from atlas import labels
 from atlas.categories import category_label
-from atlas.countries import is_country_code
-from atlas.i18n import TRANSLATIONS, t
+from atlas.countries import country_name, is_country_code
+from atlas.i18n import CONTENT_LANGS, content_lang, t
 from atlas.schema import http_url_mask
 from atlas.text import safe_url
 
@@ -64,7 +65,7 @@ TABLE_COLUMNS = (
     "website",
 )
 # Translation key prefix of each coded column's labels.
-LABEL_KEYS = {"kind": "kind_", "geo_precision": "precision_label_", "status": "status_"}
+LABEL_KEYS = {"kind": labels.KIND, "geo_precision": labels.PRECISION_LABEL, "status": labels.STATUS}
 # A cell a spreadsheet would run as a formula starts with one of these. The full-width ＝ ＋ － ＠
 # (U+FF1D, U+FF0B, U+FF0D, U+FF20) are here too, a decision not a certainty: Excel's and LibreOffice's
 # formula syntax uses the ASCII signs and we could not confirm either runs a full-width one when
@@ -85,8 +86,8 @@ def code_label(column: str, code: object, lang: str) -> str:
         return ""
     if column == "category":
         return category_label(code, lang)
-    key = LABEL_KEYS[column] + code
-    return t(key, lang) if key in TRANSLATIONS else code
+    key = LABEL_KEYS[column].get(code)
+    return t(key, lang) if key else code
 
 
 def export_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -97,8 +98,10 @@ def export_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     }
     out = frame.assign(
         **labels,
-        country_name=frame[f"country_name_{lang}"],
-        description=frame[f"description_{lang}"],
+        country_name=frame[f"country_name_{lang}"]
+        if lang in CONTENT_LANGS
+        else frame["country"].map({c: country_name(c, lang) for c in frame["country"].unique()}),
+        description=frame[f"description_{content_lang(lang)}"],
     )
     return safe_url_columns(out[list(EXPORT_COLUMNS)].reset_index(drop=True))
 

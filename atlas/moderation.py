@@ -14,33 +14,34 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from atlas.i18n import t
+from atlas import labels
+from atlas.i18n import N_, t
 
 _FIXED_REASONS = {
-    "same name": "pair_reason_same_name",
-    "same name but the spaces": "pair_reason_same_name_spaces",
-    "same name but the city": "pair_reason_same_name_city",
-    "acronym": "pair_reason_acronym",
-    "pages of the same website": "pair_reason_same_site_pages",
-    "same website": "pair_reason_same_website",
-    "same website name": "pair_reason_same_website_name",
-    "other websites": "pair_reason_other_websites",
-    "other country": "pair_reason_other_country",
-    "same city": "pair_reason_same_city",
-    "other city": "pair_reason_other_city",
-    "look-alike letters": "pair_reason_lookalike",
-    "same page of the same website": "pair_reason_same_page",
-    "same phone": "pair_reason_same_phone",
-    "same street address": "pair_reason_same_address",
-    "other street address": "pair_reason_other_address",
-    "branches of one network": "pair_reason_network",
+    "same name": N_("pair_reason_same_name"),
+    "same name but the spaces": N_("pair_reason_same_name_spaces"),
+    "same name but the city": N_("pair_reason_same_name_city"),
+    "acronym": N_("pair_reason_acronym"),
+    "pages of the same website": N_("pair_reason_same_site_pages"),
+    "same website": N_("pair_reason_same_website"),
+    "same website name": N_("pair_reason_same_website_name"),
+    "other websites": N_("pair_reason_other_websites"),
+    "other country": N_("pair_reason_other_country"),
+    "same city": N_("pair_reason_same_city"),
+    "other city": N_("pair_reason_other_city"),
+    "look-alike letters": N_("pair_reason_lookalike"),
+    "same page of the same website": N_("pair_reason_same_page"),
+    "same phone": N_("pair_reason_same_phone"),
+    "same street address": N_("pair_reason_same_address"),
+    "other street address": N_("pair_reason_other_address"),
+    "branches of one network": N_("pair_reason_network"),
 }
 _PATTERNS = (
-    (re.compile(r"other words \((?P<a>.*) / (?P<b>.*)\)"), "pair_reason_other_words"),
-    (re.compile(r"extra word \((?P<word>.*)\)"), "pair_reason_extra_word"),
-    (re.compile(r"name (?P<pct>\d+)%"), "pair_reason_name_pct"),
-    (re.compile(r"(?P<m>\d+) m apart"), "pair_reason_m_apart"),
-    (re.compile(r"(?P<km>\d+(?:\.\d+)?) km apart"), "pair_reason_km_apart"),
+    (re.compile(r"other words \((?P<a>.*) / (?P<b>.*)\)"), N_("pair_reason_other_words")),
+    (re.compile(r"extra word \((?P<word>.*)\)"), N_("pair_reason_extra_word")),
+    (re.compile(r"name (?P<pct>\d+)%"), N_("pair_reason_name_pct")),
+    (re.compile(r"(?P<m>\d+) m apart"), N_("pair_reason_m_apart")),
+    (re.compile(r"(?P<km>\d+(?:\.\d+)?) km apart"), N_("pair_reason_km_apart")),
 )
 
 
@@ -104,8 +105,7 @@ def draft_edits(before: Mapping[str, object], now: Mapping[str, object]) -> dict
 
 def languages_key(languages: Iterable[str]) -> str:
     """The translation key naming `languages` ("en", "fr" or both) in a sentence."""
-    found = [lang for lang in ("en", "fr") if lang in set(languages)]
-    return "langs_" + "_".join(found) if found else "langs_none"
+    return labels.LANGUAGES_WRITTEN[tuple(lang for lang in ("en", "fr") if lang in set(languages))]
 
 
 def _blank(value: object) -> object:

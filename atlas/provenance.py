@@ -20,18 +20,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from atlas import labels
 from atlas.articles.model import Article
-from atlas.i18n import t
+from atlas.i18n import N_, t
 from atlas.text import fold
 
 KINDS = ("seed", "research", "public")
 CONFIDENCES = ("low", "medium", "high")  # weakest first
 # Sources that are not web sites, as the research notes name them -> translation key.
 BASES = {
-    "general knowledge": "source_basis_general",
-    "legal notice": "source_basis_legal_notice",
-    "contract notice": "source_basis_contract_notice",
-    "association statutes": "source_basis_statutes",
+    "general knowledge": N_("source_basis_general"),
+    "legal notice": N_("source_basis_legal_notice"),
+    "contract notice": N_("source_basis_contract_notice"),
+    "association statutes": N_("source_basis_statutes"),
 }
 _CLAUSE_START = re.compile(r"\s*(seed|research|public)\s*:\s*", re.IGNORECASE)
 _HOST = re.compile(r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})(?![\w-])", re.IGNORECASE)
@@ -189,12 +190,12 @@ def _reader_line(clause: Clause, lang: str, articles: Mapping[str, str], titles:
     named = list(clause.sites) + [t(BASES[b], lang) for b in clause.bases]
     if not named:
         return ""
-    key = "source_public" if clause.sites and len(named) == 1 else "source_public_many"
+    key = N_("source_public") if clause.sites and len(named) == 1 else N_("source_public_many")
     if not clause.sites:
-        key = "source_basis"
+        key = N_("source_basis")
     line = t(key, lang, sites=", ".join(named))
     if clause.confidence:
-        line += " " + t(f"source_confidence_{clause.confidence}", lang)
+        line += " " + t(labels.SOURCE_CONFIDENCE[clause.confidence], lang)
     return line
 
 

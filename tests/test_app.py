@@ -230,7 +230,7 @@ def test_warning_when_data_rows_failed_validation(app, monkeypatch, tmp_path) ->
     monkeypatch.setenv("ATLAS_SOURCE", "files")  # the files as they are (a database is checked when seeded)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "1 data row(s) were skipped or corrected" in at.warning[0].value
+    assert "1 data row was skipped or corrected" in at.warning[0].value
     assert summary(at).startswith("7 of 7")  # the good rows are all there
     problems = at.dataframe[0].value
     assert "row 7: lat '123.4' is outside [-90, 90]" in " ".join(problems["problem"])
@@ -242,7 +242,7 @@ def test_articles_follow_the_country_filter(app) -> None:
     at.sidebar.multiselect(key="f_country").set_value(["IT"]).run()
     titles = bold_texts(at)
     assert "A test meeting in Umbria" in titles and "A test lab opens in Lyon" not in titles
-    assert "1 article(s) hidden by the filters." in [c.value for c in at.caption]
+    assert "1 article hidden by the filters." in [c.value for c in at.caption]
 
 
 def test_choosing_an_article_highlights_its_places_and_organisations(app) -> None:

@@ -103,7 +103,7 @@ def test_chart_descriptions_are_in_the_page_language() -> None:
     assert by_country["description"] == "Diagramme en barres des entrées par pays, les plus représentés d'abord."
     assert by_country["encoding"]["y"]["axis"]["description"] == "Axe vertical : Pays"
     values = next(iter(by_country["datasets"].values()))
-    assert {"country": "France", "n": values[0]["n"], "desc": f"France : {values[0]['n']} entrée(s)"} == values[0]
+    assert {"country": "France", "n": values[0]["n"], "desc": f"France : {values[0]['n']} entrées"} == values[0]
     openings = charts.odc_openings(full, "fr").to_dict()
     assert openings["description"].startswith("Barres : Orange Digital Centers")
     choropleth = charts.choropleth(full, "fr")

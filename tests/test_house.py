@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 500
 # Larger than MAX_LINES today: each may only shrink (issue 22 splits them by role).
 OVERSIZE = {
-    "atlas/i18n.py": 1138,
     "atlas/imports/run.py": 970,
     "atlas/matching.py": 754,
     "atlas/store/drafts.py": 730,

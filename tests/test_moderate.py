@@ -206,7 +206,7 @@ def test_the_queue_is_paged_oldest_first_and_filtered(store) -> None:
     submitted = [store.submit("organisation", new_org(name=f"Org number {i:02d}")).entry_id for i in range(13)]
     store.propose_correction("beta-commons", {"city": "Rezé"})
     at = page()
-    assert "14 proposal(s) waiting" in at.caption[0].value
+    assert "14 proposals waiting" in at.caption[0].value
     assert queued(at) == submitted[:10]
     click(at, "_mod_queue_page_next")
     assert queued(at) == [*submitted[10:], "beta-commons"]

@@ -78,7 +78,7 @@ def link_of(view: DraftView, name: str):
 def test_a_draft_is_listed_and_shown_as_plain_text(store) -> None:
     view = a_draft(store, title=f"Hostile {HOSTILE}")
     at = articles_tab()
-    assert "1 draft(s) waiting" in [c.value for c in at.caption]
+    assert "1 draft waiting" in [c.value for c in at.caption]
     assert at.dataframe[0].value.iloc[0]["Summary"] == "machine extract"
     at.selectbox(key="mod_draft").set_value(view.article_id).run()
     assert any(html.escape(f"Hostile {HOSTILE}") in e.proto.body for e in at.get("html"))  # safe.strong: escaped
@@ -109,7 +109,7 @@ def test_a_moderator_rewrites_decides_each_link_and_publishes(store) -> None:
     saved = ArticleReview(store).draft(aid)
     assert saved.summary_status == "edited" and saved.fields["title_fr"] == "Un café réparation ouvre à Lyon"
     click(at, f"mod_artpublish_{aid}")
-    assert at.error[0].value == "Not published: 4 proposed link(s) still wait for a decision."
+    assert at.error[0].value == "Not published: 4 proposed links still wait for a decision."
 
     keep, drop = link_of(view, "Les Réparateurs Lyonnais"), link_of(view, "Fondation Imaginaire")
     at.text_input(key=f"mod_cand_{keep.id}_city").input("Lyon")
@@ -165,7 +165,7 @@ def test_a_non_moderator_cannot_act(store, monkeypatch) -> None:
 def test_french(store) -> None:
     view = a_draft(store)
     at = articles_tab(view.article_id, lang="fr")
-    assert "1 brouillon(s) en attente" in [c.value for c in at.caption]
+    assert "1 brouillon en attente" in [c.value for c in at.caption]
     assert "Marqué extractif : le résumé en anglais et français" in at.warning[0].value
     assert "Lieu : Lyon" in texts(at)
 

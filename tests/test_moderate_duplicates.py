@@ -40,7 +40,7 @@ def test_a_pair_is_shown_side_by_side_field_by_field(store) -> None:
     pair, twin = a_pair(store)
     at = duplicates_tab()
     assert pair_heads(at) == [f"**Pair #{pair.pair_id}** · likeness 100 %"]
-    assert "1 pair(s) waiting" in [c.value for c in at.caption]
+    assert "1 pair waiting" in [c.value for c in at.caption]
     assert "Why: same name but the city; same website; same city" in texts(at)
     frame = at.dataframe[0].value
     assert list(frame.columns) == ["Field", "A: alpha-civic", f"B: {twin}", "Differs"]
@@ -77,7 +77,7 @@ def test_not_the_same_makes_the_pair_go_away_and_stay_away(store) -> None:
     assert at.success[0].value.startswith("Not the same: remembered")
     assert pair_heads(at) == []
     click(at, "mod_pairs_find")  # the matcher runs again over the whole atlas
-    assert at.success[0].value == "Duplicate search done: 0 new pair(s)."
+    assert at.success[0].value == "Duplicate search done: 0 new pairs."
     assert pair_heads(at) == []
     assert [p.new for p in store.propose_duplicates()] == [False]
     assert store.entry(twin)["state"] == "pending" and store.entry("alpha-civic")["state"] == "published"
@@ -92,8 +92,8 @@ def test_look_for_duplicates_queues_new_pairs_and_they_are_paged(store) -> None:
     at = duplicates_tab()
     assert any("No duplicate pair" in i.value for i in at.info)
     click(at, "mod_pairs_find")
-    assert at.success[0].value == "Duplicate search done: 6 new pair(s)."
-    assert "6 pair(s) waiting" in [c.value for c in at.caption] and len(pair_heads(at)) == 5
+    assert at.success[0].value == "Duplicate search done: 6 new pairs."
+    assert "6 pairs waiting" in [c.value for c in at.caption] and len(pair_heads(at)) == 5
     click(at, "_mod_pair_page_next")
     assert len(pair_heads(at)) == 1 and "Page 2 of 2" in texts(at)
     (last,) = store.duplicate_pairs(page=1, size=5).items

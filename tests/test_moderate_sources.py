@@ -57,10 +57,10 @@ def test_a_source_is_listed_with_its_counts_and_next_step(store: Store, tmp_path
     assert (row["Source"], row["Format"], row["From"]) == ("rennes-hub", "csv", "a file")
     assert row["Last run's rows"] == "1 rows: 1 new, 0 updated, 0 errors, 0 gone"
     assert (row["Entries"], row["Waiting"]) == (1, 1)
-    assert row["Next step"] == "review its 1 waiting entries (Queue tab)"
+    assert row["Next step"] == "review its 1 waiting entry (Queue tab)"
     assert row["Licence"].startswith("unknown licence") and row["Attribution"] == "none given"
     french = sources_tab("fr").dataframe[0].value
-    assert french.iloc[0]["Prochaine étape"] == "examiner ses 1 fiches en attente (onglet File d'attente)"
+    assert french.iloc[0]["Prochaine étape"] == "examiner 1 fiche en attente (onglet File d'attente)"
 
 
 TWO = CSV + "x2,Fablab de Nantes,Nantes,FR,47.21,-1.55,digital_mediation\n"

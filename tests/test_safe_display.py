@@ -38,7 +38,7 @@ MARKDOWN_CALLS = {
 TEXT_KEYWORDS = {"body", "label", "help", "title", "placeholder", "message"}
 # Functions whose result is the project's own text: the translation table, and the category and
 # country tables (their arguments are ids the loader has already checked against those tables).
-PROJECT_TEXT = {"t", "category_label", "country_name"}
+PROJECT_TEXT = {"t", "tn", "category_label", "country_name"}
 NUMBERS = {"len", "int", "float", "round"}
 
 

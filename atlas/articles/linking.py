@@ -9,6 +9,7 @@ import pandas as pd
 
 from atlas.articles.model import Article, ArticlePlace, odc_country
 from atlas.countries import country_name
+from atlas.i18n import content_lang
 from atlas.text import fold_key
 
 PLACE_COLUMNS = ["id", "name", "country", "lat", "lon", "geo_precision", "article_ids"]
@@ -91,10 +92,13 @@ def article_places_points(places: pd.DataFrame, titles: Mapping[str, str], lang:
             "status": "",
             "name": places["name"],
             "city": "",
-            f"country_name_{lang}": [country_name(c, lang) for c in places["country"]],
+            "country": places["country"],
+            f"country_name_{content_lang(lang)}": [country_name(c, content_lang(lang)) for c in places["country"]],
             "lat": places["lat"].astype(float),
             "lon": places["lon"].astype(float),
             "website": "",
-            f"description_{lang}": [" · ".join(titles.get(a, a) for a in ids) for ids in places["article_ids"]],
+            f"description_{content_lang(lang)}": [
+                " · ".join(titles.get(a, a) for a in ids) for ids in places["article_ids"]
+            ],
         }
     )

@@ -156,13 +156,13 @@ class SourceOverview:
     pending: int  # of them, waiting for a moderator
     gone: int  # rows the source no longer has (entries kept, flagged)
 
-    def next_step(self) -> tuple[str, dict[str, int]]:
-        """What a curator should do next: an i18n key and its values."""
+    def next_step(self) -> tuple[str, int]:
+        """What a curator should do next ("review", "gone", "sync" or "file") and how many entries it is about."""
         if self.pending:
-            return "sources_next_review", {"n": self.pending}
+            return "review", self.pending
         if self.gone:
-            return "sources_next_gone", {"n": self.gone}
-        return ("sources_next_sync", {}) if self.url else ("sources_next_file", {})
+            return "gone", self.gone
+        return ("sync", 0) if self.url else ("file", 0)
 
 
 def overview(store: Store) -> list[SourceOverview]:

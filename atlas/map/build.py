@@ -14,7 +14,7 @@ from folium.plugins import Fullscreen
 
 from atlas import assets
 from atlas.config import TileSource
-from atlas.i18n import LANGS, t
+from atlas.i18n import LANGS, N_, t
 from atlas.map import files
 from atlas.map.elements import BaseOutlines, MapSetup, PlaceLabels, PointLayer, to_json, world_outlines_json
 from atlas.map.labels import place_labels
@@ -23,7 +23,7 @@ from atlas.map.legend import Legend
 
 EUROPE_VIEW = ((34.0, -12.0), (62.0, 32.0))
 START_CENTER, START_ZOOM = (50.0, 10.0), 4  # where the map is made, before its first update places it
-LAYER_NAMES = {"organisations": "layer_organisations", "odcs": "layer_odcs"}  # layer key -> translation key
+LAYER_NAMES = {"organisations": N_("layer_organisations"), "odcs": N_("layer_odcs")}  # layer key -> translation key
 
 
 @dataclass(frozen=True)

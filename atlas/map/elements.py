@@ -18,7 +18,7 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from atlas import assets
-from atlas.i18n import t
+from atlas.i18n import N_, t
 from atlas.map.points import pack_points, styles
 from atlas.text import escape
 
@@ -169,13 +169,13 @@ class MapSetup(ScriptElement):
         super().__init__()
         self._name = "MapSetup"
         keys = {
-            "zoomIn": "map_zoom_in",
-            "zoomOut": "map_zoom_out",
-            "layers": "map_layers",
-            "gesture": "map_gesture",
-            "search": "map_search",
-            "searchNone": "map_search_none",
-            "close": "map_record_close",
+            "zoomIn": N_("map_zoom_in"),
+            "zoomOut": N_("map_zoom_out"),
+            "layers": N_("map_layers"),
+            "gesture": N_("map_gesture"),
+            "search": N_("map_search"),
+            "searchNone": N_("map_search_none"),
+            "close": N_("map_record_close"),
         }
         texts = {key: escape(t(text, lang)) for key, text in keys.items()}
         # `fill`: the map as tall as its frame, which the page sizes (a partner's embed: page.mjs)

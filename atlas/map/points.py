@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from atlas.categories import CATEGORIES, ODC_CATEGORY, ODC_COLOUR, PLACE_COLOUR
-from atlas.i18n import t
+from atlas.countries import country_name
+from atlas.i18n import CONTENT_LANGS, content_lang, t
 from atlas.text import escape, safe_url
 
 CATEGORY_INDEX = {c.id: i for i, c in enumerate(CATEGORIES)}
@@ -30,9 +31,9 @@ STYLE_LIMIT = 2 ** (24 - PLACE_BITS)
 
 def map_columns(frame: pd.DataFrame, lang: str, rich: bool, highlight: bool) -> list[str]:
     """The columns the map reads (selecting them first keeps row filtering from copying the rest)."""
-    wanted = ["lat", "lon", "name", "city", f"country_name_{lang}", "category", "kind", "status"]
+    wanted = ["lat", "lon", "name", "city", _country_column(lang), "category", "kind", "status"]
     wanted += ["id"] if highlight else []
-    wanted += [f"description_{lang}", "website"] if rich else []
+    wanted += [f"description_{content_lang(lang)}", "website"] if rich else []
     return [c for c in wanted if c in frame]
 
 
@@ -73,7 +74,9 @@ def columns(
     frame = frame[map_columns(frame, lang, rich, bool(highlight))]
     frame = frame[frame["lat"].notna().to_numpy() & frame["lon"].notna().to_numpy()]
     cities, city_codes = _table(frame["city"])
-    countries, country_codes = _table(frame[f"country_name_{lang}"])
+    countries, country_codes = _table(frame[_country_column(lang)])
+    if _country_column(lang) == "country":  # codes: named here in the page's language
+        countries = [country_name(c, lang) if c else "" for c in countries]
     codes, categories = pd.factorize(frame["category"], sort=False)  # missing: code -1, the appended 0
     style = np.array([CATEGORY_INDEX.get(c, 0) for c in categories] + [0], dtype=np.int64)[codes]
     kind = frame["kind"].to_numpy()
@@ -95,7 +98,7 @@ def columns(
     if highlight:
         data["hl"] = np.flatnonzero(frame["id"].isin(highlight).to_numpy())
     if rich:
-        data["desc"] = escape_all(_short(d) for d in frame[f"description_{lang}"].fillna(""))
+        data["desc"] = escape_all(_short(d) for d in frame[f"description_{content_lang(lang)}"].fillna(""))
         data["web"] = escape_all(safe_url(w) for w in frame["website"].fillna(""))
     return data
 
@@ -160,6 +163,11 @@ def styles(lang: str) -> list[dict[str, Any]]:
     out.append({"colour": ODC_COLOUR, "label": escape(t("odc_planned", lang)), "odc": True, "planned": True})
     out.append({"colour": PLACE_COLOUR, "label": escape(t("kind_place", lang)), "place": True})
     return out
+
+
+def _country_column(lang: str) -> str:
+    """The frame's column of country names in `lang`, or of country codes when it has none in `lang`."""
+    return f"country_name_{lang}" if lang in CONTENT_LANGS else "country"
 
 
 def _table(values: pd.Series) -> tuple[list[str], np.ndarray]:

@@ -9,7 +9,7 @@ from atlas.articles.linking import articles_for, search_articles
 from atlas.articles.model import Article
 from atlas.countries import place_label
 from atlas.filters import Filters
-from atlas.i18n import t
+from atlas.i18n import t, tn
 from atlas.ui import safe
 from atlas.ui.state import Key, choose_article, chosen_article
 
@@ -24,7 +24,7 @@ def render_articles(articles: list[Article], full: pd.DataFrame, filters: Filter
     query = st.text_input(t("articles_search", lang), key=Key.ARTICLE_QUERY, max_chars=200)
     shown = search_articles(selection.shown, query, lang)
     if selection.hidden:
-        st.caption(t("articles_hidden", lang, n=int(selection.hidden)))
+        st.caption(tn("articles_hidden", int(selection.hidden), lang))
     if not shown:
         st.caption(t("articles_none", lang))
     chosen = chosen_article()

@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from atlas import config
+from atlas.i18n import N_
 from atlas.web.signin import RETURN_COOKIE
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def is_moderator() -> bool:
 def moderate_page_title() -> str:
     """Translation key of the Moderate page's title: one name in the menu and on the page, signed
     in or out (issue 25: "Moderators" signed out and "Moderate" signed in read as two pages)."""
-    return "page_moderate"
+    return N_("page_moderate")
 
 
 # -- the way in: the configured address, and back to the page the visitor signed in from ----------

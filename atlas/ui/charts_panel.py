@@ -11,16 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from atlas.charts import opening_dates
-from atlas.i18n import t
+from atlas.i18n import N_, t
 from atlas.ui import views
 from atlas.ui.state import Key
 
 # The tabs in order: their title (a translation key) and their chart (`atlas.charts.CHARTS`).
 TABS = (
-    ("chart_tab_country", "by_country"),
-    ("chart_tab_category", "by_category"),
-    ("chart_tab_openings", "openings"),
-    ("chart_tab_map", "choropleth"),
+    (N_("chart_tab_country"), "by_country"),
+    (N_("chart_tab_category"), "by_category"),
+    (N_("chart_tab_openings"), "openings"),
+    (N_("chart_tab_map"), "choropleth"),
 )
 
 

@@ -8,11 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from atlas import labels
 from atlas.articles.linking import article_places_frame, articles_mentioning
 from atlas.articles.model import Article
 from atlas.categories import category_label
 from atlas.countries import country_name
-from atlas.i18n import TRANSLATIONS, t
+from atlas.i18n import N_, content_lang, t
 from atlas.provenance import mention_items, reader_sources, title_index
 from atlas.sources import SourceUnavailable
 from atlas.store import follow
@@ -47,13 +48,16 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
     row = rows.iloc[0]
     safe.strong(row["name"])
     st.caption(t("kind_odc", lang) if row["kind"] == "odc" else category_label(row["category"], lang))
-    safe.text(", ".join(p for p in (row["city"], row[f"country_name_{lang}"]) if p))
+    safe.text(", ".join(p for p in (row["city"], country_name(row["country"], lang)) if p))
     if row["address"]:
         safe.text(t("address_line", lang, address=row["address"]))
-    if row[f"description_{lang}"]:
-        safe.text(row[f"description_{lang}"])
+    description = row[f"description_{content_lang(lang)}"]
+    if description:
+        safe.text(description)
+        if content_lang(lang) != lang:  # written in English only: said so
+            st.caption(t("content_in_english", lang))
     if row["kind"] == "odc":
-        status = t("status_line", lang, status=t(f"status_{row['status']}", lang))
+        status = t("status_line", lang, status=t(labels.STATUS[row["status"]], lang))
         safe.text(status + (" · " + t("opened_line", lang, opened=row["opened"]) if row["opened"] else ""))
     url = safe_url(row["website"])
     if url:
@@ -65,7 +69,7 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
                 lang,
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
-                precision=t(f"precision_{row['geo_precision']}", lang) if row["geo_precision"] else "",
+                precision=t(labels.PRECISION[row["geo_precision"]], lang) if row["geo_precision"] else "",
             )
         )
     # The source as a reader reads it (the downloads keep the raw `source` column).
@@ -154,8 +158,7 @@ def _pending_correction(store: Store | None, entry_id: str, lang: str) -> None:
 
 def history_line(item: HistoryItem, lang: str) -> str:
     """One line of the public history: "2026-03-01 — corrected by a visitor, approved (website)"."""
-    key = f"contribute_history_{item.action}"
-    what = t(key if key in TRANSLATIONS else "contribute_history_other", lang)
+    what = t(labels.CONTRIBUTE_HISTORY.get(item.action) or N_("contribute_history_other"), lang)
     line = f"{_date(item.at)} — {what}"
     if item.action in ("correction", "edit", "state"):
         fields = _field_names(item.fields, lang)
@@ -167,11 +170,11 @@ def history_line(item: HistoryItem, lang: str) -> str:
 def _field_names(fields: tuple[str, ...], lang: str) -> list[str]:
     names: list[str] = []
     for field in fields:
-        key = "contribute_field_position" if field in POSITION_FIELDS else f"form_{field}"
-        if key not in TRANSLATIONS:
-            key = (
-                f"contribute_field_{field}" if f"contribute_field_{field}" in TRANSLATIONS else "contribute_field_other"
-            )
+        key = (
+            N_("contribute_field_position")
+            if field in POSITION_FIELDS
+            else labels.FORM_FIELD.get(field) or labels.CONTRIBUTE_FIELD.get(field) or N_("contribute_field_other")
+        )
         name = t(key, lang)
         if name not in names:
             names.append(name)

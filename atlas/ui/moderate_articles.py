@@ -20,9 +20,10 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from atlas import labels
 from atlas.articles.drafting import EXTRACTIVE, MAX_SUMMARY, MAX_TITLE
 from atlas.categories import CATEGORY_IDS, category_label
-from atlas.i18n import t
+from atlas.i18n import N_, t, tn
 from atlas.moderation import draft_edits, languages_key
 from atlas.store.drafts import ArticleReview, DraftView, LinkView
 from atlas.store.errors import NothingChanged
@@ -55,7 +56,7 @@ def render_articles(store: Store, lang: str) -> None:
         index = listing.pages - 1
         state.set_page_index(Key.MOD_DRAFT_PAGE, index)
         listing = review.drafts(page=index, size=DRAFT_PAGE_SIZE, text=text)
-    st.caption(t("drafts_count", lang, n=int(listing.total)))
+    st.caption(tn("drafts_count", int(listing.total), lang))
     if not listing.items:
         st.info(t("drafts_empty", lang), icon=":material/inbox:")
         return
@@ -133,9 +134,9 @@ def _edit(view: DraftView, lang: str) -> None:
         key = item_key("art", aid, field)
         state.init_widget(key, before[field])
         if field.startswith("summary"):
-            st.text_area(t(f"draft_field_{field}", lang), key=key, max_chars=MAX_SUMMARY, height=120)
+            st.text_area(t(labels.DRAFT_FIELD[field], lang), key=key, max_chars=MAX_SUMMARY, height=120)
         else:
-            st.text_input(t(f"draft_field_{field}", lang), key=key, max_chars=MAX_TITLE)
+            st.text_input(t(labels.DRAFT_FIELD[field], lang), key=key, max_chars=MAX_TITLE)
         common.problem(state.problems(aid).get(field), lang)
     st.button(
         t("draft_save", lang),
@@ -170,7 +171,7 @@ def _links(store: Store, view: DraftView, lang: str) -> None:
     order = {kind: n for n, kind in enumerate(LINK_KINDS)}
     for link in sorted(view.links, key=lambda x: (order.get(x.kind, 9), x.id)):
         with st.container(border=True, key=item_key("link", link.id)):
-            kind = t(f"draft_link_{link.kind}", lang) if link.kind in order else link.kind
+            kind = t(labels.DRAFT_LINK[link.kind], lang) if link.kind in order else link.kind
             st.text(
                 t(
                     "draft_link_line",
@@ -185,7 +186,9 @@ def _links(store: Store, view: DraftView, lang: str) -> None:
             if link.status != "proposed":
                 st.text(
                     t(
-                        f"draft_link_{link.status}" if link.status in ("accepted", "rejected") else "moderate_failed",
+                        labels.DRAFT_LINK[link.status]
+                        if link.status in ("accepted", "rejected")
+                        else N_("moderate_failed"),
                         lang,
                         by=common.moderator_name(link.decided_by),
                         at=common.when(link.decided_at),
@@ -247,7 +250,7 @@ def _decide(view: DraftView, lang: str) -> None:
     if extractive:
         st.info(t("draft_still_extractive", lang, langs=t(languages_key(extractive), lang)), icon=":material/edit:")
     if undecided:
-        st.info(t("draft_undecided", lang, n=int(undecided)), icon=":material/pending:")
+        st.info(tn("draft_undecided", int(undecided), lang), icon=":material/pending:")
     if not extractive and not undecided:
         st.caption(t("draft_ready", lang))
     with st.form(key=item_key("artform", aid), border=False, enter_to_submit=False):
@@ -287,7 +290,7 @@ def _save(article_id: str, version: int, before: dict[str, str], lang: str) -> N
         for field in TEXT_FIELDS:
             state.set_widget(item_key("art", article_id, field), str(saved.get(field) or ""))
 
-    common.act(lang, article_id, save, "draft_saved", article_id)
+    common.act(lang, article_id, save, N_("draft_saved"), article_id)
 
 
 def _decide_link(link_id: int, version: int, kind: str, accept: bool, entry: dict[str, str], lang: str) -> None:
@@ -311,7 +314,7 @@ def _decide_link(link_id: int, version: int, kind: str, accept: bool, entry: dic
             review.reject_link(link_id, version, moderator)
 
     outcome = "accepted" if accept else "rejected"
-    done = f"draft_candidate_done_{outcome}" if kind == "candidate" else f"draft_link_done_{outcome}"
+    done = (labels.DRAFT_CANDIDATE_DONE if kind == "candidate" else labels.DRAFT_LINK_DONE)[outcome]
     common.act(lang, f"link{link_id}", decide, done)
 
 
@@ -321,7 +324,7 @@ def _publish(article_id: str, version: int, lang: str) -> None:
         lang,
         article_id,
         lambda store, moderator: ArticleReview(store).publish(article_id, version, moderator, note),
-        "draft_published",
+        N_("draft_published"),
         article_id,
     ):
         state.set_widget(Key.MOD_DRAFT, None)
@@ -333,7 +336,7 @@ def _reject(article_id: str, version: int, lang: str) -> None:
         lang,
         article_id,
         lambda store, moderator: ArticleReview(store).reject(article_id, version, moderator, note),
-        "draft_rejected",
+        N_("draft_rejected"),
         article_id,
     ):
         state.set_widget(Key.MOD_DRAFT, None)

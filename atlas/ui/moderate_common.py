@@ -15,9 +15,10 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from atlas import labels
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.countries import country_name, is_country_code
-from atlas.i18n import TRANSLATIONS, t
+from atlas.i18n import t, tn
 from atlas.moderation import languages_key
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES, SCHEMAS
 from atlas.sources import SourceUnavailable
@@ -46,11 +47,11 @@ def shown_value(field: str, value: object, lang: str) -> str:
     if field == "country" and is_country_code(text):
         return f"{country_name(text, lang)} ({text})"
     if field == "geo_precision" and text in GEO_PRECISIONS:
-        return t(f"precision_{text}", lang)
+        return t(labels.PRECISION[text], lang)
     if field == "status" and text in ODC_STATUSES:
-        return t(f"status_{text}", lang)
-    if field == "geo_source" and f"geo_source_{text.removeprefix('cache:')}" in TRANSLATIONS:
-        return f"{t('geo_source_' + text.removeprefix('cache:'), lang)} ({text})"
+        return t(labels.STATUS[text], lang)
+    if field == "geo_source" and text.removeprefix("cache:") in labels.GEO_SOURCE:
+        return f"{t(labels.GEO_SOURCE[text.removeprefix('cache:')], lang)} ({text})"
     return text
 
 
@@ -91,7 +92,7 @@ def problem(message: str | None, lang: str) -> None:
 
 def label_key(field: str) -> str:
     """The translation key of a field's label (every data field has one: a test checks it)."""
-    return f"col_{field}" if f"col_{field}" in TRANSLATIONS else f"moderate_field_{field}"
+    return labels.MODERATE_FIELD.get(field, "")
 
 
 def cell(value: object) -> str:
@@ -112,7 +113,7 @@ def when(at: object) -> str:
 
 def act(lang: str, item: int | str, action: Callable[[Store, str], object], done: str, detail: str = "") -> bool:
     """Run one decision if — checked now — the session is a moderator's; report the outcome.
-    True when the decision was made."""
+    True when the decision was made. `done` is the success message's key ("" when the caller reports it)."""
     if not auth.is_moderator():
         state.set_flash("error", t("moderate_refused", lang))
         return False
@@ -145,14 +146,15 @@ def act(lang: str, item: int | str, action: Callable[[Store, str], object], done
     except StillExtractive as exc:
         state.set_flash("error", t("draft_still_extractive", lang, langs=t(languages_key(exc.languages), lang)))
     except Undecided as exc:
-        state.set_flash("error", t("draft_undecided", lang, n=int(exc.count)))
+        state.set_flash("error", tn("draft_undecided", int(exc.count), lang))
     except (SourceUnavailable, SQLAlchemyError):
         state.set_flash("error", t("moderate_db_unavailable", lang))
     except StoreError as exc:
         state.set_flash("error", t("moderate_failed", lang), str(exc))
     else:
         state.set_problems(item, {})
-        state.set_flash("success", t(done, lang), detail)
+        if done:  # "": the caller says it (a count, with its plural)
+            state.set_flash("success", t(done, lang), detail)
         return True
     return False
 
@@ -167,5 +169,5 @@ def status_word(status: str, lang: str) -> str:
 
 def word(kind: str, value: str, lang: str) -> str:
     """A stored action or status in the page's language (as stored when it has no translation)."""
-    key = f"moderate_{kind}_{value}"
-    return t(key, lang) if key in TRANSLATIONS else value
+    key = labels.MODERATE_WORDS[kind].get(value)
+    return t(key, lang) if key else value

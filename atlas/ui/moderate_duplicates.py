@@ -18,7 +18,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from atlas.i18n import t
+from atlas.i18n import N_, t, tn
 from atlas.moderation import merge_choices, pair_rows, reason_text
 from atlas.store.pairs import PairItem
 from atlas.store.store import MAX_NOTE, Store
@@ -41,7 +41,7 @@ def render_duplicates(store: Store, lang: str) -> None:
         state.set_page_index(Key.MOD_PAIR_PAGE, index)
         page = store.duplicate_pairs(page=index, size=PAIR_PAGE_SIZE)
     left, right = st.columns([3, 1], vertical_alignment="center")
-    left.caption(t("pairs_count", lang, n=int(page.total)))
+    left.caption(tn("pairs_count", int(page.total), lang))
     right.button(t("pairs_find", lang), key="mod_pairs_find", icon=":material/search:", on_click=_find, args=(lang,))
     if not page.items:
         st.info(t("pairs_empty", lang), icon=":material/inbox:")
@@ -192,7 +192,7 @@ def _merge(pair_id: int, version: int, a_id: str, b_id: str, fields: tuple[str, 
         lang,
         pair_id,
         lambda store, moderator: store.merge(pair_id, version, moderator, keep, take, note),
-        "pair_merged",
+        N_("pair_merged"),
         t("pair_merged_detail", lang, kept=keep, other=other),
     )
 
@@ -203,12 +203,12 @@ def _not_same(pair_id: int, version: int, lang: str) -> None:
         lang,
         pair_id,
         lambda store, moderator: store.not_same(pair_id, version, moderator, note),
-        "pair_told_apart",
+        N_("pair_told_apart"),
         t("moderate_pair_ref", lang, n=pair_id),
     )
 
 
 def _find(lang: str) -> None:
     found: list = []
-    if common.act(lang, "pairs", lambda store, _moderator: found.extend(store.propose_duplicates()), "pairs_found"):
-        state.set_flash("success", t("pairs_found", lang, n=sum(1 for p in found if p.new)))
+    if common.act(lang, "pairs", lambda store, _moderator: found.extend(store.propose_duplicates()), ""):
+        state.set_flash("success", tn("pairs_found", sum(1 for p in found if p.new), lang))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.i18n import t
+from atlas.i18n import t, tn
 from atlas.imports.sync import overview
 from atlas.store.imports import SourceReview, publish_run, review, undo_run
 from atlas.store.store import Store
@@ -28,12 +28,21 @@ from atlas.ui import state
 from atlas.ui.state import item_key
 
 
+def next_step_text(step: str, n: int, lang: str) -> str:
+    """The next step of SourceOverview.next_step() in words."""
+    if step == "review":
+        return tn("sources_next_review", n, lang)
+    if step == "gone":
+        return tn("sources_next_gone", n, lang)
+    return t("sources_next_sync", lang) if step == "sync" else t("sources_next_file", lang)
+
+
 def source_table(store: Store, lang: str, reviews: list[SourceReview] | None = None) -> pd.DataFrame:
     licences = {r.name: r for r in (review(store) if reviews is None else reviews)}
     rows = []
     for source in overview(store):
         summary = source.last_summary
-        key, values = source.next_step()
+        step, n = source.next_step()
         found = licences.get(source.name)
         rows.append(
             {
@@ -52,7 +61,7 @@ def source_table(store: Store, lang: str, reviews: list[SourceReview] | None = N
                 ),
                 t("sources_col_entries", lang): source.entries,
                 t("sources_col_pending", lang): source.pending,
-                t("sources_col_next", lang): t(key, lang, **values),
+                t("sources_col_next", lang): next_step_text(step, n, lang),
                 t("sources_col_licence", lang): (found.licence if found else "") or t("sources_licence_unknown", lang),
                 t("sources_col_attribution", lang): (found.attribution if found else "")
                 or t("sources_attribution_none", lang),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from atlas.i18n import t
+from atlas.i18n import N_, t
 from atlas.ui import auth, state
 
 
@@ -14,9 +14,9 @@ def _spec() -> dict[str, tuple[Callable[[], None], str, str]]:
     from atlas.ui.pages import about, contribute, map_page, moderate
 
     return {
-        "map": (map_page.render, "page_map", ":material/map:"),
-        "contribute": (contribute.render, "page_contribute", ":material/edit_location_alt:"),
-        "about": (about.render, "page_about", ":material/info:"),
+        "map": (map_page.render, N_("page_map"), ":material/map:"),
+        "contribute": (contribute.render, N_("page_contribute"), ":material/edit_location_alt:"),
+        "about": (about.render, N_("page_about"), ":material/info:"),
         "moderate": (moderate.render, auth.moderate_page_title(), ":material/shield_person:"),
     }
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import config
-from atlas.i18n import t
+from atlas.i18n import t, tn
 from atlas.schema import Problem
 from atlas.ui import safe
 from atlas.ui.loaders import Snapshot, seeded_elsewhere
@@ -19,9 +19,9 @@ def render_notices(problems: list[Problem | str], lang: str) -> None:
     ignored = ignored_params()
     if ignored:
         shown, more = shown_ignored(tuple(ignored))
-        safe.notice(t("bad_params", lang), shown + ([t("bad_params_more", lang, n=more)] if more else []))
+        safe.notice(t("bad_params", lang), shown + ([tn("bad_params_more", more, lang)] if more else []))
     if problems:
-        st.warning(t("data_problems", lang, n=len(problems)), icon="⚠️")
+        st.warning(tn("data_problems", len(problems), lang), icon="⚠️")
         with st.expander(t("data_problems_details", lang)):
             st.dataframe(
                 pd.DataFrame(

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from atlas import assets
-from atlas.i18n import t
+from atlas.i18n import N_, t
 from atlas.ui import share, state
 
 KEY = "atlas_page"  # the component's key: page.css hides its (empty) element by it
@@ -23,14 +23,14 @@ MAP_BOX = "atlas_map_box"  # key of the container around the map: its frame is n
 TABLE_ANCHOR = "atlas-table"  # id of the table's heading, where a skip link leads
 DOWNLOADS_ANCHOR = "atlas-downloads"  # id of the downloads' heading, where the other leads
 TOOLBAR_KEYS = (  # Streamlit's toolbar buttons, by the translation key of their name
-    "toolbar_show_data",
-    "toolbar_download_png",
-    "toolbar_copy_spec",
-    "toolbar_fullscreen",
-    "toolbar_close_fullscreen",
-    "toolbar_columns",
-    "toolbar_download_csv",
-    "toolbar_search",
+    N_("toolbar_show_data"),
+    N_("toolbar_download_png"),
+    N_("toolbar_copy_spec"),
+    N_("toolbar_fullscreen"),
+    N_("toolbar_close_fullscreen"),
+    N_("toolbar_columns"),
+    N_("toolbar_download_csv"),
+    N_("toolbar_search"),
 )
 RECORD_ANCHOR = "atlas-record"  # id of the selected entry's heading (static/atlas/record.mjs sets it)
 

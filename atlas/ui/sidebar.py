@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas import labels
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.countries import country_name
 from atlas.filters import Filters, option_counts
-from atlas.i18n import LANGS, t
+from atlas.i18n import LANGS, LANGUAGE_NAMES, t
 from atlas.regions import region_name, regions, regions_of
 from atlas.schema import KINDS, ODC_STATUSES
 from atlas.ui.state import Key, clear_filters, keep_known
@@ -19,11 +20,11 @@ SEARCH_PAUSE = "400ms"  # typing pause after which the search applies (Streamlit
 def render_language() -> None:
     """The language switch, on every page (its value lives in session state)."""
     st.sidebar.radio(
-        "Language / Langue",
+        "Language / Langue / Idioma",
         LANGS,
         key=Key.LANG,
         horizontal=True,
-        format_func=lambda c: {"en": "English", "fr": "Français"}[c],
+        format_func=lambda c: LANGUAGE_NAMES[c],
         persist_state="session",  # kept when a button switches page (`st.switch_page` sends no widget values)
     )
 
@@ -74,7 +75,7 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
         list(KINDS),
         key=Key.KINDS,
         selection_mode="multi",
-        format_func=lambda k: f"{t('kind_' + k, lang)} ({int(kinds.get(k, 0))})",
+        format_func=lambda k: f"{t(labels.KIND[k], lang)} ({int(kinds.get(k, 0))})",
     )
 
     statuses = counts.statuses
@@ -84,7 +85,7 @@ def render_filters(frame: pd.DataFrame, lang: str, filters: Filters) -> None:
         list(ODC_STATUSES),
         key=Key.STATUSES,
         selection_mode="multi",
-        format_func=lambda s: f"{t('status_' + s, lang)} ({int(statuses.get(s, 0))})",
+        format_func=lambda s: f"{t(labels.STATUS[s], lang)} ({int(statuses.get(s, 0))})",
     )
 
     # Filters while the visitor types (after a short pause), like the search boxes of other maps.

@@ -20,7 +20,7 @@ from streamlit import runtime
 
 from atlas.export import TABLE_COLUMNS, export_filename
 from atlas.filters import Filters
-from atlas.i18n import t
+from atlas.i18n import N_, t
 from atlas.opendata import data_licence
 from atlas.text import safe_url
 from atlas.ui import safe, state, views
@@ -32,22 +32,22 @@ PAGE_ROWS = 50  # rows sent to the browser's table; the downloads always hold ev
 SORTABLE = ("name", "country_name", "city", "category_label", "kind_label", "opened")
 # Header (translation key) of each column of the table on the page.
 HEADERS = {
-    "name": "col_name",
-    "kind_label": "col_kind",
-    "category_label": "col_category",
-    "country_name": "col_country",
-    "city": "col_city",
-    "status_label": "col_status_label",
-    "opened": "col_opened",
-    "geo_precision_label": "col_geo_precision_label",
-    "website": "col_website",
+    "name": N_("col_name"),
+    "kind_label": N_("col_kind"),
+    "category_label": N_("col_category"),
+    "country_name": N_("col_country"),
+    "city": N_("col_city"),
+    "status_label": N_("col_status_label"),
+    "opened": N_("col_opened"),
+    "geo_precision_label": N_("col_geo_precision_label"),
+    "website": N_("col_website"),
 }
 # The download buttons: (file, label key, extension, type, help key), two to a row.
 DOWNLOADS = (
-    ("csv", "download_csv", "csv", "text/csv", "download_labels_help"),
-    ("geojson", "download_geojson", "geojson", "application/geo+json", None),
-    ("hsds", "download_hsds", "hsds.zip", "application/zip", "download_hsds_help"),
-    ("jsonld", "download_jsonld", "jsonld", "application/ld+json", "download_jsonld_help"),
+    ("csv", N_("download_csv"), "csv", "text/csv", N_("download_labels_help")),
+    ("geojson", N_("download_geojson"), "geojson", "application/geo+json", None),
+    ("hsds", N_("download_hsds"), "hsds.zip", "application/zip", N_("download_hsds_help")),
+    ("jsonld", N_("download_jsonld"), "jsonld", "application/ld+json", N_("download_jsonld_help")),
 )
 
 

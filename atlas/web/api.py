@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from atlas.categories import CATEGORY_IDS
-from atlas.i18n import LANGS, t
+from atlas.i18n import CONTENT_LANGS, t
 from atlas.regions import regions
 from atlas.schema import ODC_STATUSES
 from atlas.web.http import (
@@ -251,7 +251,7 @@ _templates = Environment(
 
 
 def _language(request: Request, params: Params) -> str:
-    chosen = params.choice("lang", LANGS, "")
+    chosen = params.choice("lang", CONTENT_LANGS, "")  # the server's pages are in English and French
     if chosen:
         return chosen
     header = request.headers.get("accept-language", "").lower()

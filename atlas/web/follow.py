@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from atlas import config
 from atlas.i18n import LANGS, t
+from atlas.labels import FOLLOW_KIND, FOLLOW_STATE
 from atlas.sources import SourceUnavailable
 from atlas.store import follow
 from atlas.store.store import Store
@@ -70,7 +71,7 @@ def follow_path(token: str, lang: str = "") -> str:
 
 def follow_context(seen: follow.Followed, base: str, lang: str, token: str) -> dict[str, Any]:
     frame = _frame(base, lang, lambda other: follow_path(token, other), published())
-    kind = "follow_kind_correction" if seen.action == "correction" else "follow_kind_submission"
+    kind = FOLLOW_KIND["correction" if seen.action == "correction" else "submission"]
     return {
         **frame,
         "title": f"{t('follow_title', lang, ref=seen.reference)} · {t('app_title', lang)}",
@@ -81,7 +82,7 @@ def follow_context(seen: follow.Followed, base: str, lang: str, token: str) -> d
             "kind": t(kind, lang),
             "name": seen.name,
             "state": seen.state,
-            "state_text": t(f"follow_state_{seen.state}", lang),
+            "state_text": t(FOLLOW_STATE[seen.state], lang),
             "sent": t("follow_sent_on", lang, date=_date_text(seen.sent_at, lang)),
             "decided": t("follow_decided_on", lang, date=_date_text(seen.decided_at, lang)) if seen.decided_at else "",
             "reason_label": t("follow_reason", lang),

@@ -35,10 +35,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from atlas import assets, config
+from atlas import assets, config, labels
 from atlas.categories import category_label
 from atlas.countries import country_name, is_country_code
-from atlas.i18n import t
+from atlas.i18n import t, tn
 from atlas.provenance import mention_items, reader_sources, title_index
 from atlas.schema import SLUG
 from atlas.text import safe_url
@@ -288,7 +288,9 @@ def entry_context(snap: Published, record: Mapping[str, Any], base: str, lang: s
             "place": place,
             "address": record.get("address") or "",
             "description": description,
-            "status": t(f"status_{status}", lang) if record.get("kind") == "odc" and status else "",
+            "status": t(labels.STATUS[str(status)], lang)
+            if record.get("kind") == "odc" and status in labels.STATUS
+            else "",
             "opened": str(record.get("opened") or "") if record.get("kind") == "odc" else "",
             "website": safe_url(record.get("website")),
             "map_url": map_url(base, lang, entry=entry_id),
@@ -318,7 +320,7 @@ def country_context(snap: Published, code: str, rows: Sequence[Mapping[str, Any]
         key=lambda item: (str(item["name"]).casefold(), item["url"]),
     )
     page = absolute(base, country_path(code, lang))
-    summary = t("web_country_summary", lang, n=len(items), country=name)
+    summary = tn("web_country_summary", len(items), lang, country=name)
     return {
         **_frame(base, lang, lambda other: country_path(code, other), snap),
         "title": f"{t('web_country_title', lang, country=name)}",

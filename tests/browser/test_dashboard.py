@@ -60,6 +60,19 @@ def test_french_switch_changes_labels(page: Page, small_app) -> None:
     expect(page).to_have_url(re.compile(r"lang=fr"))
 
 
+def test_spanish_switch_changes_labels(page: Page, small_app) -> None:
+    _open(page, small_app.url)
+    page.get_by_test_id("stSidebar").get_by_text("Español").click()
+    expect(page.get_by_role("heading", name="Atlas de la Tecnología Social")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("7 de 7 entradas mostradas")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text("País", exact=True)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "es", timeout=TIMEOUT)
+    legend = page.frame_locator(MAP_FRAME).locator(".atlas-legend")
+    expect(legend).to_contain_text("En esta vista", timeout=TIMEOUT)
+    expect(legend).to_contain_text("Tecnología cívica")  # the categories too
+    expect(page).to_have_url(re.compile(r"lang=es"))
+
+
 def test_csv_download_holds_only_the_filtered_rows(page: Page, small_app) -> None:
     _open(page, small_app.url + "/?country=FR")
     expect(page.get_by_text("2 of 7 entries shown")).to_be_visible(timeout=TIMEOUT)

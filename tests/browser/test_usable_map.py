@@ -342,3 +342,16 @@ def test_a_click_on_an_article_place_shows_it_with_its_articles(page: Page, smal
     expect(panel).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_role("button", name="A test meeting in Umbria").last).to_be_visible()
     expect(page.get_by_text("Click a marker or a table row")).to_be_hidden()
+
+
+def test_the_spanish_map_speaks_spanish(page: Page, small_app) -> None:
+    frame, _ = _map(page, small_app.url + "/?lang=es")
+    expect(frame.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Acercar")
+    expect(frame.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Alejar")
+    expect(frame.locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "Capas")
+    expect(frame.locator(".leaflet-control-zoom-fullscreen")).to_have_attribute("title", "Pantalla completa")
+    titles = frame.locator("[title], [aria-label], [placeholder]").evaluate_all(
+        "els => els.map(e => [e.title, e.getAttribute('aria-label'), e.placeholder].filter(Boolean).join(' | '))"
+    )
+    english = ("Zoom in", "Zoom out", "Layers", "Full Screen", "Find on the map", "entries: zoom in")
+    assert not [t for t in titles if any(word in t for word in english)], titles

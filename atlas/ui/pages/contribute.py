@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from atlas import assets, config, notify
+from atlas import assets, config, labels, notify
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.contribute import (
     BY_NAME,
@@ -37,9 +37,9 @@ from atlas.contribute import (
     message,
 )
 from atlas.countries import country_name
-from atlas.i18n import TRANSLATIONS, t
+from atlas.i18n import N_, t
 from atlas.provenance import reader_sources, title_index
-from atlas.schema import GEO_PRECISIONS, KINDS, ODC_STATUSES, Problem
+from atlas.schema import KINDS, ODC_STATUSES, Problem
 from atlas.sources import SourceUnavailable
 from atlas.store import follow as follow_links
 from atlas.store.errors import InvalidRecord, NotFound, NothingChanged, Refused
@@ -127,7 +127,7 @@ def _form(store: Store | None, lang: str) -> None:
             KINDS,
             key=FormKey.KIND,
             horizontal=True,
-            format_func=lambda k: t(f"form_kind_{k}", lang),
+            format_func=lambda k: t(labels.FORM_KIND[k], lang),
             persist_state="session",
         )
     else:
@@ -153,7 +153,7 @@ def _form(store: Store | None, lang: str) -> None:
         form.field("aliases")
         form.choice("category", list(CATEGORY_IDS), lambda c: category_label(c, lang))
     else:
-        form.choice("status", list(ODC_STATUSES), lambda s: t(f"status_{s}", lang), radio=True)
+        form.choice("status", list(ODC_STATUSES), lambda s: t(labels.STATUS[s], lang), radio=True)
         form.field("opened")
     form.field("website")
     if complete_url(values["website"]) != values["website"]:  # typed without https://: said how it is kept
@@ -201,8 +201,7 @@ class _Fields:
     def field(self, name: str) -> None:
         spec, key, limit = BY_NAME[name], FORM_FIELD_KEYS[name], self.limits[name]
         lang = self.lang
-        hint = "form_description_help" if name.startswith("description_") else f"form_{name}_help"
-        hint = hint if hint in TRANSLATIONS else ""
+        hint = labels.FORM_HELP.get(name, "")
         if spec.area:
             st.text_area(
                 t(spec.label, lang) + (" *" if spec.required else ""),
@@ -222,7 +221,7 @@ class _Fields:
                 max_chars=limit,
                 help=t(hint, lang) if hint else None,
                 type=kind,
-                placeholder=t(f"form_{name}_placeholder", lang) if f"form_{name}_placeholder" in TRANSLATIONS else "",
+                placeholder=t(labels.FORM_PLACEHOLDER[name], lang) if name in labels.FORM_PLACEHOLDER else "",
                 validate="",  # the schema's rules, said next to the field, are the only ones
                 autocomplete="email" if name == "contact" else "off",
                 persist_state="session",
@@ -293,13 +292,13 @@ def _position_panel(position: Position | None, entry: dict | None, values: dict[
         st.info(t("contribute_position_not_found" if searched else "contribute_position_none", lang))
     else:
         st.text(t("contribute_coordinates", lang, lat=f"{position.lat:.5f}", lon=f"{position.lon:.5f}"))
-        level = f"precision_{position.precision}" if position.precision in GEO_PRECISIONS else "contribute_empty"
+        level = labels.PRECISION.get(position.precision) or N_("contribute_empty")
         if entry is not None and entry_position(entry) == position:
             st.caption(t("contribute_position_entry", lang, precision=t(level, lang)))
         elif position.manual:  # published as precise as the zoom of the click; closer for a street
             closer = position.precision != "address" and config.tile_source() is not None
             st.caption(
-                t("pin_published_as", lang, precision=t(f"precision_label_{position.precision}", lang))
+                t("pin_published_as", lang, precision=t(labels.PRECISION_LABEL[position.precision], lang))
                 + (" " + t("pin_zoom_in", lang) if closer else "")
                 + " "
                 + t("pin_click_again", lang)
@@ -343,8 +342,8 @@ def _similar(store: Store, record: dict[str, object], values: dict[str, str], la
 def _field_key(field: str) -> str:
     """Translation key of a field's name (the position's four columns are one: the position)."""
     if field in ("lat", "lon", "geo_precision", "geo_source"):
-        return "contribute_field_position"
-    return f"form_{field}" if f"form_{field}" in TRANSLATIONS else "contribute_field_other"
+        return N_("contribute_field_position")
+    return labels.FORM_FIELD.get(field) or N_("contribute_field_other")
 
 
 def _changes(entry: dict[str, object], clean: dict[str, object], lang: str) -> None:
@@ -372,7 +371,7 @@ def _send_button(
     lang: str,
 ) -> None:
     target = state.form_target()
-    label = "contribute_send_correction" if target else "contribute_send"
+    label = N_("contribute_send_correction") if target else N_("contribute_send")
     _proof(lang)
     if not st.button(t(label, lang), type="primary", key="form_send", on_click=state.mark_attempted):
         return
@@ -400,7 +399,7 @@ def _send_button(
         if exc.reason == "challenge":
             _ask_proof(store, lang)
         else:
-            st.error(t(f"contribute_refused_{exc.reason}", lang), icon=":material/hourglass:")
+            st.error(t(labels.CONTRIBUTE_REFUSED[exc.reason], lang), icon=":material/hourglass:")
     except NothingChanged:
         st.info(t("contribute_nothing_changed", lang), icon=":material/info:")
     except NotFound:
@@ -479,7 +478,7 @@ def _confirmation(sent: FormSent, lang: str) -> None:
     if sent.reference is None:
         st.write(t("contribute_received", lang))
     else:
-        key = "contribute_sent_correction" if sent.correction else "contribute_sent"
+        key = N_("contribute_sent_correction") if sent.correction else N_("contribute_sent")
         st.write(t(key, lang, ref=int(sent.reference)))
     _follow_notice(sent, lang)
     st.button(t("contribute_another", lang), on_click=state.another, key="form_another")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas import labels
 from atlas.articles.focus import article_focus
 from atlas.articles.model import Article
 from atlas.filters import Filters, apply_filters, option_counts
@@ -147,7 +148,7 @@ def render_embed() -> None:
         key=Key.KINDS,
         selection_mode="multi",
         label_visibility="collapsed",
-        format_func=lambda k: f"{t('kind_' + k, lang)} ({int(kinds.get(k, 0))})",
+        format_func=lambda k: f"{t(labels.KIND[k], lang)} ({int(kinds.get(k, 0))})",
     )
     bar.link_button(
         t("embed_open_atlas", lang),

@@ -22,7 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from atlas.categories import CATEGORY_IDS, category_label
-from atlas.i18n import t
+from atlas.i18n import N_, t, tn
+from atlas.labels import MODERATE_ACTION, MODERATE_SECRET, MODERATE_STATE, PRECISION, STATUS
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES
 from atlas.sources import SourceUnavailable
 from atlas.store.records import Change, QueueItem
@@ -56,7 +57,7 @@ def render() -> None:
     problem = auth.secret_problem()
     if problem:  # a cookie anyone could sign: nobody is signed in, nobody may start to
         st.error(
-            t("moderate_sign_in_refused", lang, problem=t(f"moderate_secret_{problem}", lang)),
+            t("moderate_sign_in_refused", lang, problem=t(MODERATE_SECRET[problem], lang)),
             icon=":material/key_off:",
         )
         return
@@ -139,7 +140,7 @@ def render_queue(store: Store, lang: str) -> None:
         t("moderate_filter_action", lang),
         ["submission", "correction"],
         key=Key.MOD_ACTION,
-        format_func=lambda a: t(f"moderate_action_{a}", lang),
+        format_func=lambda a: t(MODERATE_ACTION[a], lang),
         on_change=state.reset_queue_page,
     )
     text = right.text_input(
@@ -150,7 +151,7 @@ def render_queue(store: Store, lang: str) -> None:
     if index >= page.pages:  # the last page emptied by decisions: show the one before
         state.set_page_index(Key.MOD_QUEUE_PAGE, page.pages - 1)
         page = store.queue(page=page.pages - 1, size=PAGE_SIZE, action=action or "", text=text or "")
-    st.caption(t("moderate_queue_count", lang, n=int(page.total)))
+    st.caption(tn("moderate_queue_count", int(page.total), lang))
     if not page.items:
         st.info(t("moderate_queue_empty", lang), icon=":material/inbox:")
     for item in page.items:
@@ -165,7 +166,7 @@ def _item(store: Store, item: QueueItem, lang: str) -> None:
             t(
                 "moderate_item_head",
                 lang,
-                action=t(f"moderate_action_{item.action}", lang),
+                action=t(MODERATE_ACTION[item.action], lang),
                 n=int(rid),
                 kind=t("kind_odc", lang) if item.kind == "odc" else t("kind_organisation", lang),
             )
@@ -290,8 +291,8 @@ def _field_input(field: str, value: str, key: str, lang: str) -> None:
             options.append(value)
         shown = {
             "category": lambda c: category_label(c, lang) if c in CATEGORY_IDS else c,
-            "geo_precision": lambda p: t(f"precision_{p}", lang) if p else "—",
-            "status": lambda s: t(f"status_{s}", lang) if s in ODC_STATUSES else s,
+            "geo_precision": lambda p: t(PRECISION[p], lang) if p else "—",
+            "status": lambda s: t(STATUS[s], lang) if s in ODC_STATUSES else s,
         }[field]
         st.selectbox(t(label_key(field), lang), options, index=options.index(value), key=key, format_func=shown)
     elif field in LONG_FIELDS:
@@ -312,7 +313,7 @@ def _duplicate_form(store: Store, item: QueueItem, lang: str) -> None:
         labels.setdefault(entry_id, label)
     labels.pop(item.entry_id, None)
     if candidates:
-        st.caption(t("moderate_duplicate_similar_live", lang, n=len(candidates)))
+        st.caption(tn("moderate_duplicate_similar_live", len(candidates), lang))
     st.selectbox(
         t("moderate_duplicate_of", lang),
         list(labels),
@@ -382,7 +383,7 @@ def render_entries(store: Store, lang: str) -> None:
             "moderate_entry_meta",
             lang,
             id=entry_id,
-            state=t(f"moderate_state_{entry['state']}", lang),
+            state=t(MODERATE_STATE[str(entry["state"])], lang),
             at=common.when(entry["updated_at"]),
         )
     )
@@ -419,7 +420,7 @@ def render_audit(store: Store, lang: str) -> None:
     index = state.page_index(Key.MOD_AUDIT_PAGE)
     items, total = store.audit(text or "", page=index, size=AUDIT_SIZE)
     pages = max(1, -(-total // AUDIT_SIZE))
-    st.caption(t("moderate_audit_count", lang, n=int(total)))
+    st.caption(tn("moderate_audit_count", int(total), lang))
     frame = _history_frame(items, lang, entries=True)
     st.dataframe(
         frame,
@@ -495,7 +496,7 @@ def _approve(revision_id: int, version: int, kind: str, edited: bool, lang: str)
         lang,
         revision_id,
         lambda store, moderator: store.approve(revision_id, version, moderator, edits or None, note),
-        "moderate_approved",
+        N_("moderate_approved"),
         t("moderate_item_ref", lang, n=revision_id),
     )
 
@@ -506,7 +507,7 @@ def _reject(revision_id: int, version: int, lang: str) -> None:
         lang,
         revision_id,
         lambda store, moderator: store.reject(revision_id, version, moderator, note),
-        "moderate_rejected",
+        N_("moderate_rejected"),
         t("moderate_item_ref", lang, n=revision_id),
     )
 
@@ -520,7 +521,7 @@ def _duplicate(revision_id: int, version: int, lang: str) -> None:
         lang,
         revision_id,
         lambda store, moderator: store.mark_duplicate(revision_id, version, moderator, of),
-        "moderate_marked_duplicate",
+        N_("moderate_marked_duplicate"),
         t("moderate_item_ref", lang, n=revision_id) + f" → {of}",
     )
 
@@ -531,16 +532,16 @@ def _set_state(entry_id: str, target: str, version: int, lang: str) -> None:
         lang,
         entry_id,
         lambda store, moderator: store.set_state(entry_id, target, moderator, note, version),
-        "moderate_withdrawn" if target == "withdrawn" else "moderate_republished",
+        N_("moderate_withdrawn") if target == "withdrawn" else N_("moderate_republished"),
         entry_id,
     )
 
 
 TABS: list[tuple[str, Callable[[Store, str], None]]] = [
-    ("moderate_tab_queue", render_queue),
-    ("moderate_tab_entries", render_entries),
-    ("moderate_tab_duplicates", render_duplicates),
-    ("moderate_tab_articles", render_articles),
-    ("moderate_tab_sources", render_sources),  # licences, publish or undo a run: atlas/ui/moderate_sources.py
-    ("moderate_tab_audit", render_audit),
+    (N_("moderate_tab_queue"), render_queue),
+    (N_("moderate_tab_entries"), render_entries),
+    (N_("moderate_tab_duplicates"), render_duplicates),
+    (N_("moderate_tab_articles"), render_articles),
+    (N_("moderate_tab_sources"), render_sources),  # licences, publish or undo a run: atlas/ui/moderate_sources.py
+    (N_("moderate_tab_audit"), render_audit),
 ]
