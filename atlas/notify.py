@@ -63,7 +63,7 @@ def follow_message(to: str, sender: str, link: str, reference: int, lang: str) -
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(t("follow_mail_body", lang, ref=reference, link=link))
+    message.set_content(t("follow_mail_body", lang, ref=reference, link=link) + "\n")  # a text ends its last line
     message["Content-Language"] = lang  # after set_content, which replaces the Content-* headers
     return message
 

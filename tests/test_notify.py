@@ -65,7 +65,7 @@ def test_the_follow_link_reaches_the_contributor_in_their_language(
     assert settings_env.envelopes == [("atlas@example.org", ["contributor@example.net"])]
     assert message["Subject"] == t("follow_mail_subject", lang, ref=71)
     body = message.get_content()
-    assert link in body and body.replace("\r\n", "\n") == t("follow_mail_body", lang, ref=71, link=link)
+    assert link in body and body.replace("\r\n", "\n") == t("follow_mail_body", lang, ref=71, link=link) + "\n"
     assert message["Content-Language"] == lang
     ours = _ours(caplog)  # (the test's SMTP server logs its own dialogue, as a real one would)
     assert "contributor@example.net" not in ours  # the address is never logged

@@ -13,13 +13,13 @@ CODES = {"organisation", "odc", "civic_tech", "digital_commons", "training", "op
 
 
 def _table(at: AppTest):
-    return next(d for d in at.dataframe if "description" in d.value.columns)
+    return next(d for d in at.dataframe if {"name", "kind_label", "geo_precision_label"} <= set(d.value.columns))
 
 
 def test_the_table_shows_labels_in_the_page_language_and_no_codes_or_ids(app) -> None:
     at = app(lang="fr")
     table = _table(at)
-    shown = list(table.proto.column_order)
+    shown = list(table.proto.column_order) or list(table.value.columns)  # a page of the shown columns only
     assert shown[:4] == ["name", "kind_label", "category_label", "country_name"]
     assert not {"id", "kind", "category", "country", "status", "geo_precision"} & set(shown)
     config = json.loads(table.proto.columns)
