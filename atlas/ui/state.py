@@ -66,6 +66,7 @@ class Key(StrEnum):
     LINK_ENTRY = "entry0"  # the entry a permalink opened, until another one is selected
     RECORD_SHOWN = "_record_shown"  # the entry whose record the embed layout last opened
     TABLE_PICK = "_table_pick"  # the table row selection last handled (the table repeats it on every rerun)
+    PAGES = "_pages"  # this run's pages by name (atlas/ui/navigation.py), for the links between them
 
 
 FILTER_KEYS = {
@@ -98,6 +99,17 @@ def init_from_url() -> None:
     ss[Key.IGNORED_PARAMS] = state.ignored
     ss[Key.LINK_FILTERS] = state.filters
     ss[Key.INITIALISED] = True
+
+
+def remember_pages(pages: Mapping[str, st.Page]) -> None:
+    """The pages `st.navigation` was given in this run (`atlas/ui/navigation.py`), by name."""
+    st.session_state[Key.PAGES] = dict(pages)
+
+
+def page(name: str) -> st.Page:
+    """The page `name` (map, contribute, about, moderate), to link or switch to: the pages link to
+    each other through here, not through the module that lists them (which imports them)."""
+    return st.session_state[Key.PAGES][name]
 
 
 def lang() -> str:

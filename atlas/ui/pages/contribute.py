@@ -43,7 +43,7 @@ from atlas.sources import SourceUnavailable
 from atlas.store.errors import InvalidRecord, NotFound, NothingChanged, Refused
 from atlas.store.source import UNREACHABLE
 from atlas.store.store import Store
-from atlas.ui import follow_link, form_state, navigation, proof_of_work, safe, state
+from atlas.ui import follow_link, form_state, proof_of_work, safe, state
 from atlas.ui.form_state import FORM_FIELD_KEYS, FormDraft, FormKey, FormSent
 from atlas.ui.loaders import current_snapshot, current_store
 from atlas.ui.location_picker import locate, render_location_picker
@@ -58,7 +58,7 @@ def render() -> None:
     st.title(t("page_contribute", lang))
     if config.data_source() == "files":
         st.info(t("contribute_read_only", lang), icon=":material/lock:")
-        st.page_link(navigation.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
+        st.page_link(state.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
         return
     safe.stylesheet(FORM_CSS)
     sent = form_state.form_sent()
@@ -437,7 +437,7 @@ def _confirmation(sent: FormSent, lang: str) -> None:
         st.write(t(key, lang, ref=int(sent.reference)))
     follow_link.notice(sent, lang)
     st.button(t("contribute_another", lang), on_click=form_state.another, key="form_another")
-    st.page_link(navigation.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
+    st.page_link(state.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
 
 
 # -- the sources of a correction, as a reader reads them (issue 25) -----------------------------
