@@ -14,10 +14,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _page() -> None:
-    from atlas.ui import state
+    from atlas.ui import navigation, state
     from atlas.ui.pages import about
 
     state.init_from_url()
+    navigation.pages()  # as app.py does: the pages the page links to
     about.render()
 
 

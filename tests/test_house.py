@@ -17,7 +17,6 @@ OVERSIZE = {
     "atlas/store/drafts.py": 730,
     "atlas/imports/readers.py": 698,
     "atlas/store/store.py": 690,
-    "atlas/ui/state.py": 591,
     "atlas/imports/mapping.py": 576,
     "atlas/web/published.py": 518,
 }

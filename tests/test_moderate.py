@@ -30,10 +30,11 @@ HOSTILE = "**Bold** <b>x</b> [link](javascript:alert(1))"
 
 
 def _page() -> None:
-    from atlas.ui import state
+    from atlas.ui import navigation, state
     from atlas.ui.pages import moderate
 
     state.init_from_url()
+    navigation.pages()  # as app.py does: the pages the page links to
     moderate.render()
 
 

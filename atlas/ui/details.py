@@ -21,7 +21,7 @@ from atlas.store.records import HistoryItem
 from atlas.store.source import UNREACHABLE
 from atlas.store.store import Store
 from atlas.text import safe_url
-from atlas.ui import navigation, safe, state
+from atlas.ui import form_state, safe, state
 from atlas.ui.loaders import current_store
 from atlas.ui.state import chosen_article, link_entry, open_article, selected_id, selected_place
 
@@ -135,10 +135,10 @@ def render_living_record(entry_id: str, lang: str) -> None:
         t("contribute_suggest", lang),
         key="suggest_correction",
         icon=":material/edit:",
-        on_click=state.start_correction,
+        on_click=form_state.start_correction,
         args=(entry_id,),
     ):
-        st.switch_page(navigation.page("contribute"))
+        st.switch_page(state.page("contribute"))
     if history:
         with st.expander(t("contribute_history", lang)):
             for item in reversed(history):

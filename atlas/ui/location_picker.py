@@ -26,7 +26,7 @@ from atlas.geocoding.cache import GeoCache
 from atlas.geocoding.pipeline import Geocoder
 from atlas.map.build import labels_url, outlines_url
 from atlas.map.elements import BaseOutlines, PlaceLabels
-from atlas.ui.state import FormKey
+from atlas.ui.form_state import FormKey
 
 log = logging.getLogger("atlas.ui")
 PIN_COLOUR = "#c0392b"

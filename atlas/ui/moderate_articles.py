@@ -34,7 +34,6 @@ from atlas.ui import safe, state
 from atlas.ui.state import Key, item_key
 
 DRAFT_PAGE_SIZE = 10  # drafts listed a page
-MAX_SEARCH = 200
 TEXT_FIELDS = ("title_en", "title_fr", "summary_en", "summary_fr")
 LINK_KINDS = ("organisation", "odc", "place", "candidate")
 CANDIDATE_FIELDS = ("name", "category", "country", "city")  # what a moderator checks before accepting one
@@ -46,7 +45,10 @@ def render_articles(store: Store, lang: str) -> None:
     st.caption(t("drafts_help", lang))
     text = str(
         st.text_input(
-            t("drafts_search", lang), key=Key.MOD_DRAFT_TEXT, max_chars=MAX_SEARCH, on_change=state.reset_draft_page
+            t("drafts_search", lang),
+            key=Key.MOD_DRAFT_TEXT,
+            max_chars=common.MAX_SEARCH,
+            on_change=state.reset_draft_page,
         )
         or ""
     )

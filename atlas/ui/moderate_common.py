@@ -29,6 +29,8 @@ from atlas.ui import auth, state
 from atlas.ui.loaders import current_store
 from atlas.ui.state import Key
 
+MAX_SEARCH = 200  # characters of a moderator's search box
+
 
 def field_rows(rows: list[tuple[str, str]], key: str, lang: str) -> None:
     """A field's label (ours) and its value (plain text, wrapped in its column) on one line each."""

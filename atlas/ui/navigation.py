@@ -1,4 +1,4 @@
-"""The app's pages, in one place (app.py lists them; pages link to each other through `page`)."""
+"""The app's pages, in one place (app.py lists them; pages link to each other through `state.page`)."""
 
 from __future__ import annotations
 
@@ -28,5 +28,9 @@ def page(name: str) -> st.Page:
 
 
 def pages() -> list[st.Page]:
+    """Every page, in the menu's order; remembered for this run so that pages can link to each
+    other (`state.page`)."""
     auth.return_after_sign_in()  # back from the identity provider: to the page the sign-in began on
-    return [page(name) for name in _spec()]
+    listed = {name: page(name) for name in _spec()}
+    state.remember_pages(listed)
+    return list(listed.values())

@@ -9,7 +9,7 @@ from atlas.categories import CATEGORIES
 from atlas.i18n import t
 from atlas.opendata import data_licence
 from atlas.text import safe_url
-from atlas.ui import navigation, safe, state
+from atlas.ui import safe, state
 from atlas.ui.loaders import current_snapshot
 
 
@@ -50,6 +50,6 @@ def render() -> None:
     st.write(t("about_checks", lang))
     st.subheader(t("about_contribute_title", lang))
     st.write(t("about_contribute", lang))
-    st.page_link(navigation.page("contribute"), label=t("page_contribute", lang))
+    st.page_link(state.page("contribute"), label=t("page_contribute", lang))
     st.subheader(t("about_privacy_title", lang))
     st.write(t("about_privacy", lang))

@@ -10,13 +10,12 @@ values), never as Markdown or HTML.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import streamlit as st
 
-from atlas import assets, config, labels, notify
+from atlas import config, labels
 from atlas.categories import CATEGORY_IDS, category_label
 from atlas.contribute import (
     BY_NAME,
@@ -41,15 +40,13 @@ from atlas.i18n import N_, t
 from atlas.provenance import reader_sources, title_index
 from atlas.schema import KINDS, ODC_STATUSES, Problem
 from atlas.sources import SourceUnavailable
-from atlas.store import follow as follow_links
 from atlas.store.errors import InvalidRecord, NotFound, NothingChanged, Refused
 from atlas.store.source import UNREACHABLE
 from atlas.store.store import Store
-from atlas.ui import navigation, safe, share, state
+from atlas.ui import follow_link, form_state, proof_of_work, safe, state
+from atlas.ui.form_state import FORM_FIELD_KEYS, FormDraft, FormKey, FormSent
 from atlas.ui.loaders import current_snapshot, current_store
 from atlas.ui.location_picker import locate, render_location_picker
-from atlas.ui.state import FORM_FIELD_KEYS, FormDraft, FormKey, FormSent
-from atlas.web.follow import follow_path
 from atlas.web.proxy import VISITOR_COOKIE, visitor_token
 
 FORM_CSS = Path(__file__).resolve().parents[3] / "static" / "contribute" / "form.css"
@@ -61,10 +58,10 @@ def render() -> None:
     st.title(t("page_contribute", lang))
     if config.data_source() == "files":
         st.info(t("contribute_read_only", lang), icon=":material/lock:")
-        st.page_link(navigation.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
+        st.page_link(state.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
         return
     safe.stylesheet(FORM_CSS)
-    sent = state.form_sent()
+    sent = form_state.form_sent()
     if sent is not None:
         _confirmation(sent, lang)
         return
@@ -96,9 +93,9 @@ def _answers(store: Store) -> bool:
 
 def _load(store: Store | None, lang: str) -> bool:
     """Fill the widgets for the current target (once); False when there is no form to show."""
-    target = state.form_target()
-    if not target or state.form_loaded():
-        state.load_form(FormDraft)
+    target = form_state.form_target()
+    if not target or form_state.form_loaded():
+        form_state.load_form(FormDraft)
         return True
     try:
         entry = store.entry(target) if store is not None else None
@@ -109,17 +106,17 @@ def _load(store: Store | None, lang: str) -> bool:
     elif entry is None or entry["state"] != "published":
         st.warning(t("contribute_entry_gone", lang), icon=":material/warning:")
     if entry is None or entry["state"] != "published":
-        st.button(t("contribute_new_instead", lang), on_click=state.start_new, key="form_new_instead")
+        st.button(t("contribute_new_instead", lang), on_click=form_state.start_new, key="form_new_instead")
         return False
     query = (str(entry["city"] or ""), str(entry["country"] or ""), str(entry["address"] or ""))
     draft = FormDraft(str(entry["kind"]), _correction_values(entry), entry_position(entry), query, dict(entry))
-    state.load_form(lambda: draft)
+    form_state.load_form(lambda: draft)
     return True
 
 
 def _form(store: Store | None, lang: str) -> None:
-    target = state.form_target()
-    entry = state.form_entry() if target else None
+    target = form_state.form_target()
+    entry = form_state.form_entry() if target else None
     if entry is None:
         st.caption(t("contribute_intro", lang))
         st.radio(
@@ -134,16 +131,16 @@ def _form(store: Store | None, lang: str) -> None:
         with st.container(border=True):
             st.caption(t("contribute_correcting", lang))
             safe.strong(entry["name"])
-            st.button(t("contribute_new_instead", lang), on_click=state.start_new, key="form_new_instead")
-    kind = state.form_kind()
-    values = state.form_values()
+            st.button(t("contribute_new_instead", lang), on_click=form_state.start_new, key="form_new_instead")
+    kind = form_state.form_kind()
+    values = form_state.form_values()
     position = _position(values, lang)
     record = form_record(kind, values, position)
     if entry is not None:
         record = _kept_sources(record, entry)
     clean, problems = store.check(kind, record) if store is not None else check_record(kind, record)
     problems = [*problems, *check_extras(values["contact"], values["note"])]
-    shown = by_field(problems, values, state.form_attempted())
+    shown = by_field(problems, values, form_state.form_attempted())
     limits = {name: field_limit(name, (entry or {}).get(name, "")) for name in BY_NAME}
     form = _Fields(lang, shown, limits)
 
@@ -274,14 +271,14 @@ def _country_codes() -> list[str]:
 def _position(values: dict[str, str], lang: str) -> Position | None:
     """The entry's position: looked up again when the city, country or address change (`follow`)."""
     query = (values["city"].strip(), values["country"].strip(), values["address"].strip())
-    before = state.form_geo_query()
-    current = state.form_position()
+    before = form_state.form_geo_query()
+    current = form_state.form_position()
     current = current if isinstance(current, Position) else None
     if before != query:
         with st.spinner(t("contribute_locating", lang)):
             found = locate(*query)
         current = follow(current, before, query, found)
-        state.set_form_position(current, query)
+        form_state.set_form_position(current, query)
     return current
 
 
@@ -308,11 +305,11 @@ def _position_panel(position: Position | None, entry: dict | None, values: dict[
         if position.label:
             safe.text(position.label)
     clicked = render_location_picker(position, lang=lang)
-    if clicked is not None and state.form_new_click((clicked.lat, clicked.lon)):
-        state.set_form_position(clicked, state.form_geo_query())
+    if clicked is not None and form_state.form_new_click((clicked.lat, clicked.lon)):
+        form_state.set_form_position(clicked, form_state.form_geo_query())
         st.rerun()
     if position is not None and position.manual:
-        st.button(t("contribute_relocate", lang), on_click=state.relocate, key="form_relocate")
+        st.button(t("contribute_relocate", lang), on_click=form_state.relocate, key="form_relocate")
 
 
 def _similar(store: Store, record: dict[str, object], values: dict[str, str], lang: str) -> None:
@@ -334,7 +331,7 @@ def _similar(store: Store, record: dict[str, object], values: dict[str, str], la
             st.button(
                 t("contribute_similar_choose", lang),
                 key=f"form_similar_{candidate.id}",
-                on_click=state.start_correction,
+                on_click=form_state.start_correction,
                 args=(candidate.id,),
             )
 
@@ -370,13 +367,13 @@ def _send_button(
     problems: list[Problem],
     lang: str,
 ) -> None:
-    target = state.form_target()
+    target = form_state.form_target()
     label = N_("contribute_send_correction") if target else N_("contribute_send")
-    _proof(lang)
-    if not st.button(t(label, lang), type="primary", key="form_send", on_click=state.mark_attempted):
+    proof_of_work.render(lang)
+    if not st.button(t(label, lang), type="primary", key="form_send", on_click=form_state.mark_attempted):
         return
-    if state.honeypot_filled():  # a bot: thank it, store nothing
-        state.set_form_sent(FormSent(None, target, bool(target)))
+    if form_state.honeypot_filled():  # a bot: thank it, store nothing
+        form_state.set_form_sent(FormSent(None, target, bool(target)))
         st.rerun()
     if any(blocking(p) for p in problems):
         st.error(t("contribute_fix_first", lang), icon=":material/error:")
@@ -388,7 +385,7 @@ def _send_button(
         "contact": values["contact"].strip(),
         "note": values["note"],
         **_visitor(),
-        "proof": state.form_proof(),
+        "proof": form_state.form_proof(),
     }
     try:
         if target:
@@ -397,7 +394,7 @@ def _send_button(
             done = store.submit(kind, record, **options)
     except Refused as exc:
         if exc.reason == "challenge":
-            _ask_proof(store, lang)
+            proof_of_work.ask(store, _visitor(), lang)
         else:
             st.error(t(labels.CONTRIBUTE_REFUSED[exc.reason], lang), icon=":material/hourglass:")
     except NothingChanged:
@@ -412,9 +409,9 @@ def _send_button(
     except UNREACHABLE:
         st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
     else:
-        state.set_form_challenge(None)
-        url, mailed = _follow_link(store, done.revision_id, options["contact"], lang)
-        state.set_form_sent(FormSent(done.revision_id, done.entry_id, bool(target), url, mailed))
+        form_state.set_form_challenge(None)
+        url, mailed = follow_link.make(store, done.revision_id, options["contact"], lang)
+        form_state.set_form_sent(FormSent(done.revision_id, done.entry_id, bool(target), url, mailed))
         st.rerun()
 
 
@@ -431,48 +428,6 @@ def _visitor() -> dict[str, str]:
     }
 
 
-# -- the proof of work, when the moderators' queue is under pressure ---------------------------
-
-PROOF_COMPONENT = "form_proof_work"
-
-
-@cache
-def _proof_component() -> Any:
-    return st.components.v2.component("atlas_proof", js=(assets.OWN_DIR / "proof.mjs").read_text(encoding="utf-8"))
-
-
-def _ask_proof(store: Store, lang: str) -> None:
-    """The queue is under pressure: ask this visitor's browser for a proof of work, then a new send."""
-    visitor = _visitor()
-    try:
-        challenge = store.challenge(visitor["client"], visitor["session"])
-    except UNREACHABLE:
-        st.error(t("contribute_outage", lang), icon=":material/cloud_off:")
-        return
-    # None: the pressure went down meanwhile, and sending again will do
-    state.set_form_challenge(None if challenge is None else (challenge.seed, challenge.bits))
-    st.rerun()
-
-
-def _solved() -> None:
-    value = state.component_trigger(PROOF_COMPONENT, "solved")
-    if value:
-        state.set_form_proof(str(value))
-
-
-def _proof(lang: str) -> None:
-    """While a proof is asked: the script that finds it, and where the person stands."""
-    asked = state.form_challenge()
-    if not asked:
-        return
-    if state.form_proof():
-        st.info(t("contribute_proof_ready", lang), icon=":material/check:")
-        return
-    seed, bits = asked
-    st.info(t("contribute_proof_working", lang), icon=":material/hourglass:")
-    _proof_component()(key=PROOF_COMPONENT, data={"seed": seed, "bits": bits}, on_solved_change=_solved)
-
-
 def _confirmation(sent: FormSent, lang: str) -> None:
     st.success(t("contribute_sent_title", lang), icon=":material/check_circle:")
     if sent.reference is None:
@@ -480,37 +435,9 @@ def _confirmation(sent: FormSent, lang: str) -> None:
     else:
         key = N_("contribute_sent_correction") if sent.correction else N_("contribute_sent")
         st.write(t(key, lang, ref=int(sent.reference)))
-    _follow_notice(sent, lang)
-    st.button(t("contribute_another", lang), on_click=state.another, key="form_another")
-    st.page_link(navigation.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
-
-
-# -- following the proposal (issue 25): the private link, shown and e-mailed -------------------
-
-
-def _follow_link(store: Store, revision_id: int, contact: str, lang: str) -> tuple[str, bool]:
-    """A follow page for the proposal just stored, and whether its link was e-mailed to `contact`.
-    ("", False) when the database failed meanwhile: the proposal is stored, the page says its reference."""
-    try:
-        token = follow_links.create(store, revision_id, lang)
-    except UNREACHABLE:
-        return "", False
-    url = share.site_root(share.page_base()) + follow_path(token)
-    mailed = bool(contact) and notify.send_follow_link(contact, url, revision_id, lang)
-    return url, mailed
-
-
-def _follow_notice(sent: FormSent, lang: str) -> None:
-    """After sending: the private follow link, to keep (and to open), and whether it was e-mailed."""
-    if not sent.follow_url:
-        return
-    with st.container(border=True, key="form_follow"):
-        st.subheader(t("contribute_follow_heading", lang))
-        st.caption(t("contribute_follow_text", lang))
-        safe.code(sent.follow_url)
-        st.link_button(t("contribute_follow_open", lang), sent.follow_url, icon=":material/open_in_new:")
-        if sent.mailed:
-            st.caption(t("contribute_follow_mailed", lang))
+    follow_link.notice(sent, lang)
+    st.button(t("contribute_another", lang), on_click=form_state.another, key="form_another")
+    st.page_link(state.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
 
 
 # -- the sources of a correction, as a reader reads them (issue 25) -----------------------------

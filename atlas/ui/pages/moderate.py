@@ -16,9 +16,7 @@ log are drawn here; what the tabs share (the decision runner `act`, the pager, f
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
 
-import pandas as pd
 import streamlit as st
 
 from atlas.categories import CATEGORY_IDS, category_label
@@ -26,22 +24,21 @@ from atlas.i18n import N_, t, tn
 from atlas.labels import MODERATE_ACTION, MODERATE_SECRET, MODERATE_STATE, PRECISION, STATUS
 from atlas.schema import GEO_PRECISIONS, ODC_STATUSES
 from atlas.sources import SourceUnavailable
-from atlas.store.records import Change, QueueItem
+from atlas.store.records import QueueItem
 from atlas.store.store import MAX_NOTE, Store
 from atlas.text import fold
-from atlas.ui import auth, safe, state
+from atlas.ui import auth, moderate_audit, safe, state
 from atlas.ui import moderate_common as common
 from atlas.ui.loaders import current_snapshot, current_store
 from atlas.ui.moderate_articles import render_articles
+from atlas.ui.moderate_audit import render_audit
 from atlas.ui.moderate_common import editable_fields, label_key, shown_value
 from atlas.ui.moderate_duplicates import render_duplicates
 from atlas.ui.moderate_sources import render_sources
 from atlas.ui.state import Key, item_key
 
 PAGE_SIZE = 10  # queue items a page
-AUDIT_SIZE = 50  # audit-log rows a page
 SEARCH_LIMIT = 20  # entries offered by a name search
-MAX_SEARCH = 200  # characters of a search box
 LONG_FIELDS = ("description_en", "description_fr")
 
 
@@ -144,7 +141,7 @@ def render_queue(store: Store, lang: str) -> None:
         on_change=state.reset_queue_page,
     )
     text = right.text_input(
-        t("moderate_filter_text", lang), key=Key.MOD_TEXT, max_chars=MAX_SEARCH, on_change=state.reset_queue_page
+        t("moderate_filter_text", lang), key=Key.MOD_TEXT, max_chars=common.MAX_SEARCH, on_change=state.reset_queue_page
     )
     index = state.page_index(Key.MOD_QUEUE_PAGE)
     page = store.queue(page=index, size=PAGE_SIZE, action=action or "", text=text or "")
@@ -307,7 +304,8 @@ def _duplicate_form(store: Store, item: QueueItem, lang: str) -> None:
     candidates = store.similar(record, exclude=item.entry_id, pending=True)
     labels = {c.id: _entry_label(c.name, c.city, c.country, c.id) for c in candidates}
     query = str(
-        st.text_input(t("moderate_duplicate_search", lang), key=item_key("dupq", rid), max_chars=MAX_SEARCH) or ""
+        st.text_input(t("moderate_duplicate_search", lang), key=item_key("dupq", rid), max_chars=common.MAX_SEARCH)
+        or ""
     )
     for entry_id, label in search_published(query).items():
         labels.setdefault(entry_id, label)
@@ -355,7 +353,9 @@ def _entry_label(name: object, city: object, country: object, entry_id: object) 
 
 def render_entries(store: Store, lang: str) -> None:
     st.caption(t("moderate_entries_help", lang))
-    text = str(st.text_input(t("moderate_entries_search", lang), key=Key.MOD_ENTRY_TEXT, max_chars=MAX_SEARCH) or "")
+    text = str(
+        st.text_input(t("moderate_entries_search", lang), key=Key.MOD_ENTRY_TEXT, max_chars=common.MAX_SEARCH) or ""
+    )
     labels = search_published(text)
     exact = store.entry(text.strip()) if text.strip() else None
     if exact is not None:  # any state, by its exact id: how a withdrawn entry is found again
@@ -390,7 +390,9 @@ def render_entries(store: Store, lang: str) -> None:
     fields = editable_fields(str(entry["kind"]))
     common.field_rows([(f, shown_value(f, entry.get(f), lang)) for f in fields], item_key("record", entry_id), lang)
     st.subheader(t("moderate_history", lang))
-    st.dataframe(_history_frame(store.history(entry_id, public=False), lang), hide_index=True, width="stretch")
+    st.dataframe(
+        moderate_audit.history_frame(store.history(entry_id, public=False), lang), hide_index=True, width="stretch"
+    )
     target = {"published": "withdrawn", "withdrawn": "published"}.get(str(entry["state"]))
     if target is None:
         return
@@ -404,83 +406,6 @@ def render_entries(store: Store, lang: str) -> None:
             on_click=_set_state,
             args=(entry_id, target, int(str(entry["version"])), lang),
         )
-
-
-# -- the audit log ----------------------------------------------------------------------------
-
-
-def render_audit(store: Store, lang: str) -> None:
-    text = st.text_input(
-        t("moderate_audit_search", lang),
-        key=Key.MOD_AUDIT_TEXT,
-        max_chars=MAX_SEARCH,
-        on_change=state.reset_audit_page,
-        help=t("moderate_audit_search_help", lang),
-    )
-    index = state.page_index(Key.MOD_AUDIT_PAGE)
-    items, total = store.audit(text or "", page=index, size=AUDIT_SIZE)
-    pages = max(1, -(-total // AUDIT_SIZE))
-    st.caption(tn("moderate_audit_count", int(total), lang))
-    frame = _history_frame(items, lang, entries=True)
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        row_height=AUDIT_ROW_HEIGHT,
-        column_config=_audit_columns(list(frame.columns), lang),
-    )
-    common.pager(Key.MOD_AUDIT_PAGE, index, pages, lang)
-
-
-AUDIT_ROW_HEIGHT = 96  # px: over Streamlit's 4rem, the table wraps its text (four lines a row) instead of cutting it
-AUDIT_WIDTHS: dict[
-    str, Literal["small", "medium", "large"]
-] = {  # the short columns narrow, so that who decided and why have the room
-    "moderate_col_when": "small",
-    "moderate_col_entry": "small",
-    "moderate_col_action": "small",
-    "moderate_col_status": "small",
-    "moderate_col_author": "medium",
-    "moderate_col_decided_by": "medium",
-    "moderate_col_reason": "large",
-    "moderate_col_changes": "large",
-}
-
-
-def _audit_columns(columns: list[str], lang: str) -> dict[str, Any]:
-    """The audit log's columns: widths by what they hold, the full text in each cell's tooltip."""
-    titles = {t(key, lang): key for key in AUDIT_WIDTHS}
-    return {
-        column: st.column_config.TextColumn(column, width=AUDIT_WIDTHS[titles[column]])
-        for column in columns
-        if column in titles
-    }
-
-
-def _history_frame(items: list, lang: str, entries: bool = False) -> pd.DataFrame:
-    columns: dict[str, list[str]] = {t("moderate_col_when", lang): [common.when(i.at) for i in items]}
-    if entries:
-        columns[t("moderate_col_entry", lang)] = [i.entry_id for i in items]
-    columns.update(
-        {
-            t("moderate_col_action", lang): [common.word("action", i.action, lang) for i in items],
-            t("moderate_col_status", lang): [common.word("status", i.status, lang) for i in items],
-            t("moderate_col_author", lang): [i.author for i in items],
-            t("moderate_col_decided_by", lang): [i.decided_by for i in items],
-            t("moderate_col_reason", lang): [i.decision_note for i in items],
-            t("moderate_col_changes", lang): [_summary(i.changes) for i in items],
-        }
-    )
-    return pd.DataFrame(columns)
-
-
-def _summary(changes: tuple[Change, ...]) -> str:
-    return "; ".join(
-        f"{c.field}: {common.cell(c.new)}"
-        if c.old in (None, "")
-        else f"{c.field}: {common.cell(c.old)} → {common.cell(c.new)}"
-        for c in changes
-    )
 
 
 # -- decisions (widget callbacks) -------------------------------------------------------------
