@@ -1124,6 +1124,15 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "seeded_from_folder": {"en": "Filled from: {folder}", "fr": "Remplie depuis : {folder}"},
     "seeded_serving_folder": {"en": "Set to serve: {folder}", "fr": "Dossier à servir : {folder}"},
+    # fields (issue 23) ----------------------------------------------------------------------
+    "form_postcode": {"en": "Postcode", "fr": "Code postal"},
+    "form_region": {"en": "Region, state or province", "fr": "Région, État ou province"},
+    "form_region_help": {
+        "en": "As written locally, e.g. Île-de-France, Bourgogne-Franche-Comté",
+        "fr": "Telle qu'on l'écrit sur place, par exemple Île-de-France, Bourgogne-Franche-Comté",
+    },
+    "col_postcode": {"en": "Postcode", "fr": "Code postal"},
+    "col_region": {"en": "Region", "fr": "Région"},
 }
 
 

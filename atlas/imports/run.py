@@ -200,9 +200,6 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
         language = (detect_language(description) or mapping.description_language) if description else ""
         if description and not record[f"description_{language}"]:
             record[f"description_{language}"] = description
-        postcode = _text_of(fields.get("postcode")).strip()
-        if postcode and postcode not in record["address"]:
-            record["address"] = ", ".join(p for p in (record["address"], postcode) if p)
         if record["country"]:
             code = country_from_any_name(record["country"])
             if code is None:
@@ -614,11 +611,23 @@ def _match_new(s: Session, new_rows: list[Incoming], report: ImportReport) -> No
         return
     columns = (Entry.id, Entry.name, Entry.aliases, Entry.country, Entry.city, Entry.lat, Entry.lon)
     existing = s.execute(
-        select(*columns, Entry.geo_precision, Entry.website, Entry.address).where(
+        select(*columns, Entry.geo_precision, Entry.website, Entry.address, Entry.postcode).where(
             Entry.state.in_(("published", "pending"))
         )
     ).all()
-    names = ("id", "name", "aliases", "country", "city", "lat", "lon", "geo_precision", "website", "address")
+    names = (
+        "id",
+        "name",
+        "aliases",
+        "country",
+        "city",
+        "lat",
+        "lon",
+        "geo_precision",
+        "website",
+        "address",
+        "postcode",
+    )
     records = [dict(zip(names, row, strict=True)) for row in existing]
     prepared = [prepare(r) for r in records] + [prepare(i.data) for i in new_rows]
     among = [False] * len(records) + [True] * len(new_rows)

@@ -163,6 +163,8 @@ def _form(store: Store | None, lang: str) -> None:
         form.choice("country", codes, lambda c: country_name(c, lang))
         form.field("city")
         form.field("address")
+        form.field("postcode")
+        form.field("region")
     with right:
         _position_panel(position, entry, values, lang)
         form.messages(POSITION)
