@@ -316,7 +316,9 @@ def geocode_missing(incoming: list[Incoming], offline: bool | None = None, progr
         if progress is not None:
             progress("placing", n, len(todo))
         r = item.record
-        found = geocoder.geocode(r["city"] or None, r["country"], r["address"] or None)
+        # the street with its postcode (which helps an online geocoder); a postcode alone is no street
+        street = f"{r['address']}, {r['postcode']}" if r["address"] and r["postcode"] else r["address"]
+        found = geocoder.geocode(r["city"] or None, r["country"], street or None)
         if found is None:
             item.result.problems.append(
                 f"not placed: the importer looked up {', '.join(p for p in (r['city'], r['country']) if p)} "
