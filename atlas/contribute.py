@@ -57,6 +57,8 @@ FIELDS: tuple[Field, ...] = (
     Field("country", 2, required=True, choice=True),
     Field("city", 120),
     Field("address", 300),
+    Field("postcode", 20),
+    Field("region", 120),
     Field("website", 500),
     Field("description_en", MAX_TEXT, area=True),
     Field("description_fr", MAX_TEXT, area=True),

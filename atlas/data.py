@@ -32,6 +32,8 @@ FRAME_COLUMNS = (
     "country_name_fr",
     "city",
     "address",
+    "postcode",
+    "region",
     "lat",
     "lon",
     "geo_precision",

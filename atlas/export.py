@@ -41,6 +41,8 @@ EXPORT_COLUMNS = (
     "country_name",
     "city",
     "address",
+    "postcode",
+    "region",
     "lat",
     "lon",
     "geo_precision",

@@ -279,6 +279,8 @@ def hsds_tables(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
                 "location_id": location,
                 "address_1": r.get("address", ""),
                 "city": r.get("city", ""),
+                "state_province": r.get("region", ""),
+                "postal_code": r.get("postcode", ""),
                 "country": r.get("country", ""),
                 "address_type": "physical",
             }
@@ -396,6 +398,10 @@ def jsonld_graph(frame: pd.DataFrame, same_as: Mapping[str, Sequence[str]] | Non
             address["addressLocality"] = r["city"]
         if r.get("address"):
             address["streetAddress"] = r["address"]
+        if r.get("postcode"):
+            address["postalCode"] = r["postcode"]
+        if r.get("region"):
+            address["addressRegion"] = r["region"]
         node["address"] = address
         lat, lon = r.get("lat"), r.get("lon")
         if isinstance(lat, float) and isinstance(lon, float) and math.isfinite(lat) and math.isfinite(lon):

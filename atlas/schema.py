@@ -106,6 +106,7 @@ class FileSchema:
     optional: tuple[str, ...]
     nonempty: tuple[str, ...]
     order: tuple[str, ...] = ()  # the file's column order (every column), as written by exports
+    written: tuple[str, ...] = ()  # optional columns a written file always has, even when no row fills them
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -135,7 +136,7 @@ ORGANISATIONS = FileSchema(
         "description_fr",
         "source",
     ),
-    optional=("aliases", "geo_source"),
+    optional=("aliases", "geo_source", "postcode", "region"),
     nonempty=("id", "name", "category", "country", "source"),
     order=(
         "id",
@@ -145,6 +146,8 @@ ORGANISATIONS = FileSchema(
         "country",
         "city",
         "address",
+        "postcode",
+        "region",
         "lat",
         "lon",
         "geo_precision",
@@ -154,12 +157,13 @@ ORGANISATIONS = FileSchema(
         "description_fr",
         "source",
     ),
+    written=("postcode", "region"),
 )
 ODCS = FileSchema(
     kind="odc",
     filename="odc.csv",
     required=("id", "name", "country", "city", "lat", "lon", "geo_precision", "status", "opened", "source"),
-    optional=("address", "geo_source", "description_en", "description_fr", "website"),
+    optional=("address", "geo_source", "description_en", "description_fr", "website", "postcode", "region"),
     nonempty=("id", "name", "country", "status", "source"),
     order=(
         "id",
@@ -167,6 +171,8 @@ ODCS = FileSchema(
         "country",
         "city",
         "address",
+        "postcode",
+        "region",
         "lat",
         "lon",
         "geo_precision",
@@ -178,9 +184,20 @@ ODCS = FileSchema(
         "description_fr",
         "source",
     ),
+    written=("postcode", "region"),
 )
 SCHEMAS: dict[str, FileSchema] = {s.kind: s for s in (ORGANISATIONS, ODCS)}
-TEXT_COLUMNS = ("name", "aliases", "city", "address", "description_en", "description_fr", "source")
+TEXT_COLUMNS = (
+    "name",
+    "aliases",
+    "city",
+    "address",
+    "postcode",
+    "region",
+    "description_en",
+    "description_fr",
+    "source",
+)
 
 
 class _Collector:

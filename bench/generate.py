@@ -246,7 +246,7 @@ def organisation_rows(rows: int, seed: int = DEFAULT_SEED) -> list[list[str]]:
             f"fondée en {year}.",
             "source": f"synthetic: bench.generate seed {seed}",
         }
-        out.append([record[c] for c in columns])
+        out.append([record.get(c, "") for c in columns])  # (postcode, region: empty)
     return out
 
 
@@ -278,7 +278,7 @@ def odc_rows(count: int, seed: int = DEFAULT_SEED) -> list[list[str]]:
             "et accompagnement de start-ups.",
             "website": "",
         }
-        out.append([record[c] for c in columns])
+        out.append([record.get(c, "") for c in columns])  # (postcode, region: empty)
     return out
 
 

@@ -65,6 +65,8 @@ def org_rows(draw, i: int) -> dict[str, str]:
         "country": draw(st.sampled_from(COUNTRIES)),
         "city": draw(phrase),
         "address": draw(phrase),
+        "postcode": draw(phrase),
+        "region": draw(phrase),
         "lat": str(draw(half)) if located else "",
         "lon": str(draw(lon_half)) if located else "",
         "geo_precision": "city" if located else "",
@@ -106,7 +108,7 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, str]], style: int = 0) -
         else csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     )
     writer.writerow(columns)
-    writer.writerows([row[c] for c in columns] for row in rows)
+    writer.writerows([row.get(c, "") for c in columns] for row in rows)  # (a column a row lacks: empty)
     return out.getvalue().encode("utf-8")
 
 

@@ -271,3 +271,14 @@ def test_every_field_has_a_translated_label() -> None:
 
     fields = set(DATA_FIELDS) | {c for schema in SCHEMAS.values() for c in schema.columns}
     assert [f for f in sorted(fields) if label_key(f) not in TRANSLATIONS] == []
+
+
+def test_a_correction_of_the_postcode_and_region_shows_them_labelled(store) -> None:
+    """Issue 23: the moderators see a proposed postcode and region, named in their language."""
+    store.propose_correction("alpha-civic", {"postcode": "69002", "region": "Auvergne-Rhône-Alpes"})
+    at = page()
+    captions = [c.value for c in at.caption]
+    assert "Postcode" in captions and "Region" in captions
+    assert "—  →  69002" in texts(at) and "—  →  Auvergne-Rhône-Alpes" in texts(at)
+    french = page(lang="fr")
+    assert {"Code postal", "Région"} <= {c.value for c in french.caption}

@@ -13,6 +13,7 @@ columns:                       # source column -> atlas field (null: known, not 
   address.addressCountry: country
   address.streetAddress: address
   address.postalCode: postcode
+  address.addressRegion: region
   categories: category
   description: description
   website: website
@@ -33,11 +34,12 @@ A mapping may be partial: the columns it does not name are still guessed from th
 (and a column whose values look like e-mail addresses or phone numbers is private), so a mapping
 that only says `default_category: network` keeps every other column recognised.
 
-Fields: every atlas column (`name`, `aliases`, `category`, `country`, `city`, `address`, `lat`,
-`lon`, `geo_precision`, `geo_source`, `website`, `description_en`, `description_fr`, `status`,
-`opened`, `source`), plus `source_id` (the row's id in the source), `description` (in
-`description_language`), `postcode` (added to the address), `kind` and `url` (the row's page in
-the source). A column the mapping does not name is reported, never silently dropped.
+Fields: every atlas column (`name`, `aliases`, `category`, `country`, `city`, `address`,
+`postcode`, `region` (state, province or region, as the source writes it), `lat`, `lon`,
+`geo_precision`, `geo_source`, `website`, `description_en`, `description_fr`, `status`, `opened`,
+`source`), plus `source_id` (the row's id in the source), `description` (in
+`description_language`), `kind` and `url` (the row's page in the source). A column the mapping
+does not name is reported, never silently dropped.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from atlas.categories import CATEGORIES, CATEGORY_IDS
 from atlas.store.models import DATA_FIELDS
 from atlas.text import fold_key
 
-EXTRA_FIELDS = ("source_id", "description", "postcode", "kind", "url", "id")
+EXTRA_FIELDS = ("source_id", "description", "kind", "url", "id")
 FIELDS = (*DATA_FIELDS, *EXTRA_FIELDS)
 KINDS = ("organisation", "odc")
 PRIVATE = "private"  # a column of personal contact details: never imported
@@ -105,6 +107,22 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "address address 1",
     ),
     "postcode": ("postcode", "postal code", "code postal", "cp", "zip", "zipcode", "postalcode", "address postal code"),
+    # A département or a county is not a region: such columns stay unmapped (reported) unless a mapping says.
+    "region": (
+        "region",
+        "state",
+        "province",
+        "state province",
+        "stateprovince",
+        "state or province",
+        "addressregion",
+        "address region",
+        "address state province",
+        "nom region",
+        "nom de la region",
+        "libelle region",
+        "lib region",
+    ),
     "lat": ("lat", "latitude", "y", "geo latitude", "location latitude"),
     "lon": ("lon", "lng", "long", "longitude", "x", "geo longitude", "location longitude"),
     "website": ("website", "site", "site web", "site internet", "url", "web", "homepage", "www", "lien", "link"),
@@ -333,6 +351,7 @@ _ATLAS_FILE_COLUMNS = frozenset(("id", "name", "country", "lat", "lon", "geo_pre
 _PLACE_WORDS = frozenset(("com", "commune", "ville", "city", "localite", "town", "municipality"))
 _LABEL_WORDS = frozenset(("lib", "libelle", "label", "nom", "name", "denomination"))
 _ADDRESS_WORDS = frozenset(("adresse", "address"))
+_REGION_WORDS = frozenset(("region", "reg", "state", "province"))
 _ID_WORDS = frozenset(("id", "identifiant", "identifier"))
 
 
@@ -342,8 +361,12 @@ def _by_first_word(key: str) -> str | None:
         return None
     if rest in _PLACE_WORDS and head in _LABEL_WORDS | _ADDRESS_WORDS:
         return "city"
+    if rest in _REGION_WORDS and head in _LABEL_WORDS | _ADDRESS_WORDS:  # "lib_reg", "adresse_region"
+        return "region"
     if head in _ADDRESS_WORDS:
-        return {"postcode": "postcode", "country": "country", "city": "city"}.get(_BY_HEADER.get(rest, ""), "address")
+        return {"postcode": "postcode", "country": "country", "city": "city", "region": "region"}.get(
+            _BY_HEADER.get(rest, ""), "address"
+        )
     if head in ("lib", "libelle") and " " not in rest:
         return "name"
     if head in _ID_WORDS and " " not in rest:
@@ -510,6 +533,7 @@ def _guess_known(column: str, fmt: str, own: bool) -> str | None:
             "address.streetAddress": "address",
             "address.addressLocality": "city",
             "address.postalCode": "postcode",
+            "address.addressRegion": "region",
             "address.addressCountry": "country",
             "categories": "category",
             "description": "description",
@@ -534,6 +558,7 @@ def _guess_known(column: str, fmt: str, own: bool) -> str | None:
             "address.addressLocality": "city",
             "address.addressCountry": "country",
             "address.postalCode": "postcode",
+            "address.addressRegion": "region",
             "description.en": "description_en",
             "description.fr": "description_fr",
             "foundingDate": "opened",
@@ -563,6 +588,7 @@ def _guess_known(column: str, fmt: str, own: bool) -> str | None:
             "address.city": "city",
             "address.country": "country",
             "address.postal_code": "postcode",
+            "address.state_province": "region",
         }
         if column.startswith("attributes.") and column.count(".") == 1:
             return "category"  # a taxonomy's terms: mapped to the atlas's categories by `categories:`

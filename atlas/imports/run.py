@@ -201,9 +201,6 @@ def map_rows(rows: Iterable[RawRow], mapping: SourceMapping, source: str, report
         language = (detect_language(description) or mapping.description_language) if description else ""
         if description and not record[f"description_{language}"]:
             record[f"description_{language}"] = description
-        postcode = _text_of(fields.get("postcode")).strip()
-        if postcode and postcode not in record["address"]:
-            record["address"] = ", ".join(p for p in (record["address"], postcode) if p)
         if record["country"]:
             code = country_from_any_name(record["country"])
             if code is None:
@@ -320,7 +317,9 @@ def geocode_missing(incoming: list[Incoming], offline: bool | None = None, progr
         if progress is not None:
             progress("placing", n, len(todo))
         r = item.record
-        found = geocoder.geocode(r["city"] or None, r["country"], r["address"] or None)
+        # the street with its postcode (which helps an online geocoder); a postcode alone is no street
+        street = f"{r['address']}, {r['postcode']}" if r["address"] and r["postcode"] else r["address"]
+        found = geocoder.geocode(r["city"] or None, r["country"], street or None)
         if found is None:
             item.result.problems.append(
                 f"not placed: the importer looked up {', '.join(p for p in (r['city'], r['country']) if p)} "
@@ -615,11 +614,23 @@ def _match_new(s: Session, new_rows: list[Incoming], report: ImportReport) -> No
         return
     columns = (Entry.id, Entry.name, Entry.aliases, Entry.country, Entry.city, Entry.lat, Entry.lon)
     existing = s.execute(
-        select(*columns, Entry.geo_precision, Entry.website, Entry.address).where(
+        select(*columns, Entry.geo_precision, Entry.website, Entry.address, Entry.postcode).where(
             Entry.state.in_(("published", "pending"))
         )
     ).all()
-    names = ("id", "name", "aliases", "country", "city", "lat", "lon", "geo_precision", "website", "address")
+    names = (
+        "id",
+        "name",
+        "aliases",
+        "country",
+        "city",
+        "lat",
+        "lon",
+        "geo_precision",
+        "website",
+        "address",
+        "postcode",
+    )
     records = [dict(zip(names, row, strict=True)) for row in existing]
     prepared = [prepare(r) for r in records] + [prepare(i.data) for i in new_rows]
     among = [False] * len(records) + [True] * len(new_rows)

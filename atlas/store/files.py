@@ -171,7 +171,7 @@ def export_folder(store: Store, folder: Path) -> dict[str, int]:
     """Write the published entries and articles in the data folder's format; returns counts written.
 
     Files are replaced atomically (written beside, then renamed). An optional column that no
-    row fills is left out, as the bundled files do.
+    row fills is left out, as the bundled files do, except the schema's `written` ones (postcode, region).
     """
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
@@ -180,7 +180,9 @@ def export_folder(store: Store, folder: Path) -> dict[str, int]:
         articles = list(s.scalars(select(Article).where(Article.state == "published").order_by(Article.seq)))
     for kind, schema in SCHEMAS.items():
         rows = [{"id": e.id, **{f: cell_text(getattr(e, f)) for f in DATA_FIELDS}} for e in entries if e.kind == kind]
-        columns = [c for c in schema.file_columns if c in schema.required or any(r[c] for r in rows)]
+        columns = [
+            c for c in schema.file_columns if c in schema.required or c in schema.written or any(r[c] for r in rows)
+        ]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)

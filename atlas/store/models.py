@@ -87,6 +87,8 @@ DATA_FIELDS = (
     "country",
     "city",
     "address",
+    "postcode",
+    "region",
     "lat",
     "lon",
     "geo_precision",
@@ -118,6 +120,8 @@ class Entry(Base):
     country: Mapped[str] = mapped_column(String(2), default="")
     city: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[str] = mapped_column(Text, default="")  # state, province or region, as written locally
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     geo_precision: Mapped[str] = mapped_column(String(20), default="")

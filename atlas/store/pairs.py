@@ -84,7 +84,19 @@ def ordered(a: str, b: str) -> tuple[str, str]:
 def propose_duplicates(store: Store, dry_run: bool = False, proposed_by: str = "dedup") -> list[ProposedPair]:
     """Likely duplicate pairs among live entries, best first; new ones queued unless `dry_run`."""
 
-    names = ("id", "name", "aliases", "country", "city", "address", "lat", "lon", "geo_precision", "website")
+    names = (
+        "id",
+        "name",
+        "aliases",
+        "country",
+        "city",
+        "address",
+        "postcode",
+        "lat",
+        "lon",
+        "geo_precision",
+        "website",
+    )
     with store.reading() as s:
         rows = s.execute(select(*(getattr(Entry, n) for n in names)).where(Entry.state.in_(LIVE))).all()
         known = {ordered(a, b) for a, b in s.execute(select(DuplicatePair.entry_a, DuplicatePair.entry_b))}

@@ -48,7 +48,8 @@ def render_details(full: pd.DataFrame, lang: str, articles: list[Article], embed
     row = rows.iloc[0]
     safe.strong(row["name"])
     st.caption(t("kind_odc", lang) if row["kind"] == "odc" else category_label(row["category"], lang))
-    safe.text(", ".join(p for p in (row["city"], country_name(row["country"], lang)) if p))
+    town = " ".join(p for p in (row["postcode"], row["city"]) if p)  # "1000 Brussels"
+    safe.text(", ".join(p for p in (town, row["region"], country_name(row["country"], lang)) if p))
     if row["address"]:
         safe.text(t("address_line", lang, address=row["address"]))
     description = row[f"description_{content_lang(lang)}"]

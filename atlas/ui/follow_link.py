@@ -27,7 +27,7 @@ def make(store: Store, revision_id: int, contact: str, lang: str) -> tuple[str, 
     return url, mailed
 
 
-def notice(sent: FormSent, lang: str) -> None:
+def show(sent: FormSent, lang: str) -> None:
     """After sending: the private follow link, to keep (and to open), and whether it was e-mailed."""
     if not sent.follow_url:
         return

@@ -32,6 +32,8 @@ class FormKey(StrEnum):
     COUNTRY = "form_country"
     CITY = "form_city"
     ADDRESS = "form_address"
+    POSTCODE = "form_postcode"
+    REGION = "form_region"
     WEBSITE = "form_website"
     DESCRIPTION_EN = "form_description_en"
     DESCRIPTION_FR = "form_description_fr"

@@ -44,7 +44,7 @@ def entry_jsonld(
 ) -> dict[str, Any]:
     """The schema.org description of one published entry, as a JSON-able dict.
 
-    `entry`: id, kind, name, city, address, country (alpha-2), lat, lon, website;
+    `entry`: id, kind, name, city, address, postcode, region, country (alpha-2), lat, lon, website;
     `description`: the text in `lang`; `articles`: {title, url} of the articles that mention it.
     Only http(s) URLs are kept (a `javascript:` website is left out, not rewritten).
     """
@@ -61,7 +61,9 @@ def entry_jsonld(
     address = {
         "@type": "PostalAddress",
         "streetAddress": _text(entry.get("address")),
+        "postalCode": _text(entry.get("postcode")),
         "addressLocality": _text(entry.get("city")),
+        "addressRegion": _text(entry.get("region")),
         "addressCountry": _text(entry.get("country")),
     }
     address = {k: v for k, v in address.items() if v}

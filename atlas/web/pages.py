@@ -181,6 +181,13 @@ def _place(record: Mapping[str, Any], lang: str) -> str:
     return ", ".join(p for p in (record.get("city"), record.get(f"country_name_{lang}")) if p)
 
 
+def _postal_place(record: Mapping[str, Any], lang: str) -> str:
+    """The whole postal line: street, postcode and town, region, country ("Cantersteen 10, 1000 Brussels, Belgium")."""
+    town = " ".join(str(p) for p in (record.get("postcode"), record.get("city")) if p)
+    parts = (record.get("address"), town, record.get("region"), record.get(f"country_name_{lang}"))
+    return ", ".join(str(p) for p in parts if p)
+
+
 def _kind_label(record: Mapping[str, Any], lang: str) -> str:
     return t("kind_odc", lang) if record.get("kind") == "odc" else category_label(str(record.get("category")), lang)
 
@@ -287,6 +294,7 @@ def entry_context(snap: Published, record: Mapping[str, Any], base: str, lang: s
             "category_label": kind_label,
             "place": place,
             "address": record.get("address") or "",
+            "postal_place": _postal_place(record, lang),
             "description": description,
             "status": t(labels.STATUS[str(status)], lang)
             if record.get("kind") == "odc" and status in labels.STATUS

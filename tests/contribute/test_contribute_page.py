@@ -389,3 +389,40 @@ def test_a_read_only_atlas_offers_no_form(env, monkeypatch) -> None:
         "This atlas is read-only: it shows its data files as they are and cannot receive proposals or corrections."
     ]
     assert not at.text_input and not at.text_area
+
+
+# -- postcode and region (issue 23) ------------------------------------------------------------
+
+
+def test_a_proposal_has_its_postcode_and_region_in_their_own_fields(contribute: AppTest, store: Store) -> None:
+    at = good(contribute, address="12 rue de Marseille", postcode="69007", region="Auvergne-Rhône-Alpes")
+    assert at.text_input(key="form_postcode").label == "Postcode"
+    send(at)
+    assert [s.value for s in at.success] == ["Thank you!"]
+    item = store.queue().items[0]
+    changed = {c.field: c.new for c in item.changes}
+    assert (changed["address"], changed["postcode"], changed["region"]) == (
+        "12 rue de Marseille",
+        "69007",
+        "Auvergne-Rhône-Alpes",
+    )
+
+
+def test_the_postcode_and_region_fields_in_french(contribute: AppTest) -> None:
+    at = contribute
+    at.sidebar.radio(key="lang").set_value("fr").run()
+    assert at.text_input(key="form_postcode").label == "Code postal"
+    assert at.text_input(key="form_region").label == "Région, État ou province"
+
+
+def test_a_correction_keeps_the_postcode_and_proposes_only_the_new_region(env, store: Store) -> None:
+    AppTest.from_file(APP, default_timeout=60).run()  # the app seeds its database
+    version = store.entry("alpha-civic")["version"]
+    store.edit("alpha-civic", {"postcode": "69002"}, "mod@example.org", "postcode", int(version))
+    at = _correct(env, "alpha-civic")
+    assert value(at, "postcode") == "69002" and value(at, "region") == ""
+    fill(at, region="Auvergne-Rhône-Alpes")
+    assert "after: Auvergne-Rhône-Alpes" in texts(at)
+    send(at)
+    item = store.queue().items[0]
+    assert [(c.field, c.old, c.new) for c in item.changes] == [("region", "", "Auvergne-Rhône-Alpes")]

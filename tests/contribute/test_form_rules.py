@@ -117,7 +117,7 @@ def test_record_from_the_form_has_the_schema_columns_and_the_position() -> None:
     position = (record["lat"], record["lon"], record["geo_precision"], record["geo_source"])
     assert position == (1.5, 2.5, "city", "gazetteer")
     assert [f.name for f in fields_of("odc")] == [
-        "name", "status", "opened", "country", "city", "address", "website",
+        "name", "status", "opened", "country", "city", "address", "postcode", "region", "website",
         "description_en", "description_fr", "source", "contact", "note",
     ]  # fmt: skip
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, MetaData, inspect, select, text
 
 from atlas.schema import ODCS, ORGANISATIONS
 from atlas.sources import CsvFolder
@@ -45,7 +45,27 @@ def test_migrations_create_exactly_the_models(db_url: str) -> None:
     store.engine.dispose()
 
 
-def test_each_migration_keeps_the_data_of_the_one_before(db_url: str) -> None:
+def _copy_into_older_schema(source: Engine, target: Engine, later_meta: set[str]) -> None:
+    """Every row of `source` (a database at head) written into `target` (an older schema): the
+    tables and columns the older schema has, as the code of its time would have written them
+    (`meta` keys that a later migration writes itself, `later_meta`, are left to it)."""
+    older = MetaData()
+    older.reflect(target)
+    with source.connect() as read, target.begin() as write:
+        for table in Base.metadata.sorted_tables:
+            if table.name not in older.tables:
+                continue
+            into = older.tables[table.name]
+            columns = [c for c in table.columns if c.name in into.columns]
+            rows = [dict(r._mapping) for r in read.execute(select(*columns))]
+            if table.name == "meta":
+                rows = [r for r in rows if r["key"] not in later_meta]
+            if rows:
+                write.execute(into.delete())  # (the counters the first migration wrote)
+                write.execute(into.insert(), rows)
+
+
+def test_each_migration_keeps_the_data_of_the_one_before(db_url: str, tmp_path: Path) -> None:
     """Upgrading step by step from the first schema, with data written at the first step, loses nothing."""
     from alembic.script import ScriptDirectory
 
@@ -53,10 +73,17 @@ def test_each_migration_keeps_the_data_of_the_one_before(db_url: str) -> None:
     from atlas.store.migrate import _config
 
     steps = [s.revision for s in reversed(list(ScriptDirectory.from_config(_config()).walk_revisions()))]
+    seeded = open_store(f"sqlite:///{tmp_path / 'seeded.sqlite3'}", seed_from=DATA)
     engine = make_engine(db_url)
     migrate.upgrade(engine, steps[0])
-    store = Store(engine)  # the first schema's tables, written by the newest code
-    load_folder(store, DATA, "seed:data", "seed")
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    with fresh.engine.connect() as conn, engine.connect() as first:
+        later_meta = {k for (k,) in conn.execute(text("SELECT key FROM meta"))} - {
+            k for (k,) in first.execute(text("SELECT key FROM meta"))
+        }
+    fresh.engine.dispose()
+    _copy_into_older_schema(seeded.engine, engine, later_meta)  # the first schema's tables, with the bundled data
+    seeded.engine.dispose()
     with engine.connect() as conn:
         before = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in ("entries", "revisions", "meta")}
     for step in steps[1:]:
@@ -67,7 +94,44 @@ def test_each_migration_keeps_the_data_of_the_one_before(db_url: str) -> None:
         after = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in ("entries", "revisions")}
     assert after == {t: before[t] for t in after}
     assert store.revision() != "0"
+    assert store.entry("becode")["address"] == "Cantersteen 10"
+    assert store.entry("becode")["postcode"] == ""  # the older schema had no postcode: empty, not NULL
+    assert store.entry("becode")["region"] == ""
     engine.dispose()
+    store.engine.dispose()
+
+
+def test_the_postcode_and_region_migration_goes_down_and_up_again(db_url: str) -> None:
+    """Migration 0006 adds `postcode` and `region` to the entries and takes them away again; the
+    entries themselves survive both ways (SQLite rebuilds the table, PostgreSQL alters it)."""
+    from alembic import command
+
+    from atlas.store.engine import WRITE
+    from atlas.store.migrate import _config
+
+    store = open_store(db_url, seed_from=DATA)
+    count = store.count()
+    assert store.entry("becode")["postcode"] == "1000"
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(store.engine).get_columns("entries")}
+
+    assert {"postcode", "region"} <= columns()
+    config = _config()
+    with store.engine.connect().execution_options(**WRITE) as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+        connection.commit()
+    assert migrate.current(store.engine) == "0005"
+    assert not {"postcode", "region"} & columns()
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT address FROM entries WHERE id = 'becode'")).scalar() == "Cantersteen 10"
+        assert conn.execute(text("SELECT COUNT(*) FROM entries")).scalar() == count
+    migrate.upgrade(store.engine)
+    assert {"postcode", "region"} <= columns()
+    again = open_store(db_url)
+    assert again.count() == count and again.entry("becode")["postcode"] == ""
+    again.engine.dispose()
     store.engine.dispose()
 
 

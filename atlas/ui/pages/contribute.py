@@ -169,6 +169,8 @@ def _form(store: Store | None, lang: str) -> None:
         form.choice("country", codes, lambda c: country_name(c, lang))
         form.field("city")
         form.field("address")
+        form.field("postcode")
+        form.field("region")
     with right:
         _position_panel(position, entry, values, lang)
         form.messages(POSITION)
@@ -435,7 +437,7 @@ def _confirmation(sent: FormSent, lang: str) -> None:
     else:
         key = N_("contribute_sent_correction") if sent.correction else N_("contribute_sent")
         st.write(t(key, lang, ref=int(sent.reference)))
-    follow_link.notice(sent, lang)
+    follow_link.show(sent, lang)
     st.button(t("contribute_another", lang), on_click=form_state.another, key="form_another")
     st.page_link(state.page("map"), label=t("contribute_back_to_map", lang), icon=":material/map:")
 

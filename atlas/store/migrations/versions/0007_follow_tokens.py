@@ -1,7 +1,7 @@
 """a private follow link per proposal: the digest of its secret and the contributor's language (issue 25)
 
 Revision ID: 0007
-Revises: 0005 (0006, the postcode-region migration of another branch, comes between once merged)
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
