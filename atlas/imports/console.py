@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from atlas.imports.mapping import scrub
+from atlas.imports.private import scrub
 from atlas.imports.run import ImportReport
 
 MAX_LISTED = 50

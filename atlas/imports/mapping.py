@@ -54,142 +54,14 @@ from typing import Any
 import yaml
 
 from atlas.categories import CATEGORIES, CATEGORY_IDS
+from atlas.imports.headers import FRENCH_HEADERS, HEADERS, KNOWN_NOISE
+from atlas.imports.private import PRIVATE, looks_private
 from atlas.store.models import DATA_FIELDS
 from atlas.text import fold_key
 
 EXTRA_FIELDS = ("source_id", "description", "kind", "url", "id")
 FIELDS = (*DATA_FIELDS, *EXTRA_FIELDS)
 KINDS = ("organisation", "odc")
-PRIVATE = "private"  # a column of personal contact details: never imported
-
-# Header words (folded) that name each field, in English and French (and what the common
-# exports call them: GoGoCarto, uMap, HSDS, schema.org, the atlas's own files).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "source_id": ("id", "identifiant", "source id", "ref", "reference", "uuid", "code", "identifier", "@id"),
-    "name": (
-        "name",
-        "nom",
-        "title",
-        "titre",
-        "organisation",
-        "organization",
-        "organisme",
-        "structure",
-        "nom de la structure",
-        "nom structure",
-        "nom de l organisation",
-        "raison sociale",
-        "denomination",
-    ),
-    "aliases": ("aliases", "alias", "sigle", "acronyme", "acronym", "alternate name", "alternatename", "nom court"),
-    "city": (
-        "city",
-        "ville",
-        "commune",
-        "town",
-        "localite",
-        "locality",
-        "municipality",
-        "addresslocality",
-        "address locality",
-        "address city",
-    ),
-    "country": ("country", "pays", "country code", "code pays", "addresscountry", "address country"),
-    "address": (
-        "address",
-        "adresse",
-        "street",
-        "rue",
-        "streetaddress",
-        "street address",
-        "adresse postale",
-        "address 1",
-        "address address 1",
-    ),
-    "postcode": ("postcode", "postal code", "code postal", "cp", "zip", "zipcode", "postalcode", "address postal code"),
-    # A département or a county is not a region: such columns stay unmapped (reported) unless a mapping says.
-    "region": (
-        "region",
-        "state",
-        "province",
-        "state province",
-        "stateprovince",
-        "state or province",
-        "addressregion",
-        "address region",
-        "address state province",
-        "nom region",
-        "nom de la region",
-        "libelle region",
-        "lib region",
-    ),
-    "lat": ("lat", "latitude", "y", "geo latitude", "location latitude"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "geo longitude", "location longitude"),
-    "website": ("website", "site", "site web", "site internet", "url", "web", "homepage", "www", "lien", "link"),
-    "description": (
-        "description",
-        "descriptif",
-        "presentation",
-        "resume",
-        "summary",
-        "about",
-        "a propos",
-        "objet",
-        "activites",
-        "activities",
-    ),
-    "description_en": ("description en", "description english", "description anglais"),
-    "description_fr": ("description fr", "description french", "description francais"),
-    "category": (
-        "category",
-        "categorie",
-        "categories",
-        "type",
-        "thematique",
-        "thematiques",
-        "secteur",
-        "sector",
-        "domaine",
-        "taxonomy",
-    ),
-    "geo_precision": ("geo precision", "precision"),
-    "geo_source": ("geo source",),
-    "status": ("status", "statut"),
-    "opened": ("opened", "ouverture", "date d ouverture"),
-    "source": ("source", "sources"),
-    PRIVATE: (
-        "email",
-        "e mail",
-        "mail",
-        "courriel",
-        "telephone",
-        "tel",
-        "phone",
-        "mobile",
-        "contact",
-        "contact email",
-    ),
-}
-FRENCH_HEADERS = frozenset(
-    ("nom", "ville", "adresse", "pays", "commune", "descriptif", "categorie", "code postal", "site web", "structure")
-)
-# Columns of known formats that carry nothing for the atlas (GoGoCarto's and schema.org's bookkeeping).
-KNOWN_NOISE = frozenset(
-    (
-        "createdAt",
-        "updatedAt",
-        "status",
-        "moderationState",
-        "sourceKey",
-        "address.customFormatedAddress",
-        "categoriesDescriptions",
-        "@context",
-        "@type",
-        "license",
-        "sameAs",
-        "ontology",
-    )
-)
 
 
 class MappingError(Exception):
@@ -410,7 +282,7 @@ def guess(
         for column in columns:
             if column in given:
                 continue
-            if _looks_private(column, samples.get(column, [])):
+            if looks_private(column, samples.get(column, [])):
                 mapping.columns[column] = PRIVATE
                 continue
             target = _guess_known(column, fmt, False)
@@ -441,7 +313,7 @@ def guess(
     for column in columns:
         if column in mapping.columns:
             continue
-        if _looks_private(column, samples.get(column, [])):
+        if looks_private(column, samples.get(column, [])):
             mapping.columns[column] = PRIVATE
             continue
         target = _guess_known(column, fmt, own)
@@ -455,62 +327,6 @@ def guess(
         taken.add(target)
         mapping.columns[column] = target
     return mapping
-
-
-# -- private values: contact details never imported, never printed ----------------------------------
-
-EMAIL = re.compile(r"[^@\s<>\"'`:]{1,64}@[^@\s<>\"'`]{1,190}\.[A-Za-z]{2,}")
-# A phone number: an optional +/00 prefix and at least four groups of digits (or one run of 9+ digits
-# behind a + or a 0), apart by spaces, dots, dashes or brackets; coordinates and years do not match.
-PHONE = re.compile(
-    r"(?<![\w.])(?:(?:\+|00)\d{1,3}[\s.\-]?)?\(?\d{1,4}\)?(?:[\s.\-]\(?\d{2,4}\)?){3,}(?![\w.])"
-    r"|(?<![\w.])(?:\+|0)\d{8,13}(?![\w.])"
-    r"|(?<![\w.])\(\d{1,4}\)\s?\d{5,}(?![\w.])"
-    r"|(?<![\w.])\d{3}[\s.\-]\d{3}[\s.\-]\d{4}(?![\w.])"
-)
-_PHONE_VALUE = re.compile(r"(?:tel:)?[+(]?[\d\s().\-/]{7,}")
-_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
-_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
-PRIVATE_WORDS = frozenset(
-    ("email", "mail", "courriel", "tel", "telephone", "phone", "mobile", "portable", "fax", "gsm", "whatsapp")
-)
-PRIVATE_MARK = "[private]"
-
-
-def looks_private_value(value: Any) -> bool:
-    text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
-    text = text.strip()
-    if not text:
-        return False
-    if EMAIL.search(text) or text.lower().startswith(("mailto:", "tel:")) or PHONE.fullmatch(text):
-        return True
-    digits = sum(c.isdigit() for c in text)
-    return (
-        bool(_PHONE_VALUE.fullmatch(text))
-        and 8 <= digits <= 15
-        and not _DECIMAL.fullmatch(text)
-        and not _DATE.fullmatch(text)
-    )
-
-
-def _looks_private(column: str, values: list[Any]) -> bool:
-    """A column of contact details: its header has a contact word ("contact_tel", "E-mail"), or most
-    of its values are e-mail addresses or phone numbers."""
-    words = set(re.split(r"[\W_]+", fold_key(column.replace("_", " ").replace("-", " ")).lower()))
-    if words & PRIVATE_WORDS:
-        return True
-    if not values:
-        return False
-    hits = sum(1 for v in values if looks_private_value(v))
-    return hits / len(values) >= 0.5
-
-
-def scrub(text: str) -> str:
-    """`text` with every e-mail address and phone number replaced by [private] (messages, reports, logs)."""
-    if not text:
-        return text
-    text = EMAIL.sub(PRIVATE_MARK, text)
-    return PHONE.sub(PRIVATE_MARK, text)
 
 
 _SPDX = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*(?:\s+(?:AND|OR|WITH)\s+[A-Za-z0-9][A-Za-z0-9.+\-]*)*")
