@@ -15,7 +15,7 @@ OVERSIZE = {
     "atlas/imports/run.py": 982,
     "atlas/matching.py": 754,
     "atlas/store/drafts.py": 730,
-    "atlas/imports/readers.py": 698,
+    "atlas/imports/readers.py": 637,
     "atlas/store/store.py": 690,
     "atlas/web/published.py": 518,
 }

@@ -14,9 +14,10 @@ from atlas import config
 from atlas.imports import sync
 from atlas.imports.console import MAX_LISTED, print_report
 from atlas.imports.mapping import MappingError, SourceMapping
-from atlas.imports.readers import FORMATS, InputError
+from atlas.imports.readers import FORMATS
 from atlas.imports.remote import is_url, run_url
 from atlas.imports.run import ImportRefused, ImportReport, run_import
+from atlas.imports.source_file import InputError
 from atlas.store.engine import describe
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from atlas.imports.readers import InputError, RawRow, check_size, detect_encoding
+from atlas.imports.source_file import InputError, RawRow, check_size, detect_encoding
 
 STANDARD = "lieux de médiation numérique v1.0.2"
 SEP = "|"

@@ -31,8 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from atlas import __version__
 from atlas.articles.polite import AGENT_NAME, FetchError, PoliteClient, Response
 from atlas.imports.mapping import MappingError, SourceMapping
-from atlas.imports.readers import InputError, max_bytes
 from atlas.imports.run import ImportReport, run_import
+from atlas.imports.source_file import InputError, max_bytes
 from atlas.store.models import ImportSource
 from atlas.store.store import Store, slug
 

@@ -39,7 +39,7 @@ from atlas.countries import country_from_any_name
 from atlas.imports.geo import OUTSIDE_KM, check_order, country_at, km_outside
 from atlas.imports.mapping import KINDS, SourceMapping
 from atlas.imports.private import PRIVATE, scrub
-from atlas.imports.readers import InputError, RawRow
+from atlas.imports.source_file import InputError, RawRow
 from atlas.matching import LIKELY, find_duplicates, prepare
 from atlas.schema import SCHEMAS, SLUG, Problem, url_problem, validate_rows
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, ImportRun, ImportSource, Revision, SourceLink

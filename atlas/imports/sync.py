@@ -26,8 +26,8 @@ from atlas import config
 from atlas.articles.polite import FetchError, PoliteClient
 from atlas.imports.console import MAX_LISTED, print_report
 from atlas.imports.mapping import MappingError
-from atlas.imports.readers import InputError
 from atlas.imports.remote import RemoteReport, import_url, new_client
+from atlas.imports.source_file import InputError
 from atlas.store.models import ImportSource
 from atlas.store.store import Store
 
