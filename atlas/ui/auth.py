@@ -24,7 +24,6 @@ import streamlit as st
 
 from atlas import config
 from atlas.i18n import N_
-from atlas.web.signin import RETURN_COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +113,8 @@ def moderate_page_title() -> str:
 #
 # After a sign-in the visitor should be where they started, not on the map: `sign_in` goes through
 # `/signin/start` (atlas/web/signin.py), which keeps the page and language in a short-lived cookie
-# before Streamlit's own login; back on any page with that cookie, `return_after_sign_in` sends the
-# browser to `/signin/return`, which clears the cookie and leads to the page.
+# before Streamlit's own login; Streamlit's `/oauth2callback` answer then leads to `/signin/return`
+# (the `SignInReturn` middleware), which clears the cookie and opens the page: exactly once.
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -196,21 +195,3 @@ def sign_in(page: str, lang: str) -> None:
         st.login()
         return
     _navigate(f"{_base_path()}signin/start?{urlencode({'next': page, 'lang': lang, 'to': login})}")
-
-
-def _landed_home() -> bool:
-    """The page is the atlas's bare home address, where Streamlit ends every sign-in (no page path,
-    no query): only there does the cookie mean "just back from the provider"."""
-    url = st.context.url
-    if not isinstance(url, str) or st.query_params.to_dict():
-        return False
-    return (urlsplit(url).path.rstrip("/") + "/") == _base_path()
-
-
-def return_after_sign_in() -> bool:
-    """Back from the identity provider (the cookie `signin/start` left, on the bare home address
-    Streamlit ends sign-in on): to `/signin/return`, which clears the cookie and leads on."""
-    if not st.context.cookies.get(RETURN_COOKIE) or not auth_configured() or not _landed_home():
-        return False
-    _navigate(f"{_base_path()}signin/return")
-    return True

@@ -30,7 +30,6 @@ def page(name: str) -> st.Page:
 def pages() -> list[st.Page]:
     """Every page, in the menu's order; remembered for this run so that pages can link to each
     other (`state.page`)."""
-    auth.return_after_sign_in()  # back from the identity provider: to the page the sign-in began on
     listed = {name: page(name) for name in _spec()}
     state.remember_pages(listed)
     return list(listed.values())

@@ -153,4 +153,6 @@ class VisitorMiddleware:
 
 def middleware() -> list[Middleware]:
     """What `app.py` hands to `streamlit.starlette.App(middleware=...)`."""
-    return [Middleware(VisitorMiddleware)]
+    from atlas.web.signin import SignInReturn
+
+    return [Middleware(VisitorMiddleware), Middleware(SignInReturn)]

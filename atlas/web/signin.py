@@ -10,18 +10,23 @@ Moderate page found themselves on the map. Two small routes keep the page they c
     /signin/return
         clears the cookie and leads to the page it named (the Moderate page, in its language)
 
-The page script calls the first when the visitor presses "Sign in" and the second when a page
-opens with the cookie (`atlas.ui.auth`). The cookie holds a page name and a language from fixed
+The page script calls the first when the visitor presses "Sign in"; the second is where
+Streamlit's own `/oauth2callback` answer leads when the cookie is there (`SignInReturn` rewrites
+that one redirect, so the return happens exactly once, right after the provider, and never on a
+later visit to the home page). The cookie holds a page name and a language from fixed
 lists, nothing else: it is no credential (Streamlit's own signed cookie is).
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from atlas.i18n import LANGS
 
@@ -69,3 +74,33 @@ ROUTES: list[BaseRoute] = [
     Route("/signin/start", start, methods=["GET"]),
     Route("/signin/return", finish, methods=["GET"]),
 ]
+
+
+CALLBACK = "/oauth2callback"  # Streamlit's own end of the sign-in (under the base path)
+
+
+class SignInReturn:
+    """ASGI middleware: Streamlit's `/oauth2callback` ends with a redirect to the atlas's root; when
+    the visitor began at `/signin/start` (the cookie is there), that redirect leads to
+    `/signin/return` instead, which clears the cookie and opens the page the sign-in began on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).rstrip("/").endswith(CALLBACK):
+            await self.app(scope, receive, send)
+            return
+        if not Request(scope).cookies.get(RETURN_COOKIE):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (302, 303, 307):
+                headers = MutableHeaders(scope=message)
+                target = urlsplit(headers.get("location", ""))
+                if not target.netloc and not target.query and target.path.endswith("/"):
+                    headers["location"] = target.path + "signin/return"
+            await send(message)
+
+        await self.app(scope, receive, sending)

@@ -55,3 +55,34 @@ def test_return_with_anything_else_leads_home(client: TestClient, value: str) ->
         client.cookies.set(signin.RETURN_COOKIE, value)
     answer = client.get("/signin/return")
     assert answer.status_code == 303 and answer.headers["location"] == "../"
+
+
+def _callback_app() -> TestClient:
+    """Streamlit's end of a sign-in as it answers (a 302 to the root), behind the middleware."""
+    from starlette.middleware import Middleware
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+
+    async def callback(request):
+        return RedirectResponse("/", status_code=302)
+
+    async def home(request):
+        return RedirectResponse("/elsewhere", status_code=302)
+
+    app = Starlette(
+        routes=[Route("/oauth2callback", callback), Route("/", home), *signin.ROUTES],
+        middleware=[Middleware(signin.SignInReturn)],
+    )
+    return TestClient(app, follow_redirects=False)
+
+
+def test_the_providers_return_goes_back_to_the_page_exactly_once() -> None:
+    """The return happens at Streamlit's callback, never on a later visit: a visitor who went to
+    another page before the home page's own redirect ran was sent to Moderate at their next visit
+    to the home page (the browser tests' moderators were)."""
+    client = _callback_app()
+    assert client.get("/oauth2callback", params={"code": "x"}).headers["location"] == "/"  # no cookie: as it was
+    client.cookies.set(signin.RETURN_COOKIE, "moderate.fr")
+    answer = client.get("/oauth2callback", params={"code": "x", "state": "y"})
+    assert answer.status_code == 302 and answer.headers["location"] == "/signin/return"
+    assert client.get("/").headers["location"] == "/elsewhere"  # other answers untouched, cookie or not
