@@ -340,6 +340,10 @@ class Prepared:
     lookalike: bool = False  # the name has letters of another script that look Latin
 
 
+# The fields of a record `prepare` reads (with `id`, to name it): what callers select from the store.
+MATCH_FIELDS = tuple("id name aliases country city address postcode lat lon geo_precision website".split())
+
+
 def prepare(record: Mapping[str, object]) -> Prepared:
     names = [record.get("name"), *str(record.get("aliases") or "").split("|")]
     keys = tuple(dict.fromkeys(k for k in (name_key(n) for n in names if n and str(n).strip()) if k))

@@ -40,7 +40,7 @@ from atlas.imports.geo import OUTSIDE_KM, check_order, country_at, km_outside
 from atlas.imports.mapping import KINDS, SourceMapping
 from atlas.imports.private import PRIVATE, scrub
 from atlas.imports.source_file import InputError, RawRow
-from atlas.matching import LIKELY, find_duplicates, prepare
+from atlas.matching import LIKELY, MATCH_FIELDS, find_duplicates, prepare
 from atlas.schema import SCHEMAS, SLUG, Problem, url_problem, validate_rows
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, ImportRun, ImportSource, Revision, SourceLink
 from atlas.store.records import cell_text, data_of, same_value
@@ -613,26 +613,10 @@ def _match_new(s: Session, new_rows: list[Incoming], report: ImportReport) -> No
     """New rows that the atlas (or an earlier row of this file) already has: duplicates."""
     if not new_rows:
         return
-    columns = (Entry.id, Entry.name, Entry.aliases, Entry.country, Entry.city, Entry.lat, Entry.lon)
     existing = s.execute(
-        select(*columns, Entry.geo_precision, Entry.website, Entry.address, Entry.postcode).where(
-            Entry.state.in_(("published", "pending"))
-        )
+        select(*(getattr(Entry, n) for n in MATCH_FIELDS)).where(Entry.state.in_(("published", "pending")))
     ).all()
-    names = (
-        "id",
-        "name",
-        "aliases",
-        "country",
-        "city",
-        "lat",
-        "lon",
-        "geo_precision",
-        "website",
-        "address",
-        "postcode",
-    )
-    records = [dict(zip(names, row, strict=True)) for row in existing]
+    records = [dict(zip(MATCH_FIELDS, row, strict=True)) for row in existing]
     prepared = [prepare(r) for r in records] + [prepare(i.data) for i in new_rows]
     among = [False] * len(records) + [True] * len(new_rows)
     offset = len(records)

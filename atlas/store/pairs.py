@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from atlas.matching import LIKELY, Candidate, find_duplicates, prepare, similar
+from atlas.matching import LIKELY, MATCH_FIELDS, Candidate, find_duplicates, prepare, similar
 from atlas.store.errors import AlreadyDecided, NotFound, StoreError
 from atlas.store.models import DATA_FIELDS, DuplicatePair, Entry, NotSamePair, Revision, SourceLink
 from atlas.store.records import Paged, cell_text, data_of, record_of, same_value
@@ -84,24 +84,11 @@ def ordered(a: str, b: str) -> tuple[str, str]:
 def propose_duplicates(store: Store, dry_run: bool = False, proposed_by: str = "dedup") -> list[ProposedPair]:
     """Likely duplicate pairs among live entries, best first; new ones queued unless `dry_run`."""
 
-    names = (
-        "id",
-        "name",
-        "aliases",
-        "country",
-        "city",
-        "address",
-        "postcode",
-        "lat",
-        "lon",
-        "geo_precision",
-        "website",
-    )
     with store.reading() as s:
-        rows = s.execute(select(*(getattr(Entry, n) for n in names)).where(Entry.state.in_(LIVE))).all()
+        rows = s.execute(select(*(getattr(Entry, n) for n in MATCH_FIELDS)).where(Entry.state.in_(LIVE))).all()
         known = {ordered(a, b) for a, b in s.execute(select(DuplicatePair.entry_a, DuplicatePair.entry_b))}
         known |= {ordered(a, b) for a, b in s.execute(select(NotSamePair.entry_a, NotSamePair.entry_b))}
-    records = [dict(zip(names, r, strict=True)) for r in rows]
+    records = [dict(zip(MATCH_FIELDS, r, strict=True)) for r in rows]
     prepared = [prepare(r) for r in records]
     found = []
     for i, j, score, reasons in find_duplicates(prepared, None, LIKELY):
