@@ -131,7 +131,10 @@ def test_served_payload_is_what_the_component_receives(generated) -> None:
 # --- loading: the Arrow reader gives what the csv module gives --------------------------------
 
 HEADER = ",".join(ORGANISATIONS.columns)
-GOOD = 'x-1,"Name, with comma",civic_tech,FR,Lyon,,45.7,4.8,city,https://a.example,"say ""hi""",fr,src,,gazetteer'
+# The first 15 columns filled; the ones added later (postcode, region, …) left empty, so the rows
+# keep the header's width whatever the schema grows to.
+PAD = "," * (len(ORGANISATIONS.columns) - 15)
+GOOD = 'x-1,"Name, with comma",civic_tech,FR,Lyon,,45.7,4.8,city,https://a.example,"say ""hi""",fr,src,,gazetteer' + PAD
 TRICKY = {
     "plain": f"{HEADER}\n{GOOD}\n",
     "crlf": f"{HEADER}\r\n{GOOD}\r\n",
@@ -164,7 +167,7 @@ def test_fast_reader_matches_the_csv_module(name, tmp_path, monkeypatch) -> None
 
 def test_invalid_utf8_is_still_reported_by_line(tmp_path) -> None:
     path = tmp_path / "organisations.csv"
-    path.write_bytes(f"{HEADER}\n{GOOD}\n".encode() + b"x-3,Bad \xff name,civic_tech,FR,,,,,,,,,s,,\n")
+    path.write_bytes(f"{HEADER}\n{GOOD}\n".encode() + b"x-3,Bad \xff name,civic_tech,FR,,,,,,,,,s,," + PAD.encode() + b"\n")
     table, problems = read_table(path, ORGANISATIONS, "f.csv")
     assert len(table) == 1 and [(p.row, "UTF-8" in p.message) for p in problems] == [(3, True)]
 
