@@ -4,7 +4,7 @@ const js = require('@eslint/js');
 const globals = require('globals');
 
 module.exports = [
-    {ignores: ['node_modules/', 'static/vendor/', '.venv/', 'bench/out/']},
+    {ignores: ['node_modules/', 'static/vendor/', '.venv/', 'bench/out/', 'build/']},
     js.configs.recommended,
     {
         files: ['static/atlas/**/*.js'],

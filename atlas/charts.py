@@ -14,7 +14,7 @@ import pandas as pd
 from atlas import labels
 from atlas.categories import CATEGORIES, ODC_COLOUR, category_label
 from atlas.countries import country_name
-from atlas.i18n import CONTENT_LANGS, N_, t, tn
+from atlas.i18n import CONTENT_LANGS, LANGS, N_, t, tn
 from atlas.shapes import world_geojson
 
 TOP_COUNTRIES = 15
@@ -278,14 +278,14 @@ def choropleth(frame: pd.DataFrame, lang: str) -> dict:
     }
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=len(LANGS))  # one per language: fewer would evict on every page in turn
 def _all_shapes(lang: str) -> tuple[dict, ...]:
     return tuple(
         {**f, "properties": {"name": country_name(f["id"], lang)}} for f in world_geojson(precision=1)["features"]
     )
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=len(LANGS))  # one per language: fewer would evict on every page in turn
 def _region_shapes(lang: str) -> tuple[dict, ...]:
     return tuple(f for f in _all_shapes(lang) if _in_region(f["geometry"]["coordinates"]))
 

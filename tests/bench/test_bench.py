@@ -167,7 +167,9 @@ def test_fast_reader_matches_the_csv_module(name, tmp_path, monkeypatch) -> None
 
 def test_invalid_utf8_is_still_reported_by_line(tmp_path) -> None:
     path = tmp_path / "organisations.csv"
-    path.write_bytes(f"{HEADER}\n{GOOD}\n".encode() + b"x-3,Bad \xff name,civic_tech,FR,,,,,,,,,s,," + PAD.encode() + b"\n")
+    path.write_bytes(
+        f"{HEADER}\n{GOOD}\n".encode() + b"x-3,Bad \xff name,civic_tech,FR,,,,,,,,,s,," + PAD.encode() + b"\n"
+    )
     table, problems = read_table(path, ORGANISATIONS, "f.csv")
     assert len(table) == 1 and [(p.row, "UTF-8" in p.message) for p in problems] == [(3, True)]
 

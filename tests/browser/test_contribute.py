@@ -214,8 +214,27 @@ _ZOOM = f"""() => {{
 }}"""
 
 
+# True once the small map that is drawn shows the pin at (lat, lon) in its middle: a moved pin is
+# drawn in a new frame a moment after the caption says where it is, and a zoom set on the old frame
+# in that moment would be lost with it.
+_ON_PIN = f"""([lat, lon]) => {{
+    const all = document.querySelectorAll('{MAP_FRAME}');
+    const w = all.length === 1 ? all[0].contentWindow : null;
+    if (!w || !w.map) return false;
+    let pin = null;
+    w.map.eachLayer((layer) => {{ if (layer.options && layer.options.fillColor === '#c0392b') pin = layer; }});
+    if (!pin || Math.abs(pin.getLatLng().lat - lat) > 1e-5 || Math.abs(pin.getLatLng().lng - lon) > 1e-5) return false;
+    const a = w.map.latLngToContainerPoint(pin.getLatLng()), size = w.map.getSize();
+    return Math.abs(a.x - size.x / 2) < 2 && Math.abs(a.y - size.y / 2) < 2;
+}}"""
+
+
 def _click_small_map(page: Page, x: float, y: float, zoom: int) -> None:
-    """Set the small map's zoom, then click it at (x, y) of its size (away from the pin)."""
+    """Once the small map drawn shows the pin where the page says it is, set its zoom, then click it at
+    (x, y) of its size (away from the pin)."""
+    shown = page.get_by_text(re.compile(r"^(Coordinates|Coordonnées) ?: -?\d")).inner_text()
+    lat, lon = (float(v) for v in re.findall(r"-?\d+\.\d+", shown))
+    page.wait_for_function(_ON_PIN, arg=[lat, lon], timeout=TIMEOUT)
     map_frame = page.locator(MAP_FRAME).element_handle().content_frame()
     map_frame.evaluate(f"() => map.setZoom({zoom}, {{animate: false}})")
     page.wait_for_function(f"() => ({_ZOOM})() === {zoom}", timeout=TIMEOUT)
